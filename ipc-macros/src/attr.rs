@@ -1,0 +1,186 @@
+//! Parsing of the macro's own attribute arguments: one constant per key, duplicates rejected, unknown keys
+//! named along with the keys that are accepted.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Expr, ExprArray, Lit, LitInt, LitStr, Path};
+
+use crate::ctxt::Ctxt;
+
+pub(crate) const ALLOW_ORIGINS: &str = "allow_origins";
+pub(crate) const ALLOW_SUBFRAMES: &str = "allow_subframes";
+pub(crate) const CRATE: &str = "crate";
+pub(crate) const EXPORT_TO: &str = "export_to";
+pub(crate) const NAME: &str = "name";
+pub(crate) const NAMESPACE: &str = "namespace";
+pub(crate) const TIMEOUT_MS: &str = "timeout_ms";
+
+pub(crate) const SEND: &str = "send";
+pub(crate) const INVOKE: &str = "invoke";
+pub(crate) const EVENT: &str = "event";
+
+/// Whether `attr` is one of the method markers this macro consumes.
+pub(crate) fn is_channel_attr(attr: &syn::Attribute) -> bool {
+    [SEND, INVOKE, EVENT].iter().any(|k| attr.path().is_ident(k))
+}
+
+/// A value together with where it was written, for error spans.
+#[derive(Clone)]
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// An option that may be given once.
+pub(crate) struct Once<T> {
+    name: &'static str,
+    value: Option<Spanned<T>>,
+}
+
+impl<T> Once<T> {
+    pub(crate) fn new(name: &'static str) -> Self {
+        Self { name, value: None }
+    }
+
+    fn set(&mut self, cx: &mut Ctxt, span: Span, value: T) {
+        if self.value.is_some() {
+            cx.error_at(span, format!("duplicate key `{}`", self.name));
+        } else {
+            self.value = Some(Spanned { value, span });
+        }
+    }
+
+    pub(crate) fn get(self) -> Option<Spanned<T>> {
+        self.value
+    }
+}
+
+/// Options on the trait: `#[channels(allow_origins = [...], namespace = "...", ...)]`.
+pub(crate) struct TraitOptions {
+    pub(crate) allow_origins: Option<Spanned<Vec<LitStr>>>,
+    pub(crate) allow_subframes: bool,
+    pub(crate) krate: Option<Path>,
+    pub(crate) export_to: Option<String>,
+    pub(crate) namespace: Option<Spanned<String>>,
+    pub(crate) timeout_ms: Option<Spanned<u32>>,
+}
+
+pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream) -> TraitOptions {
+    let mut allow_origins = Once::new(ALLOW_ORIGINS);
+    let mut allow_subframes = Once::new(ALLOW_SUBFRAMES);
+    let mut krate = Once::new(CRATE);
+    let mut export_to = Once::new(EXPORT_TO);
+    let mut namespace = Once::new(NAMESPACE);
+    let mut timeout_ms = Once::new(TIMEOUT_MS);
+    let parser = syn::meta::parser(|meta| {
+        let span = meta.path.span();
+        if meta.path.is_ident(ALLOW_ORIGINS) {
+            allow_origins.set(cx, span, origins(&meta)?);
+        } else if meta.path.is_ident(ALLOW_SUBFRAMES) {
+            allow_subframes.set(cx, span, flag(&meta)?);
+        } else if meta.path.is_ident(CRATE) {
+            krate.set(cx, span, meta.value()?.parse::<LitStr>()?.parse::<Path>()?);
+        } else if meta.path.is_ident(EXPORT_TO) {
+            export_to.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident(NAMESPACE) {
+            namespace.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident(TIMEOUT_MS) {
+            timeout_ms.set(cx, span, millis(&meta)?);
+        } else {
+            return Err(unknown_key(&meta, &[ALLOW_ORIGINS, ALLOW_SUBFRAMES, CRATE, EXPORT_TO, NAMESPACE, TIMEOUT_MS]));
+        }
+        Ok(())
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, args) {
+        cx.syn_error(e);
+    }
+    TraitOptions {
+        allow_origins: allow_origins.get(),
+        allow_subframes: allow_subframes.get().is_some_and(|s| s.value),
+        krate: krate.get().map(|s| s.value),
+        export_to: export_to.get().map(|s| s.value),
+        namespace: namespace.get(),
+        timeout_ms: timeout_ms.get(),
+    }
+}
+
+/// Options on a method: `#[invoke(name = "...", allow_origins = [...], timeout_ms = 500)]`.
+#[derive(Default)]
+pub(crate) struct MethodOptions {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) allow_origins: Option<Spanned<Vec<LitStr>>>,
+    pub(crate) allow_subframes: Option<bool>,
+    pub(crate) timeout_ms: Option<Spanned<u32>>,
+}
+
+pub(crate) fn parse_method_options(cx: &mut Ctxt, attr: &syn::Attribute, kind_name: &str) -> MethodOptions {
+    if matches!(attr.meta, syn::Meta::Path(_)) {
+        return MethodOptions::default();
+    }
+    let allows_timeout = kind_name == INVOKE;
+    let mut name = Once::new(NAME);
+    let mut allow_origins = Once::new(ALLOW_ORIGINS);
+    let mut allow_subframes = Once::new(ALLOW_SUBFRAMES);
+    let mut timeout_ms = Once::new(TIMEOUT_MS);
+    let result = attr.parse_nested_meta(|meta| {
+        let span = meta.path.span();
+        if meta.path.is_ident(NAME) {
+            name.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident(ALLOW_ORIGINS) {
+            allow_origins.set(cx, span, origins(&meta)?);
+        } else if meta.path.is_ident(ALLOW_SUBFRAMES) {
+            allow_subframes.set(cx, span, flag(&meta)?);
+        } else if allows_timeout && meta.path.is_ident(TIMEOUT_MS) {
+            timeout_ms.set(cx, span, millis(&meta)?);
+        } else if allows_timeout {
+            return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES, TIMEOUT_MS]));
+        } else if meta.path.is_ident(TIMEOUT_MS) {
+            return Err(meta.error(format!("`timeout_ms` applies to `#[invoke]` only: a `#[{kind_name}]` has no reply to wait for")));
+        } else {
+            return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES]));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        cx.syn_error(e);
+    }
+    MethodOptions {
+        name: name.get(),
+        allow_origins: allow_origins.get(),
+        allow_subframes: allow_subframes.get().map(|s| s.value),
+        timeout_ms: timeout_ms.get(),
+    }
+}
+
+fn unknown_key(meta: &ParseNestedMeta<'_>, expected: &[&str]) -> syn::Error {
+    let key = quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "");
+    let expected = expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    meta.error(format!("unknown key `{key}`; expected one of: {expected}"))
+}
+
+/// `allow_subframes` alone, or `allow_subframes = true/false`.
+fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
+    if meta.input.peek(syn::Token![=]) { Ok(meta.value()?.parse::<syn::LitBool>()?.value) } else { Ok(true) }
+}
+
+fn millis(meta: &ParseNestedMeta<'_>) -> syn::Result<u32> {
+    let lit: LitInt = meta.value()?.parse()?;
+    let value: u32 = lit.base10_parse()?;
+    if value == 0 {
+        return Err(syn::Error::new(lit.span(), "`timeout_ms` must be at least 1"));
+    }
+    Ok(value)
+}
+
+fn origins(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
+    let array: ExprArray = meta.value()?.parse()?;
+    array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Ok(s.clone()),
+            other => Err(syn::Error::new_spanned(other, "expected a string literal origin such as \"app://main\"")),
+        })
+        .collect()
+}

@@ -1,0 +1,105 @@
+//! `<Trait>Client`: the same calls a renderer makes, from Rust, through the full runtime path.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{args_tuple_pattern, args_tuple_type, args_tuple_value, client_ident};
+use crate::ast::{Kind, Method, Output, Service};
+
+pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let vis = &service.item.vis;
+    let client = client_ident(service);
+    let trait_name = service.ident().to_string();
+    let doc = format!("Calls [`{trait_name}`] channels the way a renderer does: encoded, checked, decoded, replied.");
+    let methods = service.methods.iter().map(|m| method(service, m));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #vis struct #client {
+            inner: #krate::Client,
+        }
+
+        impl #client {
+            pub fn new(inner: #krate::Client) -> Self {
+                Self { inner }
+            }
+
+            /// Connects through the in-memory host as a top-level page of `origin`.
+            pub fn connect_in_memory(server: &#krate::Server, origin: &str) -> Self {
+                Self::new(server.connect_in_memory(origin))
+            }
+
+            /// The untyped client underneath (for raw messages in tests).
+            pub fn raw(&self) -> &#krate::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let channel = method.channel_name(&service.namespace());
+    let attrs = method.item.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let name = method.ident();
+    let params = method.args.iter().map(|a| {
+        let (ident, ty) = (a.ident, a.ty);
+        quote!(#ident: #ty)
+    });
+    let value = args_tuple_value(&method.args);
+    let encoded = quote!(#krate::__private::serde_json::value::to_raw_value(&#value));
+    match method.kind {
+        Kind::Send => quote! {
+            #(#attrs)*
+            pub async fn #name(&self, #(#params),*) -> ::core::result::Result<(), #krate::IpcError<#krate::Never>> {
+                self.inner.__send(#channel, #encoded).await
+            }
+        },
+        Kind::Invoke => {
+            let (ok, err) = match &method.output {
+                Output::Unit => (quote!(()), quote!(#krate::Never)),
+                Output::Value(ty) => (quote!(#ty), quote!(#krate::Never)),
+                Output::Result { ok, err } => (quote!(#ok), quote!(#err)),
+            };
+            quote! {
+                #(#attrs)*
+                ///
+                /// Await the returned call; set `.timeout(..)` or `.cancel_on(..)` first if needed.
+                pub fn #name(&self, #(#params),*) -> #krate::Call<#ok, #err> {
+                    self.inner.__invoke(#channel, #encoded)
+                }
+            }
+        }
+        Kind::Event => {
+            let subscribe = format_ident!("on_{}", name);
+            let tuple_type = args_tuple_type(&method.args);
+            let pattern = args_tuple_pattern(&method.args);
+            let (item, result) = match method.args.as_slice() {
+                [one] => {
+                    let (ty, ident) = (one.ty, one.ident);
+                    (quote!(#ty), quote!(#ident))
+                }
+                many => {
+                    let types = many.iter().map(|a| a.ty);
+                    (quote!((#(#types,)*)), value.clone())
+                }
+            };
+            let result = if method.args.is_empty() { quote!(()) } else { result };
+            let item = if method.args.is_empty() { quote!(()) } else { item };
+            quote! {
+                #(#attrs)*
+                ///
+                /// Subscribes to this event; dropping the subscription unsubscribes.
+                pub fn #subscribe(&self) -> #krate::Subscription<#item> {
+                    self.inner.__subscribe(#channel, |raw| {
+                        let #pattern: #tuple_type = #krate::__private::decode_args(raw)?;
+                        ::core::result::Result::Ok(#result)
+                    })
+                }
+            }
+        }
+    }
+}

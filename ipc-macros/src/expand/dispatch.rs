@@ -1,0 +1,101 @@
+//! `<Trait>Service<H>`: channel index -> strict decode -> handler call -> encode.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::names::{args_tuple_pattern, args_tuple_type, schema_ident, service_ident};
+use crate::ast::{Kind, Method, Output, Service};
+
+pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let vis = &service.item.vis;
+    let trait_ident = service.ident();
+    let service_ident = service_ident(service);
+    let schema = schema_ident(service);
+    let doc = format!("Serves a [`{trait_ident}`] implementation: pass it to `Server::new`.");
+    let arms = service
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind != Kind::Event)
+        .map(|(index, method)| arm(service, index, method));
+    quote! {
+        #[doc = #doc]
+        #vis struct #service_ident<H> {
+            handler: ::std::sync::Arc<H>,
+        }
+
+        impl<H: #trait_ident> #service_ident<H> {
+            pub fn new(handler: H) -> Self {
+                Self { handler: ::std::sync::Arc::new(handler) }
+            }
+
+            /// Serves a handler that is also shared elsewhere.
+            pub fn from_arc(handler: ::std::sync::Arc<H>) -> Self {
+                Self { handler }
+            }
+        }
+
+        impl<H> ::core::clone::Clone for #service_ident<H> {
+            fn clone(&self) -> Self {
+                Self { handler: ::std::sync::Arc::clone(&self.handler) }
+            }
+        }
+
+        impl<H> ::core::fmt::Debug for #service_ident<H> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(::core::stringify!(#service_ident)).finish_non_exhaustive()
+            }
+        }
+
+        impl<H: #trait_ident> #krate::Service for #service_ident<H> {
+            fn descriptor(&self) -> &'static #krate::ServiceDescriptor {
+                #schema::DESCRIPTOR
+            }
+
+            fn dispatch(
+                &self,
+                channel: usize,
+                caller: #krate::Caller,
+                payload: &str,
+            ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
+                match channel {
+                    #(#arms)*
+                    _ => {
+                        let _ = (caller, payload);
+                        ::core::result::Result::Err(#krate::DecodeError::new("no handler for this channel index"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let trait_ident = service.ident();
+    let name = method.ident();
+    let tuple_type = args_tuple_type(&method.args);
+    let pattern = args_tuple_pattern(&method.args);
+    let idents = method.args.iter().map(|a| a.ident);
+    let call = quote!(<H as #trait_ident>::#name(&*handler, caller, #(#idents),*).await);
+    let body = match &method.output {
+        Output::Unit | Output::Value(_) => quote! {
+            let value = #call;
+            #krate::__private::encode_value(&value)
+        },
+        Output::Result { .. } => quote! {
+            match #call {
+                ::core::result::Result::Ok(value) => #krate::__private::encode_value(&value),
+                ::core::result::Result::Err(error) => #krate::__private::encode_handler_error(&error),
+            }
+        },
+    };
+    quote! {
+        #index => {
+            let #pattern: #tuple_type = #krate::__private::decode_args(payload)?;
+            let handler = ::std::sync::Arc::clone(&self.handler);
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
+}

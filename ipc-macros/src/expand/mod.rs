@@ -1,0 +1,28 @@
+//! Code generation: one function per emitted item, each in its own file.
+
+mod client;
+mod dispatch;
+mod events;
+mod names;
+mod schema;
+mod trait_def;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ast::Service;
+
+pub(crate) fn service(service: &Service<'_>) -> TokenStream {
+    let trait_def = trait_def::generate(service);
+    let schema = schema::generate(service);
+    let dispatch = dispatch::generate(service);
+    let events = events::generate(service);
+    let client = client::generate(service);
+    quote! {
+        #trait_def
+        #schema
+        #dispatch
+        #events
+        #client
+    }
+}

@@ -1,0 +1,34 @@
+//! The `#[channels]` attribute macro. Use it through `ipc_runtime::channels`; see that crate for the guide.
+//!
+//! Pipeline: parse the trait into an IR ([`ast`]) collecting every error ([`ctxt`]), run the checks as their
+//! own pass ([`check`]), then generate one item per file under [`expand`]. On any error the original trait
+//! is still emitted (minus this macro's helper attributes) next to the errors, so IDEs keep working.
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+mod fallback;
+mod types;
+
+use proc_macro::TokenStream;
+
+/// Declares typed IPC channels on a trait. See the `ipc_runtime` crate documentation.
+#[proc_macro_attribute]
+pub fn channels(args: TokenStream, input: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    let input = proc_macro2::TokenStream::from(input);
+    let item: syn::ItemTrait = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(e) => {
+            let mut out = input;
+            out.extend(e.to_compile_error());
+            return out.into();
+        }
+    };
+    match ast::Service::parse(args, &item).and_then(|service| check::run(&service).map(|()| service)) {
+        Ok(service) => expand::service(&service).into(),
+        Err(errors) => fallback::emit(&item, &errors).into(),
+    }
+}

@@ -1,0 +1,69 @@
+use std::fmt;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::emitter::Emitter;
+
+/// Opaque identifier of one connected renderer (a window, a tab, a test client).
+///
+/// Ids are unique for the life of a [`crate::Server`] and never reused, so a stale id can never reach a
+/// renderer that connected later (for example after a page reload).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallerId(pub(crate) u64);
+
+impl CallerId {
+    /// The numeric value, for logs and for handing to other renderers as an address.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for CallerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "caller#{}", self.0)
+    }
+}
+
+/// What a handler knows about who called it. There is deliberately no way to reach the socket, window or
+/// process behind it: only the capabilities below.
+#[derive(Clone)]
+pub struct Caller {
+    id: CallerId,
+    origin: Arc<str>,
+    emitter: Emitter,
+    cancellation: CancellationToken,
+}
+
+impl Caller {
+    pub(crate) fn new(id: CallerId, origin: Arc<str>, emitter: Emitter, cancellation: CancellationToken) -> Self {
+        Self { id, origin, emitter, cancellation }
+    }
+
+    /// The caller's id: stable for one connection, never reused.
+    pub fn id(&self) -> CallerId {
+        self.id
+    }
+
+    /// The origin the host verified for this caller (exact string, e.g. `app://main`).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// An emitter that delivers events to this caller only. Wrap it in the generated `<Trait>Events` type.
+    pub fn emitter(&self) -> Emitter {
+        self.emitter.clone()
+    }
+
+    /// Cancelled when the caller aborts the call, its deadline passes, or it disconnects. The handler's
+    /// future is dropped at that point anyway; the token is for work it handed to other tasks or threads.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancellation
+    }
+}
+
+impl fmt::Debug for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Caller").field("id", &self.id).field("origin", &self.origin).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,300 @@
+//! A typed-call client over any message transport: request ids, reply correlation, deadlines, cancellation
+//! and event subscriptions. The macro wraps it in `<Trait>Client`, so tests call handlers exactly the way a
+//! renderer does (encode -> transport -> origin check -> decode -> handler -> encode -> back).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::emitter::OutboundFrame;
+use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
+use crate::error::{IpcError, Never};
+
+type Reply = Result<Box<RawValue>, IpcError<Box<RawValue>>>;
+type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<Box<RawValue>>>>;
+
+#[derive(Default)]
+struct Pending {
+    calls: Mutex<HashMap<u64, oneshot::Sender<Reply>>>,
+    events: Mutex<EventSinks>,
+    refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+struct Inner {
+    outbound: mpsc::Sender<String>,
+    next_id: AtomicU64,
+    pending: Arc<Pending>,
+}
+
+/// The untyped core of every generated client. Cheap to clone; all clones share one connection.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("in_flight", &self.in_flight()).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client that writes envelopes to `outbound` and reads the main side's frames from `inbound`.
+    /// Spawns a reader task on the current tokio runtime; when `inbound` ends, every pending call fails with
+    /// [`IpcError::Disconnected`] and every subscription ends.
+    pub fn new(outbound: mpsc::Sender<String>, inbound: mpsc::Receiver<OutboundFrame>) -> Self {
+        let pending = Arc::new(Pending::default());
+        tokio::spawn(read_loop(inbound, pending.clone()));
+        Self { inner: Arc::new(Inner { outbound, next_id: AtomicU64::new(1), pending }) }
+    }
+
+    /// Calls awaiting a reply.
+    pub fn in_flight(&self) -> usize {
+        lock(&self.inner.pending.calls).len()
+    }
+
+    /// Sends a message exactly as given, bypassing the typed layer. For tests of hostile or malformed input.
+    pub async fn send_raw(&self, text: impl Into<String>) -> Result<(), IpcError<Never>> {
+        self.inner.outbound.send(text.into()).await.map_err(|_| IpcError::Disconnected)
+    }
+
+    /// Errors the main side sent without a request id: refused `send`s and unreadable messages.
+    pub fn refusals(&self) -> mpsc::UnboundedReceiver<IpcError<serde_json::Value>> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        lock(&self.inner.pending.refusals).push(tx);
+        rx
+    }
+
+    #[doc(hidden)]
+    pub async fn __send(&self, channel: &'static str, args: Result<Box<RawValue>, serde_json::Error>) -> Result<(), IpcError<Never>> {
+        let args = args.map_err(|e| encode_failure(channel, &e))?;
+        self.send_raw(encode_send(channel, &args)).await
+    }
+
+    #[doc(hidden)]
+    pub fn __invoke<T, E>(&self, channel: &'static str, args: Result<Box<RawValue>, serde_json::Error>) -> Call<T, E> {
+        Call { client: self.clone(), channel, args: args.map_err(|e| e.to_string()), timeout: None, cancel: None, _types: PhantomData }
+    }
+
+    #[doc(hidden)]
+    pub fn __subscribe<T>(&self, channel: &'static str, decode: fn(&str) -> Result<T, crate::DecodeError>) -> Subscription<T> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        lock(&self.inner.pending.events).entry(channel.to_owned()).or_default().push(tx);
+        Subscription { channel, receiver: rx, decode }
+    }
+}
+
+fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
+    IpcError::InvalidInput { channel: channel.to_owned(), message: format!("arguments could not be encoded: {error}") }
+}
+
+async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pending>) {
+    while let Some(OutboundFrame::Text(text)) = inbound.recv().await {
+        route(&text, &pending);
+    }
+    // Dropping the reply senders wakes every waiting call with `Disconnected`; dropping the event senders
+    // ends every subscription.
+    lock(&pending.calls).clear();
+    lock(&pending.events).clear();
+    lock(&pending.refusals).clear();
+}
+
+fn route(text: &str, pending: &Pending) {
+    let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(text) else {
+        tracing::warn!("client received an unreadable frame; ignored");
+        return;
+    };
+    match (envelope.kind, envelope.id) {
+        (Kind::Reply, Some(id)) => {
+            let payload = envelope.payload.map_or_else(null, ToOwned::to_owned);
+            complete(pending, id, Ok(payload));
+        }
+        (Kind::Error, id) => {
+            let error = envelope.error.map(|e| serde_json::from_str::<IpcError<Box<RawValue>>>(e.get()));
+            let error = match error {
+                Some(Ok(error)) => error,
+                _ => IpcError::Protocol { message: "the main side sent an unreadable error".to_owned() },
+            };
+            match id {
+                Some(id) => complete(pending, id, Err(error)),
+                None => {
+                    let error = error.map_handler(|raw| serde_json::from_str(raw.get()).unwrap_or_default());
+                    lock(&pending.refusals).retain(|tx| tx.send(error.clone()).is_ok());
+                }
+            }
+        }
+        (Kind::Event, _) => {
+            let (Some(channel), Some(payload)) = (envelope.channel, envelope.payload) else { return };
+            if let Some(sinks) = lock(&pending.events).get_mut(channel) {
+                sinks.retain(|tx| tx.send(payload.to_owned()).is_ok());
+            }
+        }
+        _ => tracing::warn!(?envelope.kind, "client received an unexpected envelope; ignored"),
+    }
+}
+
+fn complete(pending: &Pending, id: u64, reply: Reply) {
+    // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
+    if let Some(tx) = lock(&pending.calls).remove(&id) {
+        let _ = tx.send(reply);
+    }
+}
+
+fn null() -> Box<RawValue> {
+    RawValue::from_string("null".to_owned()).expect("null is valid JSON")
+}
+
+/// An `invoke` call being prepared. Set options, then `.await` it.
+///
+/// Dropping the future before it completes cancels the call on the main side (the handler is dropped).
+#[must_use = "a Call does nothing until it is awaited"]
+pub struct Call<T, E> {
+    client: Client,
+    channel: &'static str,
+    args: Result<Box<RawValue>, String>,
+    timeout: Option<Duration>,
+    cancel: Option<CancellationToken>,
+    _types: PhantomData<fn() -> (T, E)>,
+}
+
+impl<T, E> fmt::Debug for Call<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call").field("channel", &self.channel).field("timeout", &self.timeout).finish_non_exhaustive()
+    }
+}
+
+impl<T, E> Call<T, E> {
+    /// Overrides the channel's declared deadline for this call (enforced on both sides).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Cancels the call when `token` is cancelled; the call then fails with [`IpcError::Cancelled`].
+    pub fn cancel_on(mut self, token: CancellationToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
+}
+
+impl<T, E> IntoFuture for Call<T, E>
+where
+    T: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    type Output = Result<T, IpcError<E>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// Removes the pending entry and tells the main side to stop, unless the call completed.
+struct PendingGuard {
+    client: Client,
+    id: u64,
+    completed: bool,
+}
+
+impl Drop for PendingGuard {
+    fn drop(&mut self) {
+        if !self.completed {
+            lock(&self.client.inner.pending.calls).remove(&self.id);
+            // Best effort: if the queue is full or closed, the main side's deadline still ends the handler.
+            let _ = self.client.inner.outbound.try_send(encode_cancel(self.id));
+        }
+    }
+}
+
+impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
+    async fn run(self) -> Result<T, IpcError<E>> {
+        let channel = self.channel;
+        let args = self.args.map_err(|message| IpcError::InvalidInput {
+            channel: channel.to_owned(),
+            message: format!("arguments could not be encoded: {message}"),
+        })?;
+        let inner = &self.client.inner;
+        let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        lock(&inner.pending.calls).insert(id, tx);
+        let mut guard = PendingGuard { client: self.client.clone(), id, completed: false };
+        let timeout_ms = self.timeout.map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        if inner.outbound.send(encode_invoke(id, channel, &args, timeout_ms)).await.is_err() {
+            guard.completed = true;
+            lock(&inner.pending.calls).remove(&id);
+            return Err(IpcError::Disconnected);
+        }
+        let cancel = self.cancel.unwrap_or_default();
+        let deadline = async {
+            match self.timeout {
+                Some(timeout) => tokio::time::sleep(timeout).await,
+                None => std::future::pending().await,
+            }
+        };
+        let reply = tokio::select! {
+            reply = rx => {
+                guard.completed = true;
+                reply.unwrap_or(Err(IpcError::Disconnected))
+            }
+            () = cancel.cancelled() => return Err(IpcError::Cancelled),
+            () = deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
+        };
+        decode_reply(channel, reply)
+    }
+}
+
+fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(channel: &str, reply: Reply) -> Result<T, IpcError<E>> {
+    let mismatch = |what: &str, e: &serde_json::Error| IpcError::Protocol {
+        message: format!("the {what} of channel {channel:?} did not match its declared type: {e}"),
+    };
+    match reply {
+        Ok(payload) => serde_json::from_str(payload.get()).map_err(|e| mismatch("reply", &e)),
+        Err(IpcError::Handler { error }) => match serde_json::from_str(error.get()) {
+            Ok(error) => Err(IpcError::Handler { error }),
+            Err(e) => Err(mismatch("error", &e)),
+        },
+        Err(other) => Err(other.map_handler(|_| unreachable!("handler errors are matched above"))),
+    }
+}
+
+/// A stream of one event channel's payloads. Dropping it unsubscribes.
+pub struct Subscription<T> {
+    channel: &'static str,
+    receiver: mpsc::UnboundedReceiver<Box<RawValue>>,
+    decode: fn(&str) -> Result<T, crate::DecodeError>,
+}
+
+impl<T> fmt::Debug for Subscription<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription").field("channel", &self.channel).finish_non_exhaustive()
+    }
+}
+
+impl<T> Subscription<T> {
+    /// The next event, or `None` once the connection closed. Payloads that do not match the declared type
+    /// (a main side built from a different trait version) are logged and skipped.
+    pub async fn next(&mut self) -> Option<T> {
+        loop {
+            let raw = self.receiver.recv().await?;
+            match (self.decode)(raw.get()) {
+                Ok(value) => return Some(value),
+                Err(e) => tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped"),
+            }
+        }
+    }
+}

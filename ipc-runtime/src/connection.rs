@@ -1,0 +1,247 @@
+//! One connected caller: checks, decodes and dispatches its messages, tracks its in-flight invokes.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde_json::value::RawValue;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::caller::{Caller, CallerId};
+use crate::emitter::OutboundFrame;
+use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
+use crate::error::IpcError;
+use crate::panic::{CatchUnwind, panic_message};
+use crate::server::Shared;
+use crate::service::{ChannelDescriptor, ChannelKind, HandlerFuture, HandlerOutcome};
+
+struct InFlightEntry {
+    generation: u64,
+    cancel: CancellationToken,
+}
+
+#[derive(Default)]
+struct InFlight {
+    entries: Mutex<HashMap<u64, InFlightEntry>>,
+    generation: AtomicU64,
+}
+
+impl InFlight {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, InFlightEntry>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Removes `id` only if it still belongs to the call identified by `generation`.
+    fn finish(&self, id: u64, generation: u64) {
+        let mut entries = self.lock();
+        if entries.get(&id).is_some_and(|e| e.generation == generation) {
+            entries.remove(&id);
+        }
+    }
+}
+
+/// A caller connected through some host. The host feeds each inbound message to [`Connection::receive`] and
+/// drops (or [`Connection::close`]s) the connection when the transport closes: that cancels every handler still
+/// running for it and unregisters it from the event hub.
+pub struct Connection {
+    shared: Arc<Shared>,
+    id: CallerId,
+    origin: Arc<str>,
+    top_frame: bool,
+    outbound: mpsc::Sender<OutboundFrame>,
+    in_flight: Arc<InFlight>,
+    closed: CancellationToken,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection").field("id", &self.id).field("origin", &self.origin).finish_non_exhaustive()
+    }
+}
+
+enum Finished {
+    Outcome(HandlerOutcome),
+    Timeout(u32),
+    Cancelled,
+    Panicked,
+}
+
+impl Connection {
+    pub(crate) fn new(shared: Arc<Shared>, id: CallerId, origin: Arc<str>, top_frame: bool, outbound: mpsc::Sender<OutboundFrame>) -> Self {
+        Self { shared, id, origin, top_frame, outbound, in_flight: Arc::default(), closed: CancellationToken::new() }
+    }
+
+    pub fn id(&self) -> CallerId {
+        self.id
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Number of `invoke` calls currently running for this connection.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.lock().len()
+    }
+
+    /// Handles one inbound message. Errors are answered on the outbound queue (an `error` envelope with the
+    /// invoke's id, or with no id when the message was a `send` or could not be read); they never end the
+    /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
+    pub async fn receive(&self, text: &str) {
+        let inbound = match Inbound::parse(text, &self.shared.limits) {
+            Ok(inbound) => inbound,
+            Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
+        };
+        match inbound {
+            Inbound::Send { channel, payload } => self.start(None, channel, ChannelKind::Send, payload, None).await,
+            Inbound::Invoke { id, channel, payload, timeout_ms } => {
+                self.start(Some(id), channel, ChannelKind::Invoke, payload, timeout_ms).await;
+            }
+            Inbound::Cancel { id } => {
+                if let Some(entry) = self.in_flight.lock().get(&id) {
+                    entry.cancel.cancel();
+                } else {
+                    tracing::debug!(caller = %self.id, id, "cancel for a call that is not running; ignored");
+                }
+            }
+        }
+    }
+
+    /// Cancels every running handler of this connection and unregisters it. Same as dropping it.
+    pub fn close(self) {}
+
+    async fn start(&self, id: Option<u64>, channel: &str, kind: ChannelKind, payload: &str, timeout_ms: Option<u32>) {
+        let descriptor = match self.check(channel, kind) {
+            Ok(descriptor) => descriptor,
+            Err(error) => return self.refuse(id, channel, &error).await,
+        };
+        let index = self.shared.channel_index[descriptor.name];
+        let cancel = self.closed.child_token();
+        let caller = Caller::new(self.id, self.origin.clone(), self.shared.hub.to(self.id), cancel.clone());
+        let generation = match id {
+            Some(id) => match self.admit(id, &cancel) {
+                Ok(generation) => Some(generation),
+                Err(error) => return self.refuse(None, channel, &error).await,
+            },
+            None => None,
+        };
+        let future = match self.shared.service.dispatch(index, caller, payload) {
+            Ok(future) => future,
+            Err(e) => {
+                if let (Some(id), Some(generation)) = (id, generation) {
+                    self.in_flight.finish(id, generation);
+                }
+                let error = IpcError::InvalidInput { channel: descriptor.name.to_owned(), message: e.to_string() };
+                return self.refuse(id, channel, &error).await;
+            }
+        };
+        let timeout_ms = timeout_ms.or(descriptor.timeout_ms).unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
+        let outbound = self.outbound.clone();
+        let in_flight = self.in_flight.clone();
+        let caller_id = self.id;
+        tokio::spawn(async move {
+            let finished = run(future, timeout_ms, &cancel).await;
+            let (Some(id), Some(generation)) = (id, generation) else {
+                log_send_outcome(caller_id, descriptor.name, &finished);
+                return;
+            };
+            in_flight.finish(id, generation);
+            let frame = reply_frame(caller_id, descriptor.name, id, finished);
+            // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
+            let _ = outbound.send(OutboundFrame::Text(frame)).await;
+        });
+    }
+
+    /// Kind and origin checks, before anything of the payload is decoded.
+    fn check(&self, channel: &str, kind: ChannelKind) -> Result<&'static ChannelDescriptor, IpcError<()>> {
+        let unknown = || IpcError::UnknownChannel { channel: channel.to_owned() };
+        let index = *self.shared.channel_index.get(channel).ok_or_else(unknown)?;
+        let descriptor = &self.shared.descriptor.channels[index];
+        if descriptor.kind != kind {
+            return Err(unknown());
+        }
+        if !descriptor.allows_origin(&self.origin) || !(self.top_frame || descriptor.allow_subframes) {
+            return Err(IpcError::Denied { channel: descriptor.name.to_owned(), origin: self.origin.to_string() });
+        }
+        Ok(descriptor)
+    }
+
+    fn admit(&self, id: u64, cancel: &CancellationToken) -> Result<u64, IpcError<()>> {
+        let mut entries = self.in_flight.lock();
+        if entries.contains_key(&id) {
+            return Err(IpcError::Protocol { message: format!("request id {id} is already in flight on this connection") });
+        }
+        if entries.len() >= self.shared.limits.max_in_flight {
+            return Err(IpcError::Protocol {
+                message: format!("more than {} calls in flight; request {id} refused", self.shared.limits.max_in_flight),
+            });
+        }
+        let generation = self.in_flight.generation.fetch_add(1, Ordering::Relaxed);
+        entries.insert(id, InFlightEntry { generation, cancel: cancel.clone() });
+        Ok(generation)
+    }
+
+    async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
+        tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
+        let _ = self.outbound.send(OutboundFrame::Text(encode_error(id, error))).await;
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.closed.cancel();
+        self.shared.hub.registry.unregister(self.id);
+    }
+}
+
+async fn run(future: HandlerFuture, timeout_ms: u32, cancel: &CancellationToken) -> Finished {
+    let deadline = Duration::from_millis(u64::from(timeout_ms));
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => Finished::Cancelled,
+        result = tokio::time::timeout(deadline, CatchUnwind(future)) => match result {
+            Err(_) => {
+                cancel.cancel();
+                Finished::Timeout(timeout_ms)
+            }
+            Ok(Err(payload)) => {
+                tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
+                Finished::Panicked
+            }
+            Ok(Ok(outcome)) => Finished::Outcome(outcome),
+        },
+    }
+}
+
+fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {
+    let internal = |message: &str| IpcError::<()>::Internal { message: message.to_owned() };
+    match finished {
+        Finished::Outcome(HandlerOutcome::Reply(payload)) => encode_reply(id, &payload),
+        Finished::Outcome(HandlerOutcome::HandlerError(error)) => encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error }),
+        Finished::Outcome(HandlerOutcome::Internal(detail)) => {
+            tracing::error!(%caller, channel, id, detail, "handler result could not be encoded");
+            encode_error(Some(id), &internal("the handler's result could not be encoded"))
+        }
+        Finished::Timeout(timeout_ms) => encode_error(Some(id), &IpcError::<()>::Timeout { timeout_ms }),
+        Finished::Cancelled => encode_error(Some(id), &IpcError::<()>::Cancelled),
+        Finished::Panicked => encode_error(Some(id), &internal("the handler panicked")),
+    }
+}
+
+fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
+    match finished {
+        Finished::Outcome(HandlerOutcome::Reply(_)) | Finished::Cancelled => {}
+        Finished::Outcome(HandlerOutcome::HandlerError(_) | HandlerOutcome::Internal(_)) => {
+            tracing::error!(%caller, channel, "send handler failed");
+        }
+        Finished::Timeout(ms) => tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped"),
+        Finished::Panicked => tracing::error!(%caller, channel, "send handler panicked"),
+    }
+}
+
+fn saturate_ms(duration: Duration) -> u32 {
+    saturate(usize::try_from(duration.as_millis()).unwrap_or(usize::MAX)).max(1)
+}

@@ -1,0 +1,174 @@
+//! The wire envelope: one JSON object per message, the same shape on every transport.
+//!
+//! Renderer -> main: `send` (one-way), `invoke` (expects exactly one `reply` or `error` with the same id),
+//! `cancel`. Main -> renderer: `reply`, `error`, `event`. Payloads are JSON arrays of the channel's arguments.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::IpcError;
+
+/// Size and concurrency limits a [`crate::Server`] enforces on every connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted inbound message, in bytes. Larger ones are refused before any parsing.
+    pub max_message_bytes: usize,
+    /// Most `invoke` calls one connection may have running at once.
+    pub max_in_flight: usize,
+    /// Outbound messages queued for one connection before events to it are dropped (and counted).
+    pub outbound_queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_message_bytes: 8 * 1024 * 1024, max_in_flight: 1024, outbound_queue: 1024 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Kind {
+    Send,
+    Invoke,
+    Cancel,
+    Reply,
+    Error,
+    Event,
+}
+
+/// Any envelope, as parsed. Which fields must be present depends on `kind`; see [`Inbound::parse`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawEnvelope<'a> {
+    pub(crate) kind: Kind,
+    #[serde(default)]
+    pub(crate) id: Option<u64>,
+    #[serde(default, borrow)]
+    pub(crate) channel: Option<&'a str>,
+    #[serde(default, borrow)]
+    pub(crate) payload: Option<&'a RawValue>,
+    #[serde(default)]
+    pub(crate) timeout_ms: Option<u32>,
+    #[serde(default, borrow)]
+    pub(crate) error: Option<&'a RawValue>,
+}
+
+/// A renderer -> main message, checked for the fields its kind needs.
+#[derive(Debug)]
+pub(crate) enum Inbound<'a> {
+    Send { channel: &'a str, payload: &'a str },
+    Invoke { id: u64, channel: &'a str, payload: &'a str, timeout_ms: Option<u32> },
+    Cancel { id: u64 },
+}
+
+/// Why an inbound message was refused before it reached any channel.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    /// The invoke id, when it could be read, so the error reaches the right call.
+    pub(crate) id: Option<u64>,
+    pub(crate) error: IpcError<()>,
+}
+
+impl<'a> Inbound<'a> {
+    pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
+        if text.len() > limits.max_message_bytes {
+            return Err(Refusal { id: None, error: too_large(text.len(), limits.max_message_bytes) });
+        }
+        let raw: RawEnvelope<'a> = serde_json::from_str(text)
+            .map_err(|e| Refusal { id: None, error: IpcError::Protocol { message: format!("malformed envelope: {e}") } })?;
+        let id = raw.id;
+        let protocol = |message: &str| Refusal { id, error: IpcError::Protocol { message: message.to_owned() } };
+        if raw.error.is_some() {
+            return Err(protocol("field `error` is only sent by the main side"));
+        }
+        match raw.kind {
+            Kind::Send => {
+                if raw.id.is_some() || raw.timeout_ms.is_some() {
+                    return Err(protocol("a `send` carries no `id` or `timeoutMs`"));
+                }
+                let channel = raw.channel.ok_or_else(|| protocol("`send` needs a `channel`"))?;
+                let payload = raw.payload.ok_or_else(|| protocol("`send` needs a `payload` array"))?;
+                Ok(Self::Send { channel, payload: payload.get() })
+            }
+            Kind::Invoke => {
+                let id = raw.id.ok_or_else(|| protocol("`invoke` needs a numeric `id`"))?;
+                let channel = raw.channel.ok_or_else(|| protocol("`invoke` needs a `channel`"))?;
+                let payload = raw.payload.ok_or_else(|| protocol("`invoke` needs a `payload` array"))?;
+                if raw.timeout_ms == Some(0) {
+                    return Err(protocol("`timeoutMs` must be at least 1"));
+                }
+                Ok(Self::Invoke { id, channel, payload: payload.get(), timeout_ms: raw.timeout_ms })
+            }
+            Kind::Cancel => {
+                let id = raw.id.ok_or_else(|| protocol("`cancel` needs the `id` of the invoke"))?;
+                if raw.channel.is_some() || raw.payload.is_some() || raw.timeout_ms.is_some() {
+                    return Err(protocol("a `cancel` carries only `kind` and `id`"));
+                }
+                Ok(Self::Cancel { id })
+            }
+            Kind::Reply | Kind::Error | Kind::Event => Err(protocol("only the main side sends `reply`, `error` and `event`")),
+        }
+    }
+}
+
+pub(crate) fn too_large<E>(size: usize, limit: usize) -> IpcError<E> {
+    IpcError::TooLarge { size: saturate(size), limit: saturate(limit) }
+}
+
+pub(crate) fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[derive(Serialize)]
+struct OutboundEnvelope<'a, E: Serialize> {
+    kind: Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a E>,
+}
+
+fn encode<E: Serialize>(envelope: &OutboundEnvelope<'_, E>) -> String {
+    // Serialising these plain structs (strings, numbers, already-valid raw JSON) cannot fail.
+    serde_json::to_string(envelope).expect("envelope serialisation is infallible")
+}
+
+pub(crate) fn encode_reply(id: u64, payload: &RawValue) -> String {
+    encode::<()>(&OutboundEnvelope { kind: Kind::Reply, id: Some(id), channel: None, payload: Some(payload), error: None })
+}
+
+/// An error reply; `id` is `None` when the failed message's id could not be read.
+pub(crate) fn encode_error<E: Serialize>(id: Option<u64>, error: &IpcError<E>) -> String {
+    encode(&OutboundEnvelope { kind: Kind::Error, id, channel: None, payload: None, error: Some(error) })
+}
+
+pub(crate) fn encode_event(channel: &str, payload: &RawValue) -> String {
+    encode::<()>(&OutboundEnvelope { kind: Kind::Event, id: None, channel: Some(channel), payload: Some(payload), error: None })
+}
+
+pub(crate) fn encode_send(channel: &str, payload: &RawValue) -> String {
+    encode::<()>(&OutboundEnvelope { kind: Kind::Send, id: None, channel: Some(channel), payload: Some(payload), error: None })
+}
+
+pub(crate) fn encode_invoke(id: u64, channel: &str, payload: &RawValue, timeout_ms: Option<u32>) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Invoke<'a> {
+        kind: Kind,
+        id: u64,
+        channel: &'a str,
+        payload: &'a RawValue,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u32>,
+    }
+    serde_json::to_string(&Invoke { kind: Kind::Invoke, id, channel, payload, timeout_ms })
+        .expect("envelope serialisation is infallible")
+}
+
+pub(crate) fn encode_cancel(id: u64) -> String {
+    encode::<()>(&OutboundEnvelope { kind: Kind::Cancel, id: Some(id), channel: None, payload: None, error: None })
+}

@@ -1,0 +1,46 @@
+//! Runtime for typed IPC channels declared with [`channels`].
+//!
+//! A user writes one trait, annotates it with `#[ipc_runtime::channels(...)]`, implements it, and serves it
+//! with a [`Server`]. The macro generates the dispatch, a typed event emitter, a typed Rust client and the
+//! TypeScript description; this crate supplies everything they run on: the wire envelope, origin checks,
+//! deadlines, cancellation, hosts and the writer of the `.ts` files.
+//!
+//! Handlers never see a transport object. They get a [`Caller`]: an opaque id, the verified origin, an emitter
+//! scoped to that caller, and a cancellation token.
+
+mod caller;
+mod client;
+mod connection;
+mod emitter;
+mod envelope;
+mod error;
+mod memory;
+mod panic;
+mod server;
+mod service;
+pub mod ts;
+
+pub use caller::{Caller, CallerId};
+pub use client::{Call, Client, Subscription};
+pub use connection::Connection;
+pub use emitter::{EmitError, Emitter, EventHub};
+pub use envelope::Limits;
+pub use error::{IpcError, Never};
+pub use ipc_macros::channels;
+pub use server::{OutboundFrame, Server, ServerBuilder};
+pub use service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome, Service, ServiceDescriptor};
+pub use tokio_util::sync::CancellationToken;
+
+/// Items used by macro-generated code. Not a public API: names and signatures may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::service::{decode_args, encode_handler_error, encode_value};
+    pub use serde;
+    pub use serde_json;
+    pub use ts_rs;
+
+    /// Compile-time check that a channel's payload type crosses the boundary (points at the user's type).
+    pub const fn assert_payload<T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static>() {}
+    /// Compile-time check for error types of `invoke` channels.
+    pub const fn assert_error<T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static>() {}
+}

@@ -1,0 +1,100 @@
+//! The description the macro builds at run time (payload types need ts-rs, which only runs at run time).
+
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+
+use ts_rs::{Config, TS, TypeVisitor};
+
+use crate::service::ChannelKind;
+
+/// Stands in for ts-rs's `bigint` so that 64-bit integers can be found and refused (JSON cannot carry them).
+pub(crate) const LARGE_INT_MARKER: &str = "__ipc_large_int__";
+
+/// One channel as TypeScript sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelTs {
+    pub kind: ChannelKind,
+    /// Wire name.
+    pub channel: &'static str,
+    /// Rust method name (snake case).
+    pub method: &'static str,
+    /// Doc comment lines from the trait.
+    pub docs: &'static [&'static str],
+    /// Argument names (snake case) and TypeScript types.
+    pub args: Vec<(&'static str, String)>,
+    /// TypeScript type of the reply (`void` for sends and unit).
+    pub output: String,
+    /// TypeScript type of the handler error (`never` when the channel cannot fail).
+    pub error: String,
+}
+
+/// A whole trait, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDescription {
+    pub trait_name: String,
+    pub channels: Vec<ChannelTs>,
+    /// Declarations of every named payload type reachable from the channels, keyed by TypeScript name.
+    pub declarations: BTreeMap<String, String>,
+}
+
+/// Collects channels and the ts-rs declarations they depend on.
+#[derive(Debug)]
+pub struct ApiBuilder {
+    description: ApiDescription,
+    seen: HashSet<TypeId>,
+}
+
+impl ApiBuilder {
+    pub fn new(trait_name: &str) -> Self {
+        Self {
+            description: ApiDescription { trait_name: trait_name.to_owned(), channels: Vec::new(), declarations: BTreeMap::new() },
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The ts-rs configuration every binding is produced with.
+    pub fn config() -> Config {
+        Config::new().with_large_int(LARGE_INT_MARKER)
+    }
+
+    /// Registers `T` (and, transitively, every named type it uses) and returns its TypeScript name.
+    pub fn ty<T: TS + 'static + ?Sized>(&mut self) -> String {
+        let cfg = Self::config();
+        let mut collector = Collector { cfg: &cfg, seen: &mut self.seen, declarations: &mut self.description.declarations };
+        collector.visit::<T>();
+        T::name(&cfg)
+    }
+
+    pub fn channel(&mut self, channel: ChannelTs) {
+        self.description.channels.push(channel);
+    }
+
+    pub fn finish(self) -> ApiDescription {
+        self.description
+    }
+}
+
+struct Collector<'a> {
+    cfg: &'a Config,
+    seen: &'a mut HashSet<TypeId>,
+    declarations: &'a mut BTreeMap<String, String>,
+}
+
+impl TypeVisitor for Collector<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        // Types with an output path are the declarable ones (derived structs and enums); primitives and
+        // containers have none, but their type parameters may.
+        if T::output_path().is_some() {
+            let name = T::ident(self.cfg);
+            self.declarations.entry(name).or_insert_with(|| {
+                let docs = T::docs().unwrap_or_default();
+                format!("{docs}export {}", T::decl(self.cfg))
+            });
+        }
+        T::visit_dependencies(self);
+        T::visit_generics(self);
+    }
+}

@@ -1,0 +1,63 @@
+//! Writes the bindings to disk (or, in check mode, verifies the files on disk are current).
+
+use std::path::{Path, PathBuf};
+
+use super::render::BRIDGE_FILE;
+use super::{BRIDGE_SOURCE, Bindings, BindingsError, render};
+
+/// Overrides the output directory (absolute, or relative to the crate's manifest directory).
+pub const BINDINGS_DIR_ENV: &str = "IPC_BINDINGS_DIR";
+/// When set to `1`/`true`, nothing is written; stale or missing files make the export fail. For CI.
+pub const BINDINGS_CHECK_ENV: &str = "IPC_BINDINGS_CHECK";
+
+/// What an export did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportReport {
+    pub directory: PathBuf,
+    /// Files whose content changed (written, or found stale in check mode).
+    pub changed: Vec<PathBuf>,
+    pub unchanged: Vec<PathBuf>,
+}
+
+/// The generated `#[test]` calls this: exports `B` into `$IPC_BINDINGS_DIR`, else `default_dir`, resolved
+/// against `manifest_dir`; honours check mode.
+pub fn export<B: Bindings>(manifest_dir: &str, default_dir: &str) -> Result<ExportReport, BindingsError> {
+    let dir = std::env::var(BINDINGS_DIR_ENV).unwrap_or_else(|_| default_dir.to_owned());
+    let check = matches!(std::env::var(BINDINGS_CHECK_ENV).as_deref(), Ok("1" | "true" | "yes"));
+    export_to::<B>(&Path::new(manifest_dir).join(dir), check)
+}
+
+/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`.
+pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
+    let api = render::<B>()?;
+    let files = [(dir.join(BRIDGE_FILE), BRIDGE_SOURCE.to_owned()), (dir.join(format!("{}.ts", B::NAME)), api)];
+    let mut report = ExportReport { directory: dir.to_owned(), changed: Vec::new(), unchanged: Vec::new() };
+    for (path, content) in files {
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(content.as_str()) {
+            report.unchanged.push(path);
+            continue;
+        }
+        if !check {
+            write_atomically(&path, &content)?;
+        }
+        report.changed.push(path);
+    }
+    if check && !report.changed.is_empty() {
+        return Err(BindingsError::Stale { files: report.changed });
+    }
+    Ok(report)
+}
+
+/// Several test binaries may export the shared bridge file at once: write a temporary file and rename it, so
+/// no reader ever sees a half-written file.
+fn write_atomically(path: &Path, content: &str) -> Result<(), BindingsError> {
+    let io = |source| BindingsError::Io { path: path.to_owned(), source };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let unique = format!(".{}.{}.tmp", std::process::id(), std::thread::current().name().unwrap_or("t").replace(':', "_"));
+    let tmp = path.with_extension(unique);
+    std::fs::write(&tmp, content).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}

@@ -1,0 +1,43 @@
+//! TypeScript bindings: the macro describes each trait through [`ApiBuilder`]; this module turns that
+//! description into `.ts` files (payload types from ts-rs, the typed API, and the shared bridge module) and
+//! writes or checks them.
+
+mod describe;
+mod export;
+mod naming;
+mod render;
+
+pub use describe::{ApiBuilder, ApiDescription, ChannelTs};
+pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
+pub use render::{BRIDGE_FILE, render_api};
+
+/// Implemented by the macro-generated `<Trait>Bindings` type.
+pub trait Bindings {
+    /// The trait's name; the emitted file is `<NAME>.ts`.
+    const NAME: &'static str;
+    /// Feeds every channel of the trait into `api`.
+    fn describe(api: &mut ApiBuilder);
+}
+
+/// The TypeScript source of the transport-independent bridge module (`ipc-bridge.ts`).
+pub const BRIDGE_SOURCE: &str = include_str!("bridge.ts");
+
+/// Why bindings could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum BindingsError {
+    #[error("{0}")]
+    Unrepresentable(String),
+    #[error("TypeScript name clash in `{trait_name}`: {message}")]
+    Clash { trait_name: String, message: String },
+    #[error("bindings are stale (run `cargo test` without {check_env} to regenerate): {files:?}", check_env = BINDINGS_CHECK_ENV)]
+    Stale { files: Vec<std::path::PathBuf> },
+    #[error("could not write bindings to {path}: {source}")]
+    Io { path: std::path::PathBuf, source: std::io::Error },
+}
+
+/// Describes and renders a trait's API file without touching the file system.
+pub fn render<B: Bindings>() -> Result<String, BindingsError> {
+    let mut api = ApiBuilder::new(B::NAME);
+    B::describe(&mut api);
+    render_api(&api.finish())
+}
