@@ -9,13 +9,36 @@ use crate::emitter::Emitter;
 ///
 /// Ids are unique for the life of a [`crate::Server`] and never reused, so a stale id can never reach a
 /// renderer that connected later (for example after a page reload).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// It serialises as a plain number, so a renderer can name another renderer (the main side decides what to
+/// do with that: see the renderer-to-renderer pattern).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct CallerId(pub(crate) u64);
+
+impl ts_rs::TS for CallerId {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &ts_rs::Config) -> String {
+        "number".to_owned()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        "number".to_owned()
+    }
+}
 
 impl CallerId {
     /// The numeric value, for logs and for handing to other renderers as an address.
     pub fn get(self) -> u64 {
         self.0
+    }
+
+    /// Rebuilds an id from its number (as received from a renderer). It addresses nobody unless a caller
+    /// with that id is connected; emitting to it then fails with [`crate::EmitError::NotConnected`].
+    pub fn from_raw(id: u64) -> Self {
+        Self(id)
     }
 }
 
