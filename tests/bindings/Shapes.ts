@@ -73,7 +73,7 @@ export function createShapesApi(transport: IpcTransport): ShapesApi {
         listener(args[0] as Shape, args[1] as Point);
       }),
     onCleared: (listener: () => void): Unsubscribe =>
-      transport.subscribe("draw:cleared", (args) => {
+      transport.subscribe("draw:cleared", () => {
         listener();
       }),
   });

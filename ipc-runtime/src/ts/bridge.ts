@@ -68,11 +68,18 @@ function describeError(detail: IpcErrorDetail<unknown>): string {
   }
 }
 
-/** Per-call options of every `invoke` function: cancel with an `AbortSignal`, or set a deadline. */
+/**
+ * Per-call options of every `invoke` function: cancel with an `AbortSignal`, or set a deadline.
+ * `timeoutMs` must be an integer from 1 to 2147483647 (the longest delay a JavaScript timer can hold).
+ * Both accept an explicit `undefined`, so callers compiled with `exactOptionalPropertyTypes` can forward options.
+ */
 export interface CallOptions {
-  readonly signal?: AbortSignal;
-  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
 }
+
+/** Longest delay `setTimeout` honours; larger ones fire at once. Also below the wire's `u32` limit. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Returned by every `on…` function; call it to stop listening. */
 export type Unsubscribe = () => void;
@@ -175,8 +182,12 @@ export function createEnvelopeTransport(
           reject(new IpcError(channel, { kind: "cancelled" }));
           return;
         }
-        if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1)) {
-          reject(new IpcError(channel, { kind: "invalid_input", channel, message: "timeoutMs must be a positive integer" }));
+        if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+          reject(new IpcError(channel, {
+            kind: "invalid_input",
+            channel,
+            message: `timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`,
+          }));
           return;
         }
         const id = nextId++;
@@ -258,7 +269,16 @@ export function createEnvelopeTransport(
           if (typeof channel !== "string" || !Array.isArray(payload)) {
             return;
           }
-          for (const listener of [...(listeners.get(channel) ?? [])]) {
+          const current = listeners.get(channel);
+          if (current === undefined) {
+            return;
+          }
+          // Iterate over a snapshot (a listener added now waits for the next event), but skip listeners that
+          // were unsubscribed, or dropped by a disconnect, by an earlier listener of this same event.
+          for (const listener of [...current]) {
+            if (listeners.get(channel)?.has(listener) !== true) {
+              continue;
+            }
             try {
               listener(payload);
             } catch (error) {

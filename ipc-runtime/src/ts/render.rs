@@ -121,8 +121,10 @@ fn implementation(channel: &ChannelTs) -> String {
         }
         ChannelKind::Event => {
             let spread: Vec<String> = channel.args.iter().enumerate().map(|(i, (_, ty))| format!("args[{i}] as {ty}")).collect();
+            // An event without arguments must not declare `args`: it would be unused (`noUnusedParameters`).
+            let receiver = if channel.args.is_empty() { "()" } else { "(args)" };
             format!(
-                "{member}: (listener: {}): Unsubscribe =>\n      transport.subscribe({wire}, (args) => {{\n        listener({});\n      }})",
+                "{member}: (listener: {}): Unsubscribe =>\n      transport.subscribe({wire}, {receiver} => {{\n        listener({});\n      }})",
                 listener_type(channel),
                 spread.join(", ")
             )
