@@ -19,6 +19,8 @@ mod panic;
 mod server;
 mod service;
 pub mod ts;
+#[cfg(feature = "web")]
+pub mod web;
 
 pub use caller::{Caller, CallerId};
 pub use client::{Call, Client, Subscription};

@@ -1,0 +1,150 @@
+//! [`WebHostBuilder`]: what to serve, where, and under which limits.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::observer::{ConnectionEvent, Observer};
+use super::token::Token;
+use crate::server::Server;
+
+/// Why a web host could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebHostError {
+    /// The address is not loopback and [`WebHostBuilder::force_non_loopback`] was not called.
+    #[error("{0}")]
+    NonLoopback(String),
+    #[error("could not bind {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("could not generate the access token: {0}")]
+    Token(getrandom::Error),
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// Configures a [`super::WebHost`]. Start it with [`WebHostBuilder::start`].
+#[derive(Debug)]
+pub struct WebHostBuilder {
+    pub(crate) server: Server,
+    pub(crate) bind: SocketAddr,
+    pub(crate) force_non_loopback: bool,
+    pub(crate) static_dir: Option<PathBuf>,
+    pub(crate) page_origin: Option<String>,
+    pub(crate) extra_origins: Vec<String>,
+    pub(crate) max_connections: usize,
+    pub(crate) hello_timeout: Duration,
+    pub(crate) token: Option<Token>,
+    pub(crate) observer: Option<Observer>,
+}
+
+impl WebHostBuilder {
+    pub(crate) fn new(server: Server) -> Self {
+        Self {
+            server,
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            force_non_loopback: false,
+            static_dir: None,
+            page_origin: None,
+            extra_origins: Vec::new(),
+            max_connections: 32,
+            hello_timeout: Duration::from_secs(10),
+            token: None,
+            observer: None,
+        }
+    }
+
+    /// Address to listen on (default `127.0.0.1:0`: loopback, a free port). Non-loopback addresses are
+    /// refused at start unless [`Self::force_non_loopback`] is set.
+    #[must_use]
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Allows a non-loopback address. Anyone who can reach it and learns the token can call the service.
+    #[must_use]
+    pub fn force_non_loopback(mut self) -> Self {
+        self.force_non_loopback = true;
+        self
+    }
+
+    /// Serves this directory's files (`index.html` for `/`). Without it, only the socket is served.
+    #[must_use]
+    pub fn static_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.static_dir = Some(dir.into());
+        self
+    }
+
+    /// The origin under which pages served by this host are checked against the service's `allow_origins`
+    /// (for example `app://main`, the same name an Electron build would use). Needed when the port is
+    /// picked at run time, since `allow_origins` is fixed at compile time. Without it the policy sees the
+    /// browser's `Origin` value, such as `http://127.0.0.1:5173`.
+    #[must_use]
+    pub fn page_origin(mut self, origin: impl Into<String>) -> Self {
+        self.page_origin = Some(origin.into());
+        self
+    }
+
+    /// Also accepts sockets from this exact origin (a dev server on another port, say); the policy sees it
+    /// unchanged. Pages there must still present the token.
+    #[must_use]
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.extra_origins.push(origin.into());
+        self
+    }
+
+    /// Most sockets open at once, authenticated or not (default 32). Further upgrades get `503`.
+    #[must_use]
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// How long a new socket may take to send its hello (default 10 s).
+    #[must_use]
+    pub fn hello_timeout(mut self, timeout: Duration) -> Self {
+        self.hello_timeout = timeout;
+        self
+    }
+
+    /// Uses this token instead of a fresh random one (tests).
+    #[must_use]
+    pub fn token(mut self, token: Token) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Called when a page passes the handshake and when its socket closes.
+    #[must_use]
+    pub fn on_connection(
+        mut self,
+        observer: impl Fn(ConnectionEvent) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Observer::new(observer));
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), WebHostError> {
+        super::bind::check_bind(self.bind, self.force_non_loopback)
+            .map_err(WebHostError::NonLoopback)?;
+        if self.max_connections == 0 {
+            return Err(WebHostError::Config(
+                "max_connections must be at least 1".to_owned(),
+            ));
+        }
+        if let Some(origin) = self
+            .extra_origins
+            .iter()
+            .find(|o| o.is_empty() || o.as_str() == "null" || o.ends_with('/'))
+        {
+            return Err(WebHostError::Config(format!(
+                "allow_origin({origin:?}): give an exact origin like http://127.0.0.1:5173"
+            )));
+        }
+        Ok(())
+    }
+}

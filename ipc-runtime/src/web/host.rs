@@ -1,0 +1,252 @@
+//! [`WebHost`]: binds, routes (`/ws` plus static files) and runs until shut down.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower_http::services::ServeDir;
+
+use super::bind::{Served, served};
+use super::config::{WebHostBuilder, WebHostError};
+use super::guard::{OriginPolicy, Refused, check_host, check_origin};
+use super::handshake::MAX_HELLO_BYTES;
+use super::observer::Observer;
+use super::socket::Session;
+use super::token::Token;
+use crate::emitter::EventHub;
+use crate::server::Server;
+
+/// Path of the WebSocket endpoint.
+pub const SOCKET_PATH: &str = "/ws";
+
+struct HostState {
+    server: Server,
+    token: Token,
+    hosts: Vec<String>,
+    policy: OriginPolicy,
+    slots: Arc<Semaphore>,
+    max_connections: usize,
+    socket_cap: usize,
+    hello_timeout: Duration,
+    shutdown: CancellationToken,
+    observer: Option<Observer>,
+}
+
+/// A running web host: one process serving the renderer's files and the typed channels over a WebSocket,
+/// on loopback. Pages authenticate with the token from [`WebHost::url`]'s fragment.
+pub struct WebHost {
+    local_addr: SocketAddr,
+    served: Served,
+    token: Token,
+    server: Server,
+    shutdown: CancellationToken,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl fmt::Debug for WebHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebHost")
+            .field("local_addr", &self.local_addr)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebHost {
+    /// Configures a host for `server`.
+    pub fn builder(server: Server) -> WebHostBuilder {
+        WebHostBuilder::new(server)
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The URL to open, with the token in its fragment (which browsers never send to the server). Treat it
+    /// as a secret: print it for the user, never log it.
+    pub fn url(&self) -> String {
+        format!("{}#token={}", self.served.base_url, self.token.reveal())
+    }
+
+    /// The page origin browsers send for this host (`http://127.0.0.1:PORT`).
+    pub fn origin(&self) -> &str {
+        &self.served.origins[0]
+    }
+
+    /// The WebSocket endpoint (`ws://127.0.0.1:PORT/ws`).
+    pub fn socket_url(&self) -> String {
+        format!("ws://{}{SOCKET_PATH}", self.served.hosts[0])
+    }
+
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// The hub for pushing events to connected pages.
+    pub fn events(&self) -> EventHub {
+        self.server.events()
+    }
+
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
+    /// Closes every socket (code 1001), stops accepting, and waits for the listener to finish.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.shutdown.cancel();
+        self.task
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+}
+
+impl WebHostBuilder {
+    /// Binds the address and starts serving in the background. Must be called inside a tokio runtime.
+    pub async fn start(self) -> Result<WebHost, WebHostError> {
+        self.validate()?;
+        let token = match self.token {
+            Some(token) => token,
+            None => Token::generate().map_err(WebHostError::Token)?,
+        };
+        let listener = tokio::net::TcpListener::bind(self.bind)
+            .await
+            .map_err(|source| WebHostError::Bind {
+                addr: self.bind,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| WebHostError::Bind {
+            addr: self.bind,
+            source,
+        })?;
+        let served = served(local_addr);
+        let shutdown = CancellationToken::new();
+        // The socket layer's hard cap is twice the service's limit: a moderately oversized message still
+        // reaches the runtime and gets a typed `too_large` refusal on a live connection; anything bigger is
+        // never buffered whole and closes the socket with 1009.
+        let limit = self.server.limits().max_message_bytes;
+        let state = Arc::new(HostState {
+            server: self.server.clone(),
+            token: token.clone(),
+            hosts: served.hosts.clone(),
+            policy: OriginPolicy {
+                served: served.origins.clone(),
+                page_origin: self.page_origin,
+                extra: self.extra_origins,
+            },
+            slots: Arc::new(Semaphore::new(self.max_connections)),
+            max_connections: self.max_connections,
+            socket_cap: limit.saturating_mul(2).max(MAX_HELLO_BYTES),
+            hello_timeout: self.hello_timeout,
+            shutdown: shutdown.clone(),
+            observer: self.observer,
+        });
+        let mut router = Router::new().route(SOCKET_PATH, get(upgrade));
+        router =
+            match self.static_dir {
+                Some(dir) => router
+                    .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
+                None => router
+                    .fallback(|| async { (StatusCode::NOT_FOUND, "no static files are served") }),
+            };
+        let app = router
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                guard_requests,
+            ))
+            .with_state(state)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let stop = shutdown.clone();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop.cancelled_owned())
+                .await
+        });
+        tracing::info!(%local_addr, token = %token, "web host listening");
+        Ok(WebHost {
+            local_addr,
+            served,
+            token,
+            server: self.server,
+            shutdown,
+            task,
+        })
+    }
+}
+
+fn refuse(refused: Refused) -> Response {
+    (refused.status, refused.reason).into_response()
+}
+
+/// Every request: `Host` must name this host (DNS rebinding), and responses get headers that keep the pages
+/// out of foreign frames, sniffing and caches.
+async fn guard_requests(
+    State(state): State<Arc<HostState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Err(refused) = check_host(request.headers(), &state.hosts) {
+        tracing::warn!(reason = %refused.reason, path = request.uri().path(), "request refused");
+        return refuse(refused);
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn upgrade(
+    State(state): State<Arc<HostState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let origin = match check_origin(&headers, &state.policy) {
+        Ok(origin) => origin,
+        Err(refused) => {
+            tracing::warn!(%peer, reason = %refused.reason, "web socket refused at upgrade");
+            return refuse(refused);
+        }
+    };
+    let Ok(permit) = state.slots.clone().try_acquire_owned() else {
+        tracing::warn!(%peer, max = state.max_connections, "web socket refused: connection cap reached");
+        return refuse(Refused {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            reason: format!("too many connections (at most {})", state.max_connections),
+        });
+    };
+    let session = Session {
+        server: state.server.clone(),
+        token: state.token.clone(),
+        origin,
+        peer,
+        hello_timeout: state.hello_timeout,
+        shutdown: state.shutdown.clone(),
+        observer: state.observer.clone(),
+        permit,
+    };
+    ws.max_message_size(state.socket_cap)
+        .max_frame_size(state.socket_cap)
+        .on_upgrade(move |socket| session.run(socket))
+}

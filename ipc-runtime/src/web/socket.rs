@@ -1,0 +1,189 @@
+//! One upgraded WebSocket: handshake, then text frames in to a [`Connection`], outbound frames out.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::handshake::{WELCOME, close_code, verify_hello};
+use super::observer::{ConnectionEvent, Observer};
+use super::token::Token;
+use crate::connection::Connection;
+use crate::emitter::OutboundFrame;
+use crate::envelope::encode_error;
+use crate::error::IpcError;
+use crate::server::Server;
+
+/// Everything a socket needs; built per accepted upgrade.
+pub(crate) struct Session {
+    pub(crate) server: Server,
+    pub(crate) token: Token,
+    /// The origin the service's policy sees (already checked against the `Origin` header).
+    pub(crate) origin: String,
+    pub(crate) peer: SocketAddr,
+    pub(crate) hello_timeout: Duration,
+    pub(crate) shutdown: CancellationToken,
+    pub(crate) observer: Option<Observer>,
+    /// Held for the socket's lifetime: one slot of the connection cap.
+    pub(crate) permit: OwnedSemaphorePermit,
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+fn close(code: u16, reason: &str) -> CloseFrame {
+    CloseFrame {
+        code,
+        reason: Utf8Bytes::from(reason),
+    }
+}
+
+impl Session {
+    pub(crate) async fn run(self, socket: WebSocket) {
+        let (mut sink, mut stream) = socket.split();
+        let top_frame = match self.handshake(&mut stream).await {
+            Ok(top_frame) => top_frame,
+            Err(frame) => {
+                // Best effort: the page learns why from the close frame; the socket ends either way.
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                return;
+            }
+        };
+        if sink
+            .send(Message::Text(Utf8Bytes::from_static(WELCOME)))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
+        let connection = self
+            .server
+            .connect(&self.origin, top_frame, outbound.clone());
+        let id = connection.id();
+        tracing::info!(caller = %id, origin = %self.origin, peer = %self.peer, "web page connected");
+        if let Some(observer) = &self.observer {
+            observer.notify(ConnectionEvent::Connected {
+                id,
+                origin: self.origin.clone(),
+            });
+        }
+        let (closing, close_requested) = oneshot::channel();
+        let writer = tokio::spawn(write_frames(sink, frames, close_requested));
+        let close_frame = self.read_frames(&mut stream, &connection, &outbound).await;
+        // Dropping the connection cancels its running handlers and removes it from the event hub before
+        // anyone hears that it is gone.
+        drop(connection);
+        tracing::info!(caller = %id, reason = close_frame.as_ref().map(|f| f.reason.as_str()), "web page disconnected");
+        if let Some(observer) = &self.observer {
+            observer.notify(ConnectionEvent::Disconnected { id });
+        }
+        let _ = closing.send(close_frame);
+        let _ = writer.await;
+        drop(self.permit);
+    }
+
+    async fn handshake(&self, stream: &mut Stream) -> Result<bool, CloseFrame> {
+        let first = tokio::select! {
+            () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down")),
+            first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
+        };
+        let refused = |code, reason: &str| {
+            tracing::warn!(origin = %self.origin, peer = %self.peer, code, reason, "web socket refused at hello");
+            close(code, reason)
+        };
+        match first {
+            Err(_) => Err(refused(
+                close_code::HELLO_TIMEOUT,
+                "no hello received in time",
+            )),
+            Ok(None | Some(Err(_))) => Err(refused(close_code::BAD_HELLO, "closed before hello")),
+            Ok(Some(Ok(Message::Text(text)))) => {
+                verify_hello(text.as_str(), &self.token).map_err(|r| refused(r.code, r.reason))
+            }
+            Ok(Some(Ok(_))) => Err(refused(
+                close_code::BAD_HELLO,
+                "expected a text hello first",
+            )),
+        }
+    }
+
+    /// Feeds text frames to the connection until the socket ends; returns the close frame to send, if any.
+    async fn read_frames(
+        &self,
+        stream: &mut Stream,
+        connection: &Connection,
+        outbound: &mpsc::Sender<OutboundFrame>,
+    ) -> Option<CloseFrame> {
+        loop {
+            let message = tokio::select! {
+                () = self.shutdown.cancelled() => return Some(close(close_code::GOING_AWAY, "server shutting down")),
+                message = stream.next() => message,
+            };
+            match message {
+                None | Some(Ok(Message::Close(_))) => return None,
+                Some(Ok(Message::Text(text))) => connection.receive(text.as_str()).await,
+                Some(Ok(Message::Binary(_))) => {
+                    let error = IpcError::<()>::Protocol { message: "binary messages are not accepted; send JSON text".to_owned() };
+                    tracing::warn!(caller = %connection.id(), "binary message refused");
+                    let _ = outbound.send(OutboundFrame::Text(encode_error(None, &error))).await;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Err(error)) => return too_big(&error).map(|reason| {
+                    tracing::warn!(caller = %connection.id(), %reason, "web socket closed: message too big");
+                    close(close_code::TOO_BIG, &reason)
+                }),
+            }
+        }
+    }
+}
+
+/// The reason text when a read failed because a message passed the socket's hard size cap.
+fn too_big(error: &axum::Error) -> Option<String> {
+    let source = std::error::Error::source(error)?;
+    match source.downcast_ref::<tungstenite::Error>()? {
+        tungstenite::Error::Capacity(tungstenite::error::CapacityError::MessageTooLong {
+            size,
+            max_size,
+        }) => Some(format!(
+            "message of {size} bytes exceeds the {max_size} byte limit"
+        )),
+        _ => None,
+    }
+}
+
+/// Writes outbound frames in order. A separate task, so that a handler waiting on a full outbound queue
+/// never blocks the reader (which is what drains nothing: the writer does).
+async fn write_frames(
+    mut sink: Sink,
+    mut frames: mpsc::Receiver<OutboundFrame>,
+    close_requested: oneshot::Receiver<Option<CloseFrame>>,
+) {
+    let mut close_requested = std::pin::pin!(close_requested);
+    loop {
+        tokio::select! {
+            biased;
+            close = &mut close_requested => {
+                match close {
+                    Ok(Some(frame)) => {
+                        let _ = sink.send(Message::Close(Some(frame))).await;
+                    }
+                    _ => {
+                        let _ = sink.close().await;
+                    }
+                }
+                return;
+            }
+            frame = frames.recv() => {
+                let Some(OutboundFrame::Text(text)) = frame else { return };
+                if sink.send(Message::Text(Utf8Bytes::from(text))).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
