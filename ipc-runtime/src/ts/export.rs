@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::render::BRIDGE_FILE;
-use super::{BRIDGE_SOURCE, Bindings, BindingsError, render};
+use super::{BRIDGE_SOURCE, Bindings, BindingsError, WEB_FILE, WEB_SOURCE, render};
 
 /// Overrides the output directory (absolute, or relative to the crate's manifest directory).
 pub const BINDINGS_DIR_ENV: &str = "IPC_BINDINGS_DIR";
@@ -27,10 +27,14 @@ pub fn export<B: Bindings>(manifest_dir: &str, default_dir: &str) -> Result<Expo
     export_to::<B>(&Path::new(manifest_dir).join(dir), check)
 }
 
-/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`.
+/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts` and `<dir>/<Trait>.ts`.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let api = render::<B>()?;
-    let files = [(dir.join(BRIDGE_FILE), BRIDGE_SOURCE.to_owned()), (dir.join(format!("{}.ts", B::NAME)), api)];
+    let files = [
+        (dir.join(BRIDGE_FILE), BRIDGE_SOURCE.to_owned()),
+        (dir.join(WEB_FILE), WEB_SOURCE.to_owned()),
+        (dir.join(format!("{}.ts", B::NAME)), api),
+    ];
     let mut report = ExportReport { directory: dir.to_owned(), changed: Vec::new(), unchanged: Vec::new() };
     for (path, content) in files {
         let current = std::fs::read_to_string(&path).ok();

@@ -22,6 +22,12 @@ pub trait Bindings {
 /// The TypeScript source of the transport-independent bridge module (`ipc-bridge.ts`).
 pub const BRIDGE_SOURCE: &str = include_str!("bridge.ts");
 
+/// File name of the web host's browser module, written next to the bridge.
+pub const WEB_FILE: &str = "ipc-web.ts";
+/// The TypeScript source of the web host's browser module (`ipc-web.ts`): connects with the token and
+/// returns the typed API over the bridge.
+pub const WEB_SOURCE: &str = include_str!("web.ts");
+
 /// Why bindings could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum BindingsError {

@@ -1,0 +1,56 @@
+// Entry point under the web host: connect with the token from the URL, then run the host-independent app.
+// Under Electron the entry would instead be `startApp(window.demoIpc)`, with the preload exposing
+// `createDemoIpcApi(transport)`: app.ts is the same.
+
+import { createDemoIpcApi } from "../bindings/DemoIpc.js";
+import { connectWeb, WebConnectError, type WebCloseInfo } from "../bindings/ipc-web.js";
+import { startApp } from "./app.js";
+
+const status = document.getElementById("conn-status");
+const closeButton = document.getElementById("conn-close");
+const openButton = document.getElementById("conn-open");
+
+function setStatus(state: string, text: string): void {
+  if (status !== null) {
+    status.dataset["state"] = state;
+    status.textContent = text;
+  }
+}
+
+function setButtons(connected: boolean): void {
+  if (closeButton instanceof HTMLButtonElement && openButton instanceof HTMLButtonElement) {
+    closeButton.disabled = !connected;
+    openButton.disabled = connected;
+  }
+}
+
+function describeClose(info: WebCloseInfo): string {
+  return info.reason === "" ? `code ${info.code}` : `${info.code}: ${info.reason}`;
+}
+
+let disconnect: (() => void) | undefined;
+
+async function connect(): Promise<void> {
+  setStatus("connecting", "connecting…");
+  setButtons(true);
+  try {
+    const connection = await connectWeb(createDemoIpcApi, {
+      onRefusal: (error) => console.warn(`main side refused a message: ${error.message}`),
+    });
+    const stop = startApp(connection.api);
+    disconnect = () => connection.close();
+    setStatus("connected", "connected");
+    const info = await connection.closed;
+    stop();
+    disconnect = undefined;
+    setStatus("disconnected", `disconnected (${describeClose(info)})`);
+  } catch (error) {
+    const text = error instanceof WebConnectError ? `refused (${describeClose(error.info)})` : `failed: ${String(error)}`;
+    setStatus("refused", text);
+  }
+  setButtons(false);
+}
+
+closeButton?.addEventListener("click", () => disconnect?.());
+openButton?.addEventListener("click", () => void connect());
+void connect();
