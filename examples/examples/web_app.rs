@@ -5,6 +5,7 @@
 //! Prints the URL to open (it carries the access token: treat it like a password), then reads commands
 //! from the terminal (`+`, `-`, `finish`, `quit`) and prints what the main side did as JSON lines.
 
+use std::io::IsTerminal as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
@@ -40,6 +41,7 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let options = match parse_args() {

@@ -159,6 +159,9 @@ impl DemoIpc for DemoApp {
     }
 
     async fn long_job(&self, caller: Caller, label: String) -> String {
+        // Register for `finish` before announcing the job, so that a `finish` typed right after the record
+        // cannot be missed.
+        let finished = self.jobs.notified();
         self.recorder.record(Record::JobStarted {
             caller: caller.id(),
             label: label.clone(),
@@ -169,7 +172,7 @@ impl DemoIpc for DemoApp {
             label,
             done: false,
         };
-        self.jobs.notified().await;
+        finished.await;
         guard.finish()
     }
 }

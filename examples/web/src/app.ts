@@ -48,6 +48,17 @@ function describePeerError(error: PeerError): string {
   }
 }
 
+function describeRuntimeError(kind: string, message: string): string {
+  switch (kind) {
+    case "cancelled":
+      return "cancelled by this page";
+    case "disconnected":
+      return "the connection closed before the reply arrived";
+    default:
+      return message;
+  }
+}
+
 /** Reports a failed call: the handler's typed error through `describe`, any other failure by its kind. */
 function reportFailure<E>(element: HTMLElement, error: unknown, describe: (e: E) => string): void {
   if (isIpcError<E>(error)) {
@@ -56,7 +67,7 @@ function reportFailure<E>(element: HTMLElement, error: unknown, describe: (e: E)
       const handlerError = detail.error as E & { readonly kind: string };
       showError(element, handlerError.kind, describe(handlerError));
     } else {
-      showError(element, detail.kind, error.message);
+      showError(element, detail.kind, describeRuntimeError(detail.kind, error.message));
     }
   } else {
     showError(element, "unexpected", String(error));

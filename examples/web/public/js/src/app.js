@@ -40,6 +40,16 @@ function describePeerError(error) {
             return `longer than ${error.max} characters`;
     }
 }
+function describeRuntimeError(kind, message) {
+    switch (kind) {
+        case "cancelled":
+            return "cancelled by this page";
+        case "disconnected":
+            return "the connection closed before the reply arrived";
+        default:
+            return message;
+    }
+}
 /** Reports a failed call: the handler's typed error through `describe`, any other failure by its kind. */
 function reportFailure(element, error, describe) {
     if (isIpcError(error)) {
@@ -49,7 +59,7 @@ function reportFailure(element, error, describe) {
             showError(element, handlerError.kind, describe(handlerError));
         }
         else {
-            showError(element, detail.kind, error.message);
+            showError(element, detail.kind, describeRuntimeError(detail.kind, error.message));
         }
     }
     else {
