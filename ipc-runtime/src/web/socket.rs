@@ -32,6 +32,9 @@ pub(crate) struct Session {
     pub(crate) permit: OwnedSemaphorePermit,
 }
 
+/// How long a closing socket may take to flush its close frame.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+
 type Sink = SplitSink<WebSocket, Message>;
 type Stream = SplitStream<WebSocket>;
 
@@ -75,16 +78,25 @@ impl Session {
         let (closing, close_requested) = oneshot::channel();
         let writer = tokio::spawn(write_frames(sink, frames, close_requested));
         let close_frame = self.read_frames(&mut stream, &connection, &outbound).await;
-        // Dropping the connection cancels its running handlers and removes it from the event hub before
-        // anyone hears that it is gone.
+        // Dropping the connection cancels its running handlers and removes it from the event hub.
         drop(connection);
-        tracing::info!(caller = %id, reason = close_frame.as_ref().map(|f| f.reason.as_str()), "web page disconnected");
+        let reason = close_frame.as_ref().map(|f| f.reason.to_string());
+        let _ = closing.send(close_frame);
+        // A peer that stopped reading must not hold its slot forever with an unsent close frame.
+        let mut writer = writer;
+        if tokio::time::timeout(CLOSE_GRACE, &mut writer)
+            .await
+            .is_err()
+        {
+            writer.abort();
+        }
+        // The slot is free before anyone hears that the page is gone, so a reconnect right after the
+        // notification is not refused by the connection cap.
+        drop(self.permit);
+        tracing::info!(caller = %id, reason, "web page disconnected");
         if let Some(observer) = &self.observer {
             observer.notify(ConnectionEvent::Disconnected { id });
         }
-        let _ = closing.send(close_frame);
-        let _ = writer.await;
-        drop(self.permit);
     }
 
     async fn handshake(&self, stream: &mut Stream) -> Result<bool, CloseFrame> {
