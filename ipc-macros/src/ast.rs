@@ -1,7 +1,6 @@
 //! The IR: the trait as this macro understands it, keeping the original tokens for error spans.
 
 use proc_macro2::Span;
-use syn::spanned::Spanned as _;
 use syn::{FnArg, Ident, LitStr, Pat, ReturnType, TraitItem, TraitItemFn, Type};
 
 use crate::attr::{self, MethodOptions, Spanned, TraitOptions};
@@ -12,6 +11,9 @@ pub(crate) struct Service<'a> {
     pub(crate) options: TraitOptions,
     pub(crate) krate: syn::Path,
     pub(crate) methods: Vec<Method<'a>>,
+    /// False when some options could not be read (an attribute failed to parse part-way, or a method was
+    /// skipped), so checks that need every option, such as "no allowlist anywhere", must not run.
+    pub(crate) complete: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,8 @@ impl Kind {
 }
 
 pub(crate) struct Method<'a> {
+    /// Where the method is among the trait's items, plus one: its [`Ctxt::section`].
+    pub(crate) section: usize,
     pub(crate) kind: Kind,
     pub(crate) item: &'a TraitItemFn,
     pub(crate) options: MethodOptions,
@@ -53,23 +57,28 @@ pub(crate) enum Output<'a> {
 }
 
 impl<'a> Service<'a> {
-    pub(crate) fn parse(args: proc_macro2::TokenStream, item: &'a syn::ItemTrait) -> Result<Self, syn::Error> {
-        let mut cx = Ctxt::default();
-        let options = attr::parse_trait_options(&mut cx, args);
+    /// Reads the trait as far as possible, reporting problems to `cx`; the checks then run on what was read,
+    /// so that every error is reported in one build.
+    pub(crate) fn parse(cx: &mut Ctxt, args: proc_macro2::TokenStream, item: &'a syn::ItemTrait) -> Self {
+        cx.section(0);
+        let options = attr::parse_trait_options(cx, args);
         let krate = options.krate.clone().unwrap_or_else(|| syn::parse_quote!(::ipc_runtime));
+        let mut complete = options.complete;
         let mut methods = Vec::new();
-        for trait_item in &item.items {
+        for (index, trait_item) in item.items.iter().enumerate() {
+            cx.section(index + 1);
             match trait_item {
-                TraitItem::Fn(f) => {
-                    if let Some(method) = Method::parse(&mut cx, f) {
+                TraitItem::Fn(f) => match Method::parse(cx, f, index + 1) {
+                    Some(method) => {
+                        complete &= method.options.complete;
                         methods.push(method);
                     }
-                }
+                    None => complete = false,
+                },
                 other => cx.error(other, "a #[channels] trait may contain only channel methods (#[send], #[invoke] or #[event])"),
             }
         }
-        cx.finish()?;
-        Ok(Self { item, options, krate, methods })
+        Self { item, options, krate, methods, complete }
     }
 
     pub(crate) fn ident(&self) -> &Ident {
@@ -83,7 +92,7 @@ impl<'a> Service<'a> {
 }
 
 impl<'a> Method<'a> {
-    fn parse(cx: &mut Ctxt, item: &'a TraitItemFn) -> Option<Self> {
+    fn parse(cx: &mut Ctxt, item: &'a TraitItemFn, section: usize) -> Option<Self> {
         let markers: Vec<(&syn::Attribute, Kind)> = item
             .attrs
             .iter()
@@ -112,6 +121,11 @@ impl<'a> Method<'a> {
             match receiver {
                 Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {}
                 Some(other) => cx.error(other, "handlers take `&self`: the runtime shares one handler across calls"),
+                // One error for the whole (empty) list; the check for `caller` skips this case.
+                None if item.sig.inputs.is_empty() => cx.error_at(
+                    item.sig.paren_token.span.join(),
+                    format!("a #[{}] handler is `async fn name(&self, caller: Caller, args...)`", kind.attr_name()),
+                ),
                 None => cx.error(&item.sig.ident, "handlers take `&self` as their first parameter"),
             }
         } else if let Some(receiver) = receiver {
@@ -128,9 +142,7 @@ impl<'a> Method<'a> {
         for input in inputs {
             match input {
                 FnArg::Typed(pat) => match &*pat.pat {
-                    Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() => {
-                        args.push(Arg { ident: &p.ident, ty: &pat.ty });
-                    }
+                    Pat::Ident(p) if is_plain_arg(&pat.pat) => args.push(Arg { ident: &p.ident, ty: &pat.ty }),
                     other => cx.error(other, "channel arguments must be plain names (`name: Type`), not patterns"),
                 },
                 FnArg::Receiver(r) => cx.error(r, "`self` must be the first parameter"),
@@ -144,7 +156,7 @@ impl<'a> Method<'a> {
                 None => Output::Value(ty),
             },
         };
-        Some(Self { kind, item, options, caller, args, output })
+        Some(Self { section, kind, item, options, caller, args, output })
     }
 
     pub(crate) fn ident(&self) -> &Ident {
@@ -191,6 +203,11 @@ pub(crate) fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
+/// `name` alone: no `ref`, `mut`, sub-pattern or destructuring.
+pub(crate) fn is_plain_arg(pat: &Pat) -> bool {
+    matches!(pat, Pat::Ident(p) if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none())
+}
+
 fn is_caller_type(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Caller" && s.arguments.is_none()))
 }
@@ -233,9 +250,4 @@ pub(crate) fn snake_case(camel: &str) -> String {
         }
     }
     out
-}
-
-/// Span of a whole signature, for errors about the method as a whole.
-pub(crate) fn sig_span(item: &TraitItemFn) -> Span {
-    item.sig.span()
 }

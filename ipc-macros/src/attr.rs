@@ -43,11 +43,17 @@ impl<T> Once<T> {
         Self { name, value: None }
     }
 
+    /// Records `value`, spanned at the key, or reports a duplicate key there.
     fn set(&mut self, cx: &mut Ctxt, span: Span, value: T) {
+        self.set_spanned(cx, span, Spanned { value, span });
+    }
+
+    /// Like [`Once::set`], with the value spanned elsewhere (e.g. at its literal) for later errors.
+    fn set_spanned(&mut self, cx: &mut Ctxt, key_span: Span, value: Spanned<T>) {
         if self.value.is_some() {
-            cx.error_at(span, format!("duplicate key `{}`", self.name));
+            cx.error_at(key_span, format!("duplicate key `{}`", self.name));
         } else {
-            self.value = Some(Spanned { value, span });
+            self.value = Some(value);
         }
     }
 
@@ -64,6 +70,8 @@ pub(crate) struct TraitOptions {
     pub(crate) export_to: Option<String>,
     pub(crate) namespace: Option<Spanned<String>>,
     pub(crate) timeout_ms: Option<Spanned<u32>>,
+    /// False when the arguments failed to parse part-way, so keys after the error were never seen.
+    pub(crate) complete: bool,
 }
 
 pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream) -> TraitOptions {
@@ -86,15 +94,21 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
         } else if meta.path.is_ident(NAMESPACE) {
             namespace.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident(TIMEOUT_MS) {
-            timeout_ms.set(cx, span, millis(&meta)?);
+            if let Some(millis) = millis(cx, &meta)? {
+                timeout_ms.set(cx, span, millis);
+            }
         } else {
             return Err(unknown_key(&meta, &[ALLOW_ORIGINS, ALLOW_SUBFRAMES, CRATE, EXPORT_TO, NAMESPACE, TIMEOUT_MS]));
         }
         Ok(())
     });
-    if let Err(e) = syn::parse::Parser::parse2(parser, args) {
-        cx.syn_error(e);
-    }
+    let complete = match syn::parse::Parser::parse2(parser, args) {
+        Ok(()) => true,
+        Err(e) => {
+            cx.syn_error(e);
+            false
+        }
+    };
     TraitOptions {
         allow_origins: allow_origins.get(),
         allow_subframes: allow_subframes.get().is_some_and(|s| s.value),
@@ -102,16 +116,25 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
         export_to: export_to.get().map(|s| s.value),
         namespace: namespace.get(),
         timeout_ms: timeout_ms.get(),
+        complete,
     }
 }
 
 /// Options on a method: `#[invoke(name = "...", allow_origins = [...], timeout_ms = 500)]`.
-#[derive(Default)]
 pub(crate) struct MethodOptions {
+    /// Spanned at the name's string literal.
     pub(crate) name: Option<Spanned<String>>,
     pub(crate) allow_origins: Option<Spanned<Vec<LitStr>>>,
     pub(crate) allow_subframes: Option<bool>,
     pub(crate) timeout_ms: Option<Spanned<u32>>,
+    /// False when the arguments failed to parse part-way, so keys after the error were never seen.
+    pub(crate) complete: bool,
+}
+
+impl Default for MethodOptions {
+    fn default() -> Self {
+        Self { name: None, allow_origins: None, allow_subframes: None, timeout_ms: None, complete: true }
+    }
 }
 
 pub(crate) fn parse_method_options(cx: &mut Ctxt, attr: &syn::Attribute, kind_name: &str) -> MethodOptions {
@@ -126,30 +149,39 @@ pub(crate) fn parse_method_options(cx: &mut Ctxt, attr: &syn::Attribute, kind_na
     let result = attr.parse_nested_meta(|meta| {
         let span = meta.path.span();
         if meta.path.is_ident(NAME) {
-            name.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+            let lit = meta.value()?.parse::<LitStr>()?;
+            name.set_spanned(cx, span, Spanned { value: lit.value(), span: lit.span() });
         } else if meta.path.is_ident(ALLOW_ORIGINS) {
             allow_origins.set(cx, span, origins(&meta)?);
         } else if meta.path.is_ident(ALLOW_SUBFRAMES) {
             allow_subframes.set(cx, span, flag(&meta)?);
         } else if allows_timeout && meta.path.is_ident(TIMEOUT_MS) {
-            timeout_ms.set(cx, span, millis(&meta)?);
+            if let Some(millis) = millis(cx, &meta)? {
+                timeout_ms.set(cx, span, millis);
+            }
         } else if allows_timeout {
             return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES, TIMEOUT_MS]));
         } else if meta.path.is_ident(TIMEOUT_MS) {
-            return Err(meta.error(format!("`timeout_ms` applies to `#[invoke]` only: a `#[{kind_name}]` has no reply to wait for")));
+            cx.error_at(span, format!("`timeout_ms` applies to `#[invoke]` only: a `#[{kind_name}]` has no reply to wait for"));
+            millis(cx, &meta)?;
         } else {
             return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES]));
         }
         Ok(())
     });
-    if let Err(e) = result {
-        cx.syn_error(e);
-    }
+    let complete = match result {
+        Ok(()) => true,
+        Err(e) => {
+            cx.syn_error(e);
+            false
+        }
+    };
     MethodOptions {
         name: name.get(),
         allow_origins: allow_origins.get(),
         allow_subframes: allow_subframes.get().map(|s| s.value),
         timeout_ms: timeout_ms.get(),
+        complete,
     }
 }
 
@@ -164,13 +196,15 @@ fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
     if meta.input.peek(syn::Token![=]) { Ok(meta.value()?.parse::<syn::LitBool>()?.value) } else { Ok(true) }
 }
 
-fn millis(meta: &ParseNestedMeta<'_>) -> syn::Result<u32> {
+/// A timeout in milliseconds. Zero is reported through `cx` (parsing goes on) and yields `None`.
+fn millis(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32>> {
     let lit: LitInt = meta.value()?.parse()?;
     let value: u32 = lit.base10_parse()?;
     if value == 0 {
-        return Err(syn::Error::new(lit.span(), "`timeout_ms` must be at least 1"));
+        cx.error(&lit, "`timeout_ms` must be at least 1");
+        return Ok(None);
     }
-    Ok(value)
+    Ok(Some(value))
 }
 
 fn origins(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {

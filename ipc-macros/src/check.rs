@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use syn::LitStr;
 use syn::spanned::Spanned;
 
-use crate::ast::{Kind, Method, Output, Service, sig_span, unraw};
+use crate::ast::{Kind, Method, Output, Service, unraw};
 use crate::ctxt::Ctxt;
 use crate::types::unsupported_part;
 
@@ -13,16 +13,18 @@ use crate::types::unsupported_part;
 const CLIENT_RESERVED: &[&str] = &["new", "connect_in_memory", "raw"];
 const EVENTS_RESERVED: &[&str] = &["new", "emitter"];
 
-pub(crate) fn run(service: &Service<'_>) -> Result<(), syn::Error> {
-    let mut cx = Ctxt::default();
-    check_trait(&mut cx, service);
+/// Runs every check, reporting to `cx` (which already holds the parse errors, if any).
+pub(crate) fn run(cx: &mut Ctxt, service: &Service<'_>) {
+    cx.section(0);
+    check_trait(cx, service);
     let namespace = service.namespace();
     let mut channels: HashMap<String, &Method<'_>> = HashMap::new();
     let mut members: HashMap<String, &Method<'_>> = HashMap::new();
     for method in &service.methods {
-        check_signature(&mut cx, method);
-        check_types(&mut cx, method);
-        check_origins(&mut cx, method);
+        cx.section(method.section);
+        check_signature(cx, method);
+        check_types(cx, method);
+        check_origins(cx, method);
         let channel = method.channel_name(&namespace);
         if channel.is_empty() || channel.chars().any(char::is_whitespace) {
             cx.error_at(method.name_span(), "a channel name must be non-empty and contain no whitespace");
@@ -40,7 +42,6 @@ pub(crate) fn run(service: &Service<'_>) -> Result<(), syn::Error> {
             cx.error(method.ident(), format!("`{name}` clashes with a generated method of the same name; rename the channel method"));
         }
     }
-    cx.finish()
 }
 
 fn member_name(method: &Method<'_>) -> String {
@@ -68,7 +69,9 @@ fn check_trait(cx: &mut Ctxt, service: &Service<'_>) {
         }
     }
     let needs_trait_origins = service.methods.iter().any(|m| m.options.allow_origins.is_none());
-    if service.options.allow_origins.is_none() && needs_trait_origins {
+    // When some options could not be read, an allowlist may be among them: saying it is missing would be a
+    // follow-on error.
+    if service.options.allow_origins.is_none() && needs_trait_origins && service.complete {
         cx.error(
             &item.ident,
             "declare who may call these channels: #[channels(allow_origins = [\"app://main\"])] (exact origins; sender validation is on by default)",
@@ -102,7 +105,8 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
             if let Some(body) = &method.item.default {
                 cx.error(body, format!("a #[{kind}] method declares the channel; implement it in your `impl` block, not here"));
             }
-            if method.caller.is_none() {
+            // An empty parameter list was reported as a whole while parsing.
+            if method.caller.is_none() && !sig.inputs.is_empty() {
                 let at = sig.inputs.iter().nth(1).map_or_else(|| sig.paren_token.span.join(), Spanned::span);
                 cx.error_at(at, format!("a #[{kind}] handler takes `caller: Caller` right after `&self` (ipc_runtime::Caller: the verified origin and id of the renderer)"));
             }
@@ -124,9 +128,6 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
     }
     if method.kind == Kind::Send && !matches!(method.output, Output::Unit) {
         cx.error(&sig.output, "a #[send] is one-way and returns nothing; use #[invoke] to reply");
-    }
-    if method.item.sig.inputs.is_empty() && method.kind != Kind::Event {
-        cx.error_at(sig_span(method.item), format!("a #[{kind}] handler is `async fn name(&self, caller: Caller, args...)`"));
     }
 }
 

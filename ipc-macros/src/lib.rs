@@ -27,8 +27,11 @@ pub fn channels(args: TokenStream, input: TokenStream) -> TokenStream {
             return out.into();
         }
     };
-    match ast::Service::parse(args, &item).and_then(|service| check::run(&service).map(|()| service)) {
-        Ok(service) => expand::service(&service).into(),
+    let mut cx = ctxt::Ctxt::default();
+    let service = ast::Service::parse(&mut cx, args, &item);
+    check::run(&mut cx, &service);
+    match cx.finish() {
+        Ok(()) => expand::service(&service).into(),
         Err(errors) => fallback::emit(&item, &errors).into(),
     }
 }

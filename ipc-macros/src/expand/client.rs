@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::names::{args_tuple_pattern, args_tuple_type, args_tuple_value, client_ident};
+use super::names::{args_tuple_pattern, args_tuple_value, client_ident, decode_args, encode_args};
 use crate::ast::{Kind, Method, Output, Service};
 
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
@@ -50,12 +50,14 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
         quote!(#ident: #ty)
     });
     let value = args_tuple_value(&method.args);
-    let encoded = quote!(#krate::__private::serde_json::value::to_raw_value(&#value));
+    let encoded = encode_args(krate, &method.args);
     match method.kind {
         Kind::Send => quote! {
             #(#attrs)*
             pub async fn #name(&self, #(#params),*) -> ::core::result::Result<(), #krate::IpcError<#krate::Never>> {
-                self.inner.__send(#channel, #encoded).await
+                // Encoded first, so that no borrow of the arguments is held across the `await`.
+                let args = #encoded;
+                self.inner.__send(#channel, args).await
             }
         },
         Kind::Invoke => {
@@ -75,8 +77,8 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
         }
         Kind::Event => {
             let subscribe = format_ident!("on_{}", name);
-            let tuple_type = args_tuple_type(&method.args);
             let pattern = args_tuple_pattern(&method.args);
+            let decode = decode_args(krate, &method.args, &format_ident!("raw"));
             let (item, result) = match method.args.as_slice() {
                 [one] => {
                     let (ty, ident) = (one.ty, one.ident);
@@ -95,7 +97,7 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                 /// Subscribes to this event; dropping the subscription unsubscribes.
                 pub fn #subscribe(&self) -> #krate::Subscription<#item> {
                     self.inner.__subscribe(#channel, |raw| {
-                        let #pattern: #tuple_type = #krate::__private::decode_args(raw)?;
+                        let #pattern = #decode?;
                         ::core::result::Result::Ok(#result)
                     })
                 }

@@ -1,9 +1,11 @@
 //! `<Trait>Service<H>`: channel index -> strict decode -> handler call -> encode.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+use syn::spanned::Spanned as _;
 
-use super::names::{args_tuple_pattern, args_tuple_type, schema_ident, service_ident};
+use super::names::{args_tuple_pattern, decode_args, schema_ident, service_ident};
 use crate::ast::{Kind, Method, Output, Service};
 
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
@@ -75,26 +77,41 @@ fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream 
     let krate = &service.krate;
     let trait_ident = service.ident();
     let name = method.ident();
-    let tuple_type = args_tuple_type(&method.args);
     let pattern = args_tuple_pattern(&method.args);
+    let decode = decode_args(krate, &method.args, &format_ident!("payload"));
     let idents = method.args.iter().map(|a| a.ident);
-    let call = quote!(<H as #trait_ident>::#name(&*handler, caller, #(#idents),*).await);
+    // Mixed-site: an argument may itself be called `handler`.
+    let handler = Ident::new("handler", Span::mixed_site());
+    let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
+    // Each reply type is named once, in a turbofish spanned at the user's type, so that a type that is not
+    // `Serialize` is reported there.
     let body = match &method.output {
-        Output::Unit | Output::Value(_) => quote! {
+        Output::Unit => quote! {
             let value = #call;
             #krate::__private::encode_value(&value)
         },
-        Output::Result { .. } => quote! {
-            match #call {
-                ::core::result::Result::Ok(value) => #krate::__private::encode_value(&value),
-                ::core::result::Result::Err(error) => #krate::__private::encode_handler_error(&error),
+        Output::Value(ty) => {
+            let encode = quote_spanned!(ty.span()=> #krate::__private::encode_value::<#ty>);
+            quote! {
+                let value = #call;
+                #encode(&value)
             }
-        },
+        }
+        Output::Result { ok, err } => {
+            let encode_ok = quote_spanned!(ok.span()=> #krate::__private::encode_value::<#ok>);
+            let encode_err = quote_spanned!(err.span()=> #krate::__private::encode_handler_error::<#err>);
+            quote! {
+                match #call {
+                    ::core::result::Result::Ok(value) => #encode_ok(&value),
+                    ::core::result::Result::Err(error) => #encode_err(&error),
+                }
+            }
+        }
     };
     quote! {
         #index => {
-            let #pattern: #tuple_type = #krate::__private::decode_args(payload)?;
-            let handler = ::std::sync::Arc::clone(&self.handler);
+            let #pattern = #decode?;
+            let #handler = ::std::sync::Arc::clone(&self.handler);
             ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
         }
     }

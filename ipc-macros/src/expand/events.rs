@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{args_tuple_value, events_ident, schema_ident};
+use super::names::{encode_args, events_ident, schema_ident};
 use crate::ast::{Kind, Service};
 
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
@@ -23,7 +23,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             let (ident, ty) = (a.ident, a.ty);
             quote!(#ident: #ty)
         });
-        let value = args_tuple_value(&method.args);
+        let encoded = encode_args(krate, &method.args);
         quote! {
             #(#attrs)*
             ///
@@ -32,7 +32,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             pub fn #name(&self, #(#params),*) -> ::core::result::Result<usize, #krate::EmitError> {
                 self.emitter.__emit(
                     &#schema::DESCRIPTOR.channels[#index],
-                    #krate::__private::serde_json::value::to_raw_value(&#value),
+                    #encoded,
                 )
             }
         }

@@ -22,23 +22,63 @@ pub(crate) fn client_ident(service: &Service<'_>) -> Ident {
     format_ident!("{}Client", service.ident())
 }
 
-/// The argument tuple type as decoded from (or encoded to) the wire: `(A, B,)`, or `[(); 0]` for no
-/// arguments (which, unlike `()`, is the empty JSON array).
-pub(crate) fn args_tuple_type(args: &[Arg<'_>]) -> TokenStream {
-    if args.is_empty() {
-        return quote!([(); 0]);
-    }
-    let types = args.iter().map(|a| a.ty);
-    quote!((#(#types,)*))
-}
-
-/// The argument tuple value (or pattern) built from the argument names.
+/// The argument tuple value built from the argument names.
 pub(crate) fn args_tuple_value(args: &[Arg<'_>]) -> TokenStream {
     if args.is_empty() {
         return quote!([(); 0]);
     }
     let idents = args.iter().map(|a| a.ident);
     quote!((#(#idents,)*))
+}
+
+/// An expression encoding the arguments (by name) as the wire's JSON array:
+/// `Result<Box<RawValue>, serde_json::Error>`.
+///
+/// Each argument type is named once, in a turbofish, with its own span, so a type that is not `Serialize`
+/// is reported at that type (not as the whole tuple, at the attribute). The helper is declared inside the
+/// `match` arm, where no argument name is in scope for it to shadow.
+pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
+    let serde_json = quote!(#krate::__private::serde_json);
+    if args.is_empty() {
+        return quote!(#serde_json::value::to_raw_value(&[(); 0]));
+    }
+    let params = generic_params(args);
+    let types = args.iter().map(|a| a.ty);
+    let idents = args.iter().map(|a| a.ident);
+    quote! {
+        match (#(&#idents,)*) {
+            args => {
+                fn encode_args<#(#params: #krate::__private::serde::Serialize),*>(args: (#(&#params,)*))
+                    -> ::core::result::Result<::std::boxed::Box<#serde_json::value::RawValue>, #serde_json::Error>
+                {
+                    #serde_json::value::to_raw_value(&args)
+                }
+                encode_args::<#(#types),*>(args)
+            }
+        }
+    }
+}
+
+/// An expression decoding the wire's JSON array in `payload` (an identifier) into the argument tuple:
+/// `Result<(A, B,), DecodeError>`. Each type is named once with its own span, as in [`encode_args`].
+pub(crate) fn decode_args(krate: &syn::Path, args: &[Arg<'_>], payload: &Ident) -> TokenStream {
+    if args.is_empty() {
+        return quote!(#krate::__private::decode_args::<[(); 0]>(#payload));
+    }
+    let params = generic_params(args);
+    let types = args.iter().map(|a| a.ty);
+    quote! {{
+        fn decode_args<#(#params: #krate::__private::serde::de::DeserializeOwned),*>(payload: &str)
+            -> ::core::result::Result<(#(#params,)*), #krate::DecodeError>
+        {
+            #krate::__private::decode_args(payload)
+        }
+        decode_args::<#(#types),*>(#payload)
+    }}
+}
+
+fn generic_params(args: &[Arg<'_>]) -> Vec<Ident> {
+    (0..args.len()).map(|i| format_ident!("A{i}")).collect()
 }
 
 /// The pattern that destructures a decoded argument tuple.

@@ -100,19 +100,19 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
     let docs = method.docs();
     let args = method.args.iter().map(|a| {
         let name = unraw(a.ident);
-        let ty = a.ty;
-        quote!((#name, api.ty::<#ty>()))
+        let ty = ts_of(krate, a.ty);
+        quote!((#name, #ty))
     });
     let (output, error) = match &method.output {
-        Output::Unit => (quote!(()), quote!(#krate::Never)),
-        Output::Value(ty) => (quote!(#ty), quote!(#krate::Never)),
-        Output::Result { ok, err } => (quote!(#ok), quote!(#err)),
+        Output::Unit => (quote!(#krate::ts::ApiBuilder::ty::<()>(api)), quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api))),
+        Output::Value(ty) => (ts_of(krate, ty), quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api))),
+        Output::Result { ok, err } => (ts_of(krate, ok), ts_of(krate, err)),
     };
     quote! {
         {
             let args = ::std::vec![#(#args),*];
-            let output = api.ty::<#output>();
-            let error = api.ty::<#error>();
+            let output = #output;
+            let error = #error;
             api.channel(#krate::ts::ChannelTs {
                 kind: #kind,
                 channel: #channel,
@@ -126,21 +126,27 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
     }
 }
 
-/// One compile-time check per payload type, spanned on the type so the error points at it.
+/// `api.ty::<T>()`, spanned at `T` (and called as a path, so that rustc has no method call to blame): a type
+/// that is not `TS` is reported at the type.
+fn ts_of(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> #krate::ts::ApiBuilder::ty::<#ty>(api))
+}
+
+/// Compile-time checks for what no generated body requires: the Rust client decodes an `#[invoke]` reply
+/// only when the call is awaited, so the reply types' `DeserializeOwned` is checked here, at the type.
+///
+/// Every other bound of a payload type is required exactly once by the generated code, at the type's span
+/// (see `names::encode_args`), so a missing trait gives one error, at the type.
 fn assertions(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
     let mut out = TokenStream::new();
-    for arg in &method.args {
-        let ty = arg.ty;
-        out.extend(quote_spanned!(ty.span()=> #krate::__private::assert_payload::<#ty>();));
-    }
-    match &method.output {
-        Output::Unit => {}
-        Output::Value(ty) => out.extend(quote_spanned!(ty.span()=> #krate::__private::assert_payload::<#ty>();)),
-        Output::Result { ok, err } => {
-            out.extend(quote_spanned!(ok.span()=> #krate::__private::assert_payload::<#ok>();));
-            out.extend(quote_spanned!(err.span()=> #krate::__private::assert_error::<#err>();));
-        }
+    let replies: Vec<&syn::Type> = match &method.output {
+        Output::Unit => Vec::new(),
+        Output::Value(ty) => vec![ty],
+        Output::Result { ok, err } => vec![ok, err],
+    };
+    for ty in replies {
+        out.extend(quote_spanned!(ty.span()=> let _ = #krate::__private::decode_args::<#ty>;));
     }
     out
 }

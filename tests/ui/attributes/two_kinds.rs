@@ -1,0 +1,10 @@
+use ipc_runtime::{Caller, channels};
+
+#[channels(allow_origins = ["app://main"])]
+pub trait Api {
+    #[send]
+    #[invoke]
+    async fn set_title(&self, caller: Caller, title: String);
+}
+
+fn main() {}
