@@ -59,10 +59,17 @@ pub(crate) enum Output<'a> {
 impl<'a> Service<'a> {
     /// Reads the trait as far as possible, reporting problems to `cx`; the checks then run on what was read,
     /// so that every error is reported in one build.
-    pub(crate) fn parse(cx: &mut Ctxt, args: proc_macro2::TokenStream, item: &'a syn::ItemTrait) -> Self {
+    pub(crate) fn parse(
+        cx: &mut Ctxt,
+        args: proc_macro2::TokenStream,
+        item: &'a syn::ItemTrait,
+    ) -> Self {
         cx.section(0);
         let options = attr::parse_trait_options(cx, args);
-        let krate = options.krate.clone().unwrap_or_else(|| syn::parse_quote!(::ipc_runtime));
+        let krate = options
+            .krate
+            .clone()
+            .unwrap_or_else(|| syn::parse_quote!(::ipc_runtime));
         let mut complete = options.complete;
         let mut methods = Vec::new();
         for (index, trait_item) in item.items.iter().enumerate() {
@@ -78,7 +85,13 @@ impl<'a> Service<'a> {
                 other => cx.error(other, "a #[channels] trait may contain only channel methods (#[send], #[invoke] or #[event])"),
             }
         }
-        Self { item, options, krate, methods, complete }
+        Self {
+            item,
+            options,
+            krate,
+            methods,
+            complete,
+        }
     }
 
     pub(crate) fn ident(&self) -> &Ident {
@@ -87,50 +100,20 @@ impl<'a> Service<'a> {
 
     /// Prefix of default channel names: the `namespace` option, else the trait name in snake case.
     pub(crate) fn namespace(&self) -> String {
-        self.options.namespace.as_ref().map_or_else(|| snake_case(&self.item.ident.to_string()), |n| n.value.clone())
+        self.options.namespace.as_ref().map_or_else(
+            || snake_case(&self.item.ident.to_string()),
+            |n| n.value.clone(),
+        )
     }
 }
 
 impl<'a> Method<'a> {
     fn parse(cx: &mut Ctxt, item: &'a TraitItemFn, section: usize) -> Option<Self> {
-        let markers: Vec<(&syn::Attribute, Kind)> = item
-            .attrs
-            .iter()
-            .filter_map(|a| {
-                [(attr::SEND, Kind::Send), (attr::INVOKE, Kind::Invoke), (attr::EVENT, Kind::Event)]
-                    .into_iter()
-                    .find(|(name, _)| a.path().is_ident(name))
-                    .map(|(_, kind)| (a, kind))
-            })
-            .collect();
-        let (marker, kind) = match markers.as_slice() {
-            [] => {
-                cx.error(&item.sig.ident, "mark this method #[send], #[invoke] or #[event] to declare its channel kind");
-                return None;
-            }
-            [one] => *one,
-            [_, second, ..] => {
-                cx.error(second.0, "a method declares exactly one channel kind; remove one of these attributes");
-                return None;
-            }
-        };
+        let (marker, kind) = kind_marker(cx, item)?;
         let options = attr::parse_method_options(cx, marker, kind.attr_name());
         let mut inputs = item.sig.inputs.iter().peekable();
         let receiver = inputs.next_if(|a| matches!(a, FnArg::Receiver(_)));
-        if kind != Kind::Event {
-            match receiver {
-                Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {}
-                Some(other) => cx.error(other, "handlers take `&self`: the runtime shares one handler across calls"),
-                // One error for the whole (empty) list; the check for `caller` skips this case.
-                None if item.sig.inputs.is_empty() => cx.error_at(
-                    item.sig.paren_token.span.join(),
-                    format!("a #[{}] handler is `async fn name(&self, caller: Caller, args...)`", kind.attr_name()),
-                ),
-                None => cx.error(&item.sig.ident, "handlers take `&self` as their first parameter"),
-            }
-        } else if let Some(receiver) = receiver {
-            cx.error(receiver, "an #[event] is sent by the main side and has no `self`: write `fn name(args...);`");
-        }
+        check_receiver(cx, item, kind, receiver);
         let caller = match inputs.peek() {
             Some(FnArg::Typed(pat)) if is_caller_type(&pat.ty) => {
                 inputs.next();
@@ -142,8 +125,14 @@ impl<'a> Method<'a> {
         for input in inputs {
             match input {
                 FnArg::Typed(pat) => match &*pat.pat {
-                    Pat::Ident(p) if is_plain_arg(&pat.pat) => args.push(Arg { ident: &p.ident, ty: &pat.ty }),
-                    other => cx.error(other, "channel arguments must be plain names (`name: Type`), not patterns"),
+                    Pat::Ident(p) if is_plain_arg(&pat.pat) => args.push(Arg {
+                        ident: &p.ident,
+                        ty: &pat.ty,
+                    }),
+                    other => cx.error(
+                        other,
+                        "channel arguments must be plain names (`name: Type`), not patterns",
+                    ),
                 },
                 FnArg::Receiver(r) => cx.error(r, "`self` must be the first parameter"),
             }
@@ -156,7 +145,15 @@ impl<'a> Method<'a> {
                 None => Output::Value(ty),
             },
         };
-        Some(Self { section, kind, item, options, caller, args, output })
+        Some(Self {
+            section,
+            kind,
+            item,
+            options,
+            caller,
+            args,
+            output,
+        })
     }
 
     pub(crate) fn ident(&self) -> &Ident {
@@ -165,11 +162,17 @@ impl<'a> Method<'a> {
 
     /// The wire name: the `name` option, else `<namespace>:<method>`.
     pub(crate) fn channel_name(&self, namespace: &str) -> String {
-        self.options.name.as_ref().map_or_else(|| format!("{namespace}:{}", unraw(self.ident())), |n| n.value.clone())
+        self.options.name.as_ref().map_or_else(
+            || format!("{namespace}:{}", unraw(self.ident())),
+            |n| n.value.clone(),
+        )
     }
 
     pub(crate) fn name_span(&self) -> Span {
-        self.options.name.as_ref().map_or_else(|| self.ident().span(), |n| n.span)
+        self.options
+            .name
+            .as_ref()
+            .map_or_else(|| self.ident().span(), |n| n.span)
     }
 
     pub(crate) fn docs(&self) -> Vec<String> {
@@ -195,12 +198,85 @@ pub(crate) fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
         .iter()
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(syn::MetaNameValue { value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }), .. }) => {
-                Some(s.value())
-            }
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ..
+            }) => Some(s.value()),
             _ => None,
         })
         .collect()
+}
+
+/// The one `#[send]`, `#[invoke]` or `#[event]` attribute of a method, with its kind.
+fn kind_marker<'a>(cx: &mut Ctxt, item: &'a TraitItemFn) -> Option<(&'a syn::Attribute, Kind)> {
+    let markers: Vec<(&syn::Attribute, Kind)> = item
+        .attrs
+        .iter()
+        .filter_map(|a| {
+            [
+                (attr::SEND, Kind::Send),
+                (attr::INVOKE, Kind::Invoke),
+                (attr::EVENT, Kind::Event),
+            ]
+            .into_iter()
+            .find(|(name, _)| a.path().is_ident(name))
+            .map(|(_, kind)| (a, kind))
+        })
+        .collect();
+    match markers.as_slice() {
+        [] => {
+            cx.error(
+                &item.sig.ident,
+                "mark this method #[send], #[invoke] or #[event] to declare its channel kind",
+            );
+            None
+        }
+        [one] => Some(*one),
+        [_, second, ..] => {
+            cx.error(
+                second.0,
+                "a method declares exactly one channel kind; remove one of these attributes",
+            );
+            None
+        }
+    }
+}
+
+/// Handlers take `&self`; events take no `self` at all.
+fn check_receiver(cx: &mut Ctxt, item: &TraitItemFn, kind: Kind, receiver: Option<&FnArg>) {
+    if kind == Kind::Event {
+        if let Some(receiver) = receiver {
+            cx.error(
+                receiver,
+                "an #[event] is sent by the main side and has no `self`: write `fn name(args...);`",
+            );
+        }
+        return;
+    }
+    match receiver {
+        Some(FnArg::Receiver(r))
+            if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {}
+        Some(other) => cx.error(
+            other,
+            "handlers take `&self`: the runtime shares one handler across calls",
+        ),
+        // One error for the whole (empty) list; the check for `caller` skips this case.
+        None if item.sig.inputs.is_empty() => cx.error_at(
+            item.sig.paren_token.span.join(),
+            format!(
+                "a #[{}] handler is `async fn name(&self, caller: Caller, args...)`",
+                kind.attr_name()
+            ),
+        ),
+        None => cx.error(
+            &item.sig.ident,
+            "handlers take `&self` as their first parameter",
+        ),
+    }
 }
 
 /// `name` alone: no `ref`, `mut`, sub-pattern or destructuring.
@@ -223,7 +299,9 @@ fn result_parts(ty: &Type) -> Option<(&Type, &Type)> {
     if last.ident != "Result" {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     let mut types = args.args.iter().filter_map(|a| match a {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -239,7 +317,8 @@ pub(crate) fn snake_case(camel: &str) -> String {
     let chars: Vec<char> = camel.chars().collect();
     for (i, &ch) in chars.iter().enumerate() {
         if ch.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
             if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
                 out.push('_');

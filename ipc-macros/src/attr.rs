@@ -22,7 +22,9 @@ pub(crate) const EVENT: &str = "event";
 
 /// Whether `attr` is one of the method markers this macro consumes.
 pub(crate) fn is_channel_attr(attr: &syn::Attribute) -> bool {
-    [SEND, INVOKE, EVENT].iter().any(|k| attr.path().is_ident(k))
+    [SEND, INVOKE, EVENT]
+        .iter()
+        .any(|k| attr.path().is_ident(k))
 }
 
 /// A value together with where it was written, for error spans.
@@ -98,7 +100,17 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
                 timeout_ms.set(cx, span, millis);
             }
         } else {
-            return Err(unknown_key(&meta, &[ALLOW_ORIGINS, ALLOW_SUBFRAMES, CRATE, EXPORT_TO, NAMESPACE, TIMEOUT_MS]));
+            return Err(unknown_key(
+                &meta,
+                &[
+                    ALLOW_ORIGINS,
+                    ALLOW_SUBFRAMES,
+                    CRATE,
+                    EXPORT_TO,
+                    NAMESPACE,
+                    TIMEOUT_MS,
+                ],
+            ));
         }
         Ok(())
     });
@@ -133,11 +145,21 @@ pub(crate) struct MethodOptions {
 
 impl Default for MethodOptions {
     fn default() -> Self {
-        Self { name: None, allow_origins: None, allow_subframes: None, timeout_ms: None, complete: true }
+        Self {
+            name: None,
+            allow_origins: None,
+            allow_subframes: None,
+            timeout_ms: None,
+            complete: true,
+        }
     }
 }
 
-pub(crate) fn parse_method_options(cx: &mut Ctxt, attr: &syn::Attribute, kind_name: &str) -> MethodOptions {
+pub(crate) fn parse_method_options(
+    cx: &mut Ctxt,
+    attr: &syn::Attribute,
+    kind_name: &str,
+) -> MethodOptions {
     if matches!(attr.meta, syn::Meta::Path(_)) {
         return MethodOptions::default();
     }
@@ -186,14 +208,24 @@ pub(crate) fn parse_method_options(cx: &mut Ctxt, attr: &syn::Attribute, kind_na
 }
 
 fn unknown_key(meta: &ParseNestedMeta<'_>, expected: &[&str]) -> syn::Error {
-    let key = quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "");
-    let expected = expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let key = quote::ToTokens::to_token_stream(&meta.path)
+        .to_string()
+        .replace(' ', "");
+    let expected = expected
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     meta.error(format!("unknown key `{key}`; expected one of: {expected}"))
 }
 
 /// `allow_subframes` alone, or `allow_subframes = true/false`.
 fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
-    if meta.input.peek(syn::Token![=]) { Ok(meta.value()?.parse::<syn::LitBool>()?.value) } else { Ok(true) }
+    if meta.input.peek(syn::Token![=]) {
+        Ok(meta.value()?.parse::<syn::LitBool>()?.value)
+    } else {
+        Ok(true)
+    }
 }
 
 /// A timeout in milliseconds. Zero is reported through `cx` (parsing goes on) and yields `None`.
@@ -213,8 +245,13 @@ fn origins(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
         .elems
         .iter()
         .map(|elem| match elem {
-            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => Ok(s.clone()),
-            other => Err(syn::Error::new_spanned(other, "expected a string literal origin such as \"app://main\"")),
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Ok(s.clone()),
+            other => Err(syn::Error::new_spanned(
+                other,
+                "expected a string literal origin such as \"app://main\"",
+            )),
         })
         .collect()
 }

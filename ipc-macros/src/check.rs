@@ -27,17 +27,37 @@ pub(crate) fn run(cx: &mut Ctxt, service: &Service<'_>) {
         check_origins(cx, method);
         let channel = method.channel_name(&namespace);
         if channel.is_empty() || channel.chars().any(char::is_whitespace) {
-            cx.error_at(method.name_span(), "a channel name must be non-empty and contain no whitespace");
+            cx.error_at(
+                method.name_span(),
+                "a channel name must be non-empty and contain no whitespace",
+            );
         }
         if let Some(first) = channels.insert(channel.clone(), method) {
-            cx.error_at(method.name_span(), format!("duplicate channel name `{channel}` (also used by `{}`)", first.ident()));
+            cx.error_at(
+                method.name_span(),
+                format!(
+                    "duplicate channel name `{channel}` (also used by `{}`)",
+                    first.ident()
+                ),
+            );
         }
         let member = member_name(method);
         if let Some(first) = members.insert(member.clone(), method) {
-            cx.error(method.ident(), format!("`{}` and `{}` would both generate `{member}` on the client and in TypeScript", first.ident(), method.ident()));
+            cx.error(
+                method.ident(),
+                format!(
+                    "`{}` and `{}` would both generate `{member}` on the client and in TypeScript",
+                    first.ident(),
+                    method.ident()
+                ),
+            );
         }
         let name = unraw(method.ident());
-        let reserved = if method.kind == Kind::Event { EVENTS_RESERVED } else { CLIENT_RESERVED };
+        let reserved = if method.kind == Kind::Event {
+            EVENTS_RESERVED
+        } else {
+            CLIENT_RESERVED
+        };
         if reserved.contains(&name.as_str()) {
             cx.error(method.ident(), format!("`{name}` clashes with a generated method of the same name; rename the channel method"));
         }
@@ -46,13 +66,20 @@ pub(crate) fn run(cx: &mut Ctxt, service: &Service<'_>) {
 
 fn member_name(method: &Method<'_>) -> String {
     let name = unraw(method.ident());
-    if method.kind == Kind::Event { format!("on_{name}") } else { name }
+    if method.kind == Kind::Event {
+        format!("on_{name}")
+    } else {
+        name
+    }
 }
 
 fn check_trait(cx: &mut Ctxt, service: &Service<'_>) {
     let item = service.item;
     if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
-        cx.error(&item.generics, "a #[channels] trait cannot be generic: every channel needs one concrete wire type");
+        cx.error(
+            &item.generics,
+            "a #[channels] trait cannot be generic: every channel needs one concrete wire type",
+        );
     }
     if let Some(unsafety) = &item.unsafety {
         cx.error(unsafety, "a #[channels] trait cannot be `unsafe`");
@@ -62,13 +89,19 @@ fn check_trait(cx: &mut Ctxt, service: &Service<'_>) {
     }
     if let Some(origins) = &service.options.allow_origins {
         if origins.value.is_empty() {
-            cx.error_at(origins.span, "an empty allowlist would refuse every caller; list at least one origin");
+            cx.error_at(
+                origins.span,
+                "an empty allowlist would refuse every caller; list at least one origin",
+            );
         }
         for origin in &origins.value {
             check_origin(cx, origin);
         }
     }
-    let needs_trait_origins = service.methods.iter().any(|m| m.options.allow_origins.is_none());
+    let needs_trait_origins = service
+        .methods
+        .iter()
+        .any(|m| m.options.allow_origins.is_none());
     // When some options could not be read, an allowlist may be among them: saying it is missing would be a
     // follow-on error.
     if service.options.allow_origins.is_none() && needs_trait_origins && service.complete {
@@ -100,26 +133,39 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
     match method.kind {
         Kind::Send | Kind::Invoke => {
             if sig.asyncness.is_none() {
-                cx.error(sig.fn_token, format!("a #[{kind}] handler must be `async fn`"));
+                cx.error(
+                    sig.fn_token,
+                    format!("a #[{kind}] handler must be `async fn`"),
+                );
             }
             if let Some(body) = &method.item.default {
                 cx.error(body, format!("a #[{kind}] method declares the channel; implement it in your `impl` block, not here"));
             }
             // An empty parameter list was reported as a whole while parsing.
             if method.caller.is_none() && !sig.inputs.is_empty() {
-                let at = sig.inputs.iter().nth(1).map_or_else(|| sig.paren_token.span.join(), Spanned::span);
+                let at = sig
+                    .inputs
+                    .iter()
+                    .nth(1)
+                    .map_or_else(|| sig.paren_token.span.join(), Spanned::span);
                 cx.error_at(at, format!("a #[{kind}] handler takes `caller: Caller` right after `&self` (ipc_runtime::Caller: the verified origin and id of the renderer)"));
             }
         }
         Kind::Event => {
             if let Some(asyncness) = &sig.asyncness {
-                cx.error(asyncness, "an #[event] is emitted, not awaited: remove `async`");
+                cx.error(
+                    asyncness,
+                    "an #[event] is emitted, not awaited: remove `async`",
+                );
             }
             if let Some(body) = &method.item.default {
                 cx.error(body, "an #[event] has no body: the macro generates its emitter (`fn name(args...);`)");
             }
             if let Some(caller) = method.caller {
-                cx.error(caller, "an #[event] goes from main to renderer; it has no `Caller`");
+                cx.error(
+                    caller,
+                    "an #[event] goes from main to renderer; it has no `Caller`",
+                );
             }
             if !matches!(method.output, Output::Unit) {
                 cx.error(&sig.output, "an #[event] has no return value");
@@ -127,7 +173,10 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
         }
     }
     if method.kind == Kind::Send && !matches!(method.output, Output::Unit) {
-        cx.error(&sig.output, "a #[send] is one-way and returns nothing; use #[invoke] to reply");
+        cx.error(
+            &sig.output,
+            "a #[send] is one-way and returns nothing; use #[invoke] to reply",
+        );
     }
 }
 
@@ -146,9 +195,14 @@ fn check_types(cx: &mut Ctxt, method: &Method<'_>) {
 }
 
 fn check_origins(cx: &mut Ctxt, method: &Method<'_>) {
-    let Some(origins) = method.options.allow_origins.as_ref() else { return };
+    let Some(origins) = method.options.allow_origins.as_ref() else {
+        return;
+    };
     if origins.value.is_empty() {
-        cx.error_at(origins.span, "an empty allowlist would refuse every caller; list at least one origin");
+        cx.error_at(
+            origins.span,
+            "an empty allowlist would refuse every caller; list at least one origin",
+        );
     }
     for origin in &origins.value {
         check_origin(cx, origin);
@@ -164,19 +218,34 @@ fn check_origin(cx: &mut Ctxt, origin: &LitStr) {
 fn origin_problem(origin: &str) -> Result<(), String> {
     let hint = "an origin is `scheme://host[:port]` with nothing after it, e.g. \"app://main\" or \"http://127.0.0.1:5173\"";
     if origin == "null" || origin == "*" || origin.contains('*') {
-        return Err(format!("{origin:?} would match untrusted pages; list exact origins ({hint})"));
+        return Err(format!(
+            "{origin:?} would match untrusted pages; list exact origins ({hint})"
+        ));
     }
-    let Some((scheme, rest)) = origin.split_once("://") else { return Err(format!("{origin:?} is not an origin: {hint}")) };
-    let scheme_ok = scheme.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && scheme.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c));
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return Err(format!("{origin:?} is not an origin: {hint}"));
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c));
     if !scheme_ok {
-        return Err(format!("{origin:?}: the scheme must be lower-case ({hint})"));
+        return Err(format!(
+            "{origin:?}: the scheme must be lower-case ({hint})"
+        ));
     }
     if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
-        return Err(format!("{origin:?}: an origin has no path, query or trailing slash ({hint})"));
+        return Err(format!(
+            "{origin:?}: an origin has no path, query or trailing slash ({hint})"
+        ));
     }
     if rest.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!("{origin:?}: browsers report hosts in lower case, so this would never match ({hint})"));
+        return Err(format!(
+            "{origin:?}: browsers report hosts in lower case, so this would never match ({hint})"
+        ));
     }
     Ok(())
 }

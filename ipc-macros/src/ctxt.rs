@@ -20,11 +20,13 @@ impl Ctxt {
     }
 
     pub(crate) fn error(&mut self, tokens: impl ToTokens, message: impl Display) {
-        self.errors.push((self.section, syn::Error::new_spanned(tokens, message)));
+        self.errors
+            .push((self.section, syn::Error::new_spanned(tokens, message)));
     }
 
     pub(crate) fn error_at(&mut self, span: proc_macro2::Span, message: impl Display) {
-        self.errors.push((self.section, syn::Error::new(span, message)));
+        self.errors
+            .push((self.section, syn::Error::new(span, message)));
     }
 
     pub(crate) fn syn_error(&mut self, error: syn::Error) {
@@ -35,7 +37,9 @@ impl Ctxt {
     pub(crate) fn finish(mut self) -> Result<(), syn::Error> {
         self.errors.sort_by_key(|(section, _)| *section);
         let mut errors = self.errors.into_iter().map(|(_, error)| error);
-        let Some(mut first) = errors.next() else { return Ok(()) };
+        let Some(mut first) = errors.next() else {
+            return Ok(());
+        };
         for error in errors {
             first.combine(error);
         }

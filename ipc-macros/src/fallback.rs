@@ -29,7 +29,10 @@ fn wildcard_patterns(sig: &mut syn::Signature) {
         if let syn::FnArg::Typed(arg) = input {
             if !is_plain_arg(&arg.pat) {
                 let span = arg.pat.span();
-                *arg.pat = syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: syn::Token![_](span) });
+                *arg.pat = syn::Pat::Wild(syn::PatWild {
+                    attrs: Vec::new(),
+                    underscore_token: syn::Token![_](span),
+                });
             }
         }
     }

@@ -14,17 +14,31 @@ pub(crate) fn unsupported_part(ty: &Type) -> Option<(proc_macro2::TokenStream, &
                 return;
             }
             let reason = match ty {
-                Type::Reference(_) => Some("borrowed types cannot be decoded from a message; use an owned type (e.g. `String` for `&str`)"),
+                Type::Reference(_) => Some(
+                    "borrowed types cannot be decoded from a message; use an owned type (e.g. `String` for `&str`)",
+                ),
                 Type::ImplTrait(_) => Some("`impl Trait` has no wire form; use a concrete type"),
-                Type::TraitObject(_) => Some("trait objects have no wire form; use a concrete type"),
+                Type::TraitObject(_) => {
+                    Some("trait objects have no wire form; use a concrete type")
+                }
                 Type::Ptr(_) => Some("raw pointers cannot cross a process boundary"),
                 Type::BareFn(_) => Some("functions cannot cross a process boundary"),
                 Type::Infer(_) => Some("write the type out; `_` cannot be inferred here"),
-                Type::Never(_) => Some("`!` cannot be sent; use `ipc_runtime::Never` for an error that cannot happen"),
-                Type::Path(TypePath { qself: None, path }) if path.is_ident("Self") => Some("`Self` is not a payload type"),
-                Type::Path(TypePath { qself: None, path }) if ["u64", "i64", "u128", "i128"].iter().any(|n| path.is_ident(n)) => Some(
-                    "64/128-bit integers do not survive JSON (`JSON.parse` yields a lossy float); use u32/i32/f64 or send the value as a string",
+                Type::Never(_) => Some(
+                    "`!` cannot be sent; use `ipc_runtime::Never` for an error that cannot happen",
                 ),
+                Type::Path(TypePath { qself: None, path }) if path.is_ident("Self") => {
+                    Some("`Self` is not a payload type")
+                }
+                Type::Path(TypePath { qself: None, path })
+                    if ["u64", "i64", "u128", "i128"]
+                        .iter()
+                        .any(|n| path.is_ident(n)) =>
+                {
+                    Some(
+                        "64/128-bit integers do not survive JSON (`JSON.parse` yields a lossy float); use u32/i32/f64 or send the value as a string",
+                    )
+                }
                 _ => None,
             };
             if let Some(reason) = reason {

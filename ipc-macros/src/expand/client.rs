@@ -11,7 +11,9 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let vis = &service.item.vis;
     let client = client_ident(service);
     let trait_name = service.ident().to_string();
-    let doc = format!("Calls [`{trait_name}`] channels the way a renderer does: encoded, checked, decoded, replied.");
+    let doc = format!(
+        "Calls [`{trait_name}`] channels the way a renderer does: encoded, checked, decoded, replied."
+    );
     let methods = service.methods.iter().map(|m| method(service, m));
     quote! {
         #[doc = #doc]
@@ -43,7 +45,11 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
     let channel = method.channel_name(&service.namespace());
-    let attrs = method.item.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let attrs = method
+        .item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"));
     let name = method.ident();
     let params = method.args.iter().map(|a| {
         let (ident, ty) = (a.ident, a.ty);
@@ -89,8 +95,16 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                     (quote!((#(#types,)*)), value.clone())
                 }
             };
-            let result = if method.args.is_empty() { quote!(()) } else { result };
-            let item = if method.args.is_empty() { quote!(()) } else { item };
+            let result = if method.args.is_empty() {
+                quote!(())
+            } else {
+                result
+            };
+            let item = if method.args.is_empty() {
+                quote!(())
+            } else {
+                item
+            };
             quote! {
                 #(#attrs)*
                 ///

@@ -99,7 +99,8 @@ fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream 
         }
         Output::Result { ok, err } => {
             let encode_ok = quote_spanned!(ok.span()=> #krate::__private::encode_value::<#ok>);
-            let encode_err = quote_spanned!(err.span()=> #krate::__private::encode_handler_error::<#err>);
+            let encode_err =
+                quote_spanned!(err.span()=> #krate::__private::encode_handler_error::<#err>);
             quote! {
                 match #call {
                     ::core::result::Result::Ok(value) => #encode_ok(&value),

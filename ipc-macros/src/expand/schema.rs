@@ -14,10 +14,20 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let schema = schema_ident(service);
     let trait_name = service.ident().to_string();
     let namespace = service.namespace();
-    let descriptors = service.methods.iter().map(|m| descriptor(service, m, &namespace));
-    let describes = service.methods.iter().map(|m| describe(service, m, &namespace));
+    let descriptors = service
+        .methods
+        .iter()
+        .map(|m| descriptor(service, m, &namespace));
+    let describes = service
+        .methods
+        .iter()
+        .map(|m| describe(service, m, &namespace));
     let assertions = service.methods.iter().map(|m| assertions(service, m));
-    let export_dir = service.options.export_to.clone().unwrap_or_else(|| "bindings".to_owned());
+    let export_dir = service
+        .options
+        .export_to
+        .clone()
+        .unwrap_or_else(|| "bindings".to_owned());
     let test_name = format_ident!("export_bindings_{}", snake_case(&trait_name));
     let doc = format!("Channel table and TypeScript description of [`{trait_name}`].");
     quote! {
@@ -72,8 +82,16 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
     let rust_name = unraw(method.ident());
     let kind = kind_tokens(service, method.kind);
     let origins = method.origins(service);
-    let subframes = method.options.allow_subframes.unwrap_or(service.options.allow_subframes);
-    let timeout = match method.options.timeout_ms.as_ref().or(service.options.timeout_ms.as_ref()) {
+    let subframes = method
+        .options
+        .allow_subframes
+        .unwrap_or(service.options.allow_subframes);
+    let timeout = match method
+        .options
+        .timeout_ms
+        .as_ref()
+        .or(service.options.timeout_ms.as_ref())
+    {
         Some(t) if method.kind == Kind::Invoke => {
             let value = t.value;
             quote!(::core::option::Option::Some(#value))
@@ -104,8 +122,14 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
         quote!((#name, #ty))
     });
     let (output, error) = match &method.output {
-        Output::Unit => (quote!(#krate::ts::ApiBuilder::ty::<()>(api)), quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api))),
-        Output::Value(ty) => (ts_of(krate, ty), quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api))),
+        Output::Unit => (
+            quote!(#krate::ts::ApiBuilder::ty::<()>(api)),
+            quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api)),
+        ),
+        Output::Value(ty) => (
+            ts_of(krate, ty),
+            quote!(#krate::ts::ApiBuilder::ty::<#krate::Never>(api)),
+        ),
         Output::Result { ok, err } => (ts_of(krate, ok), ts_of(krate, err)),
     };
     quote! {

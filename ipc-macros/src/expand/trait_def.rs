@@ -13,7 +13,11 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let vis = &item.vis;
     let ident = &item.ident;
     let supertraits = &item.supertraits;
-    let plus = if supertraits.is_empty() { quote!() } else { quote!(+) };
+    let plus = if supertraits.is_empty() {
+        quote!()
+    } else {
+        quote!(+)
+    };
     let methods = service.methods.iter().filter(|m| m.kind != Kind::Event).map(|method| {
         let attrs = method.item.attrs.iter().filter(|a| !is_channel_attr(a));
         let name = method.ident();
