@@ -11,6 +11,7 @@ use crate::ctxt::Ctxt;
 pub(crate) const ALLOW_ORIGINS: &str = "allow_origins";
 pub(crate) const ALLOW_SUBFRAMES: &str = "allow_subframes";
 pub(crate) const CRATE: &str = "crate";
+pub(crate) const EXPORT: &str = "export";
 pub(crate) const EXPORT_TO: &str = "export_to";
 pub(crate) const NAME: &str = "name";
 pub(crate) const NAMESPACE: &str = "namespace";
@@ -70,6 +71,8 @@ pub(crate) struct TraitOptions {
     pub(crate) allow_subframes: bool,
     pub(crate) krate: Option<Path>,
     pub(crate) export_to: Option<String>,
+    /// Whether to generate the `#[test]` that writes the `.ts` files (`export = false` turns it off).
+    pub(crate) export: bool,
     pub(crate) namespace: Option<Spanned<String>>,
     pub(crate) timeout_ms: Option<Spanned<u32>>,
     /// False when the arguments failed to parse part-way, so keys after the error were never seen.
@@ -81,6 +84,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
     let mut allow_subframes = Once::new(ALLOW_SUBFRAMES);
     let mut krate = Once::new(CRATE);
     let mut export_to = Once::new(EXPORT_TO);
+    let mut export = Once::new(EXPORT);
     let mut namespace = Once::new(NAMESPACE);
     let mut timeout_ms = Once::new(TIMEOUT_MS);
     let parser = syn::meta::parser(|meta| {
@@ -93,6 +97,8 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
             krate.set(cx, span, meta.value()?.parse::<LitStr>()?.parse::<Path>()?);
         } else if meta.path.is_ident(EXPORT_TO) {
             export_to.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident(EXPORT) {
+            export.set(cx, span, flag(&meta)?);
         } else if meta.path.is_ident(NAMESPACE) {
             namespace.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident(TIMEOUT_MS) {
@@ -106,6 +112,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
                     ALLOW_ORIGINS,
                     ALLOW_SUBFRAMES,
                     CRATE,
+                    EXPORT,
                     EXPORT_TO,
                     NAMESPACE,
                     TIMEOUT_MS,
@@ -126,6 +133,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
         allow_subframes: allow_subframes.get().is_some_and(|s| s.value),
         krate: krate.get().map(|s| s.value),
         export_to: export_to.get().map(|s| s.value),
+        export: export.get().is_none_or(|s| s.value),
         namespace: namespace.get(),
         timeout_ms: timeout_ms.get(),
         complete,

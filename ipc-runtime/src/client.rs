@@ -20,7 +20,9 @@ use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
 use crate::error::{IpcError, Never};
 
-type Reply = Result<Box<RawValue>, IpcError<Box<RawValue>>>;
+// Errors are read through `serde_json::Value`: the enum is internally tagged, and serde cannot hand a
+// `RawValue` through the buffering that tagged enums need.
+type Reply = Result<Box<RawValue>, IpcError<serde_json::Value>>;
 type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<Box<RawValue>>>>;
 
 #[derive(Default)]
@@ -124,17 +126,14 @@ fn route(text: &str, pending: &Pending) {
             complete(pending, id, Ok(payload));
         }
         (Kind::Error, id) => {
-            let error = envelope.error.map(|e| serde_json::from_str::<IpcError<Box<RawValue>>>(e.get()));
-            let error = match error {
-                Some(Ok(error)) => error,
-                _ => IpcError::Protocol { message: "the main side sent an unreadable error".to_owned() },
-            };
-            match id {
-                Some(id) => complete(pending, id, Err(error)),
-                None => {
-                    let error = error.map_handler(|raw| serde_json::from_str(raw.get()).unwrap_or_default());
-                    lock(&pending.refusals).retain(|tx| tx.send(error.clone()).is_ok());
-                }
+            let error = envelope
+                .error
+                .and_then(|e| serde_json::from_str::<IpcError<serde_json::Value>>(e.get()).ok())
+                .unwrap_or_else(|| IpcError::Protocol { message: "the main side sent an unreadable error".to_owned() });
+            if let Some(id) = id {
+                complete(pending, id, Err(error));
+            } else {
+                lock(&pending.refusals).retain(|tx| tx.send(error.clone()).is_ok());
             }
         }
         (Kind::Event, _) => {
@@ -264,7 +263,7 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(channel: &str, reply: 
     };
     match reply {
         Ok(payload) => serde_json::from_str(payload.get()).map_err(|e| mismatch("reply", &e)),
-        Err(IpcError::Handler { error }) => match serde_json::from_str(error.get()) {
+        Err(IpcError::Handler { error }) => match serde_json::from_value(error) {
             Ok(error) => Err(IpcError::Handler { error }),
             Err(e) => Err(mismatch("error", &e)),
         },

@@ -62,6 +62,11 @@ impl fmt::Debug for Connection {
     }
 }
 
+enum Admission {
+    Duplicate(IpcError<()>),
+    Busy(IpcError<()>),
+}
+
 enum Finished {
     Outcome(HandlerOutcome),
     Timeout(u32),
@@ -124,7 +129,8 @@ impl Connection {
         let generation = match id {
             Some(id) => match self.admit(id, &cancel) {
                 Ok(generation) => Some(generation),
-                Err(error) => return self.refuse(None, channel, &error).await,
+                Err(Admission::Duplicate(error)) => return self.refuse(None, channel, &error).await,
+                Err(Admission::Busy(error)) => return self.refuse(Some(id), channel, &error).await,
             },
             None => None,
         };
@@ -169,15 +175,17 @@ impl Connection {
         Ok(descriptor)
     }
 
-    fn admit(&self, id: u64, cancel: &CancellationToken) -> Result<u64, IpcError<()>> {
+    fn admit(&self, id: u64, cancel: &CancellationToken) -> Result<u64, Admission> {
         let mut entries = self.in_flight.lock();
         if entries.contains_key(&id) {
-            return Err(IpcError::Protocol { message: format!("request id {id} is already in flight on this connection") });
+            // Answering with this id would settle the *running* call with someone else's error.
+            let message = format!("request id {id} is already in flight on this connection");
+            return Err(Admission::Duplicate(IpcError::Protocol { message }));
         }
         if entries.len() >= self.shared.limits.max_in_flight {
-            return Err(IpcError::Protocol {
+            return Err(Admission::Busy(IpcError::Protocol {
                 message: format!("more than {} calls in flight; request {id} refused", self.shared.limits.max_in_flight),
-            });
+            }));
         }
         let generation = self.in_flight.generation.fetch_add(1, Ordering::Relaxed);
         entries.insert(id, InFlightEntry { generation, cancel: cancel.clone() });
@@ -199,21 +207,24 @@ impl Drop for Connection {
 
 async fn run(future: HandlerFuture, timeout_ms: u32, cancel: &CancellationToken) -> Finished {
     let deadline = Duration::from_millis(u64::from(timeout_ms));
-    tokio::select! {
+    let mut handler = CatchUnwind(future);
+    let finished = tokio::select! {
         biased;
         () = cancel.cancelled() => Finished::Cancelled,
-        result = tokio::time::timeout(deadline, CatchUnwind(future)) => match result {
-            Err(_) => {
-                cancel.cancel();
-                Finished::Timeout(timeout_ms)
-            }
+        result = tokio::time::timeout(deadline, &mut handler) => match result {
+            Err(_) => Finished::Timeout(timeout_ms),
             Ok(Err(payload)) => {
                 tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
                 Finished::Panicked
             }
             Ok(Ok(outcome)) => Finished::Outcome(outcome),
         },
-    }
+    };
+    // The call is over: tell anything the handler spawned *before* its future is dropped, so that drop
+    // guards inside the handler already see the token cancelled.
+    cancel.cancel();
+    drop(handler);
+    finished
 }
 
 fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {

@@ -72,7 +72,7 @@ pub(crate) struct Refusal {
 impl<'a> Inbound<'a> {
     pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
         if text.len() > limits.max_message_bytes {
-            return Err(Refusal { id: None, error: too_large(text.len(), limits.max_message_bytes) });
+            return Err(Refusal { id: leading_invoke_id(text), error: too_large(text.len(), limits.max_message_bytes) });
         }
         let raw: RawEnvelope<'a> = serde_json::from_str(text)
             .map_err(|e| Refusal { id: None, error: IpcError::Protocol { message: format!("malformed envelope: {e}") } })?;
@@ -109,6 +109,18 @@ impl<'a> Inbound<'a> {
             Kind::Reply | Kind::Error | Kind::Event => Err(protocol("only the main side sends `reply`, `error` and `event`")),
         }
     }
+}
+
+/// The id of an oversized invoke, read from its first bytes without parsing the rest, so the caller's
+/// call settles with `too_large` instead of waiting for its deadline. Both bridges write `kind` then `id`
+/// first; anything else yields `None` (an error without id).
+fn leading_invoke_id(text: &str) -> Option<u64> {
+    let rest = text.strip_prefix(r#"{"kind":"invoke","id":"#)?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    if digits == 0 || rest.as_bytes()[digits] != b',' {
+        return None;
+    }
+    rest[..digits].parse().ok()
 }
 
 pub(crate) fn too_large<E>(size: usize, limit: usize) -> IpcError<E> {

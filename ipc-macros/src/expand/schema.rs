@@ -30,6 +30,19 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         .unwrap_or_else(|| "bindings".to_owned());
     let test_name = format_ident!("export_bindings_{}", snake_case(&trait_name));
     let doc = format!("Channel table and TypeScript description of [`{trait_name}`].");
+    let export_test = service.options.export.then(|| {
+        quote! {
+            #[cfg(test)]
+            #[test]
+            fn #test_name() {
+                if let ::core::result::Result::Err(error) =
+                    #krate::ts::export::<#schema>(::core::env!("CARGO_MANIFEST_DIR"), #export_dir)
+                {
+                    ::core::panic!("{}", error);
+                }
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, Default)]
@@ -55,15 +68,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             #(#assertions)*
         };
 
-        #[cfg(test)]
-        #[test]
-        fn #test_name() {
-            if let ::core::result::Result::Err(error) =
-                #krate::ts::export::<#schema>(::core::env!("CARGO_MANIFEST_DIR"), #export_dir)
-            {
-                ::core::panic!("{}", error);
-            }
-        }
+        #export_test
     }
 }
 
