@@ -12,7 +12,9 @@ use crate::emitter::Emitter;
 ///
 /// It serialises as a plain number, so a renderer can name another renderer (the main side decides what to
 /// do with that: see the renderer-to-renderer pattern).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct CallerId(pub(crate) u64);
 
@@ -59,8 +61,18 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub(crate) fn new(id: CallerId, origin: Arc<str>, emitter: Emitter, cancellation: CancellationToken) -> Self {
-        Self { id, origin, emitter, cancellation }
+    pub(crate) fn new(
+        id: CallerId,
+        origin: Arc<str>,
+        emitter: Emitter,
+        cancellation: CancellationToken,
+    ) -> Self {
+        Self {
+            id,
+            origin,
+            emitter,
+            cancellation,
+        }
     }
 
     /// The caller's id: stable for one connection, never reused.
@@ -87,6 +99,9 @@ impl Caller {
 
 impl fmt::Debug for Caller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Caller").field("id", &self.id).field("origin", &self.origin).finish_non_exhaustive()
+        f.debug_struct("Caller")
+            .field("id", &self.id)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
     }
 }

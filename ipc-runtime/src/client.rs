@@ -50,7 +50,9 @@ pub struct Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").field("in_flight", &self.in_flight()).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("in_flight", &self.in_flight())
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,7 +63,13 @@ impl Client {
     pub fn new(outbound: mpsc::Sender<String>, inbound: mpsc::Receiver<OutboundFrame>) -> Self {
         let pending = Arc::new(Pending::default());
         tokio::spawn(read_loop(inbound, pending.clone()));
-        Self { inner: Arc::new(Inner { outbound, next_id: AtomicU64::new(1), pending }) }
+        Self {
+            inner: Arc::new(Inner {
+                outbound,
+                next_id: AtomicU64::new(1),
+                pending,
+            }),
+        }
     }
 
     /// Calls awaiting a reply.
@@ -71,7 +79,11 @@ impl Client {
 
     /// Sends a message exactly as given, bypassing the typed layer. For tests of hostile or malformed input.
     pub async fn send_raw(&self, text: impl Into<String>) -> Result<(), IpcError<Never>> {
-        self.inner.outbound.send(text.into()).await.map_err(|_| IpcError::Disconnected)
+        self.inner
+            .outbound
+            .send(text.into())
+            .await
+            .map_err(|_| IpcError::Disconnected)
     }
 
     /// Errors the main side sent without a request id: refused `send`s and unreadable messages.
@@ -82,26 +94,55 @@ impl Client {
     }
 
     #[doc(hidden)]
-    pub async fn __send(&self, channel: &'static str, args: Result<Box<RawValue>, serde_json::Error>) -> Result<(), IpcError<Never>> {
+    pub async fn __send(
+        &self,
+        channel: &'static str,
+        args: Result<Box<RawValue>, serde_json::Error>,
+    ) -> Result<(), IpcError<Never>> {
         let args = args.map_err(|e| encode_failure(channel, &e))?;
         self.send_raw(encode_send(channel, &args)).await
     }
 
     #[doc(hidden)]
-    pub fn __invoke<T, E>(&self, channel: &'static str, args: Result<Box<RawValue>, serde_json::Error>) -> Call<T, E> {
-        Call { client: self.clone(), channel, args: args.map_err(|e| e.to_string()), timeout: None, cancel: None, _types: PhantomData }
+    pub fn __invoke<T, E>(
+        &self,
+        channel: &'static str,
+        args: Result<Box<RawValue>, serde_json::Error>,
+    ) -> Call<T, E> {
+        Call {
+            client: self.clone(),
+            channel,
+            args: args.map_err(|e| e.to_string()),
+            timeout: None,
+            cancel: None,
+            _types: PhantomData,
+        }
     }
 
     #[doc(hidden)]
-    pub fn __subscribe<T>(&self, channel: &'static str, decode: fn(&str) -> Result<T, crate::DecodeError>) -> Subscription<T> {
+    pub fn __subscribe<T>(
+        &self,
+        channel: &'static str,
+        decode: fn(&str) -> Result<T, crate::DecodeError>,
+    ) -> Subscription<T> {
         let (tx, rx) = mpsc::unbounded_channel();
-        lock(&self.inner.pending.events).entry(channel.to_owned()).or_default().push(tx);
-        Subscription { channel, receiver: rx, decode }
+        lock(&self.inner.pending.events)
+            .entry(channel.to_owned())
+            .or_default()
+            .push(tx);
+        Subscription {
+            channel,
+            receiver: rx,
+            decode,
+        }
     }
 }
 
 fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
-    IpcError::InvalidInput { channel: channel.to_owned(), message: format!("arguments could not be encoded: {error}") }
+    IpcError::InvalidInput {
+        channel: channel.to_owned(),
+        message: format!("arguments could not be encoded: {error}"),
+    }
 }
 
 async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pending>) {
@@ -129,7 +170,9 @@ fn route(text: &str, pending: &Pending) {
             let error = envelope
                 .error
                 .and_then(|e| serde_json::from_str::<IpcError<serde_json::Value>>(e.get()).ok())
-                .unwrap_or_else(|| IpcError::Protocol { message: "the main side sent an unreadable error".to_owned() });
+                .unwrap_or_else(|| IpcError::Protocol {
+                    message: "the main side sent an unreadable error".to_owned(),
+                });
             if let Some(id) = id {
                 complete(pending, id, Err(error));
             } else {
@@ -137,7 +180,9 @@ fn route(text: &str, pending: &Pending) {
             }
         }
         (Kind::Event, _) => {
-            let (Some(channel), Some(payload)) = (envelope.channel, envelope.payload) else { return };
+            let (Some(channel), Some(payload)) = (envelope.channel, envelope.payload) else {
+                return;
+            };
             if let Some(sinks) = lock(&pending.events).get_mut(channel) {
                 sinks.retain(|tx| tx.send(payload.to_owned()).is_ok());
             }
@@ -172,7 +217,10 @@ pub struct Call<T, E> {
 
 impl<T, E> fmt::Debug for Call<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call").field("channel", &self.channel).field("timeout", &self.timeout).finish_non_exhaustive()
+        f.debug_struct("Call")
+            .field("channel", &self.channel)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -231,9 +279,20 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         lock(&inner.pending.calls).insert(id, tx);
-        let mut guard = PendingGuard { client: self.client.clone(), id, completed: false };
-        let timeout_ms = self.timeout.map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
-        if inner.outbound.send(encode_invoke(id, channel, &args, timeout_ms)).await.is_err() {
+        let mut guard = PendingGuard {
+            client: self.client.clone(),
+            id,
+            completed: false,
+        };
+        let timeout_ms = self
+            .timeout
+            .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        if inner
+            .outbound
+            .send(encode_invoke(id, channel, &args, timeout_ms))
+            .await
+            .is_err()
+        {
             guard.completed = true;
             lock(&inner.pending.calls).remove(&id);
             return Err(IpcError::Disconnected);
@@ -257,7 +316,10 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
     }
 }
 
-fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(channel: &str, reply: Reply) -> Result<T, IpcError<E>> {
+fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
+    channel: &str,
+    reply: Reply,
+) -> Result<T, IpcError<E>> {
     let mismatch = |what: &str, e: &serde_json::Error| IpcError::Protocol {
         message: format!("the {what} of channel {channel:?} did not match its declared type: {e}"),
     };
@@ -280,7 +342,9 @@ pub struct Subscription<T> {
 
 impl<T> fmt::Debug for Subscription<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Subscription").field("channel", &self.channel).finish_non_exhaustive()
+        f.debug_struct("Subscription")
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
     }
 }
 
@@ -292,7 +356,9 @@ impl<T> Subscription<T> {
             let raw = self.receiver.recv().await?;
             match (self.decode)(raw.get()) {
                 Ok(value) => return Some(value),
-                Err(e) => tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped"),
+                Err(e) => {
+                    tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped")
+                }
             }
         }
     }

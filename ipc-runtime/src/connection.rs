@@ -58,7 +58,10 @@ pub struct Connection {
 
 impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Connection").field("id", &self.id).field("origin", &self.origin).finish_non_exhaustive()
+        f.debug_struct("Connection")
+            .field("id", &self.id)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -75,8 +78,22 @@ enum Finished {
 }
 
 impl Connection {
-    pub(crate) fn new(shared: Arc<Shared>, id: CallerId, origin: Arc<str>, top_frame: bool, outbound: mpsc::Sender<OutboundFrame>) -> Self {
-        Self { shared, id, origin, top_frame, outbound, in_flight: Arc::default(), closed: CancellationToken::new() }
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        id: CallerId,
+        origin: Arc<str>,
+        top_frame: bool,
+        outbound: mpsc::Sender<OutboundFrame>,
+    ) -> Self {
+        Self {
+            shared,
+            id,
+            origin,
+            top_frame,
+            outbound,
+            in_flight: Arc::default(),
+            closed: CancellationToken::new(),
+        }
     }
 
     pub fn id(&self) -> CallerId {
@@ -101,9 +118,18 @@ impl Connection {
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
         match inbound {
-            Inbound::Send { channel, payload } => self.start(None, channel, ChannelKind::Send, payload, None).await,
-            Inbound::Invoke { id, channel, payload, timeout_ms } => {
-                self.start(Some(id), channel, ChannelKind::Invoke, payload, timeout_ms).await;
+            Inbound::Send { channel, payload } => {
+                self.start(None, channel, ChannelKind::Send, payload, None)
+                    .await
+            }
+            Inbound::Invoke {
+                id,
+                channel,
+                payload,
+                timeout_ms,
+            } => {
+                self.start(Some(id), channel, ChannelKind::Invoke, payload, timeout_ms)
+                    .await;
             }
             Inbound::Cancel { id } => {
                 if let Some(entry) = self.in_flight.lock().get(&id) {
@@ -118,18 +144,32 @@ impl Connection {
     /// Cancels every running handler of this connection and unregisters it. Same as dropping it.
     pub fn close(self) {}
 
-    async fn start(&self, id: Option<u64>, channel: &str, kind: ChannelKind, payload: &str, timeout_ms: Option<u32>) {
+    async fn start(
+        &self,
+        id: Option<u64>,
+        channel: &str,
+        kind: ChannelKind,
+        payload: &str,
+        timeout_ms: Option<u32>,
+    ) {
         let descriptor = match self.check(channel, kind) {
             Ok(descriptor) => descriptor,
             Err(error) => return self.refuse(id, channel, &error).await,
         };
         let index = self.shared.channel_index[descriptor.name];
         let cancel = self.closed.child_token();
-        let caller = Caller::new(self.id, self.origin.clone(), self.shared.hub.to(self.id), cancel.clone());
+        let caller = Caller::new(
+            self.id,
+            self.origin.clone(),
+            self.shared.hub.to(self.id),
+            cancel.clone(),
+        );
         let generation = match id {
             Some(id) => match self.admit(id, &cancel) {
                 Ok(generation) => Some(generation),
-                Err(Admission::Duplicate(error)) => return self.refuse(None, channel, &error).await,
+                Err(Admission::Duplicate(error)) => {
+                    return self.refuse(None, channel, &error).await;
+                }
                 Err(Admission::Busy(error)) => return self.refuse(Some(id), channel, &error).await,
             },
             None => None,
@@ -140,11 +180,16 @@ impl Connection {
                 if let (Some(id), Some(generation)) = (id, generation) {
                     self.in_flight.finish(id, generation);
                 }
-                let error = IpcError::InvalidInput { channel: descriptor.name.to_owned(), message: e.to_string() };
+                let error = IpcError::InvalidInput {
+                    channel: descriptor.name.to_owned(),
+                    message: e.to_string(),
+                };
                 return self.refuse(id, channel, &error).await;
             }
         };
-        let timeout_ms = timeout_ms.or(descriptor.timeout_ms).unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
+        let timeout_ms = timeout_ms
+            .or(descriptor.timeout_ms)
+            .unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
         let outbound = self.outbound.clone();
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
@@ -162,15 +207,26 @@ impl Connection {
     }
 
     /// Kind and origin checks, before anything of the payload is decoded.
-    fn check(&self, channel: &str, kind: ChannelKind) -> Result<&'static ChannelDescriptor, IpcError<()>> {
-        let unknown = || IpcError::UnknownChannel { channel: channel.to_owned() };
+    fn check(
+        &self,
+        channel: &str,
+        kind: ChannelKind,
+    ) -> Result<&'static ChannelDescriptor, IpcError<()>> {
+        let unknown = || IpcError::UnknownChannel {
+            channel: channel.to_owned(),
+        };
         let index = *self.shared.channel_index.get(channel).ok_or_else(unknown)?;
         let descriptor = &self.shared.descriptor.channels[index];
         if descriptor.kind != kind {
             return Err(unknown());
         }
-        if !descriptor.allows_origin(&self.origin) || !(self.top_frame || descriptor.allow_subframes) {
-            return Err(IpcError::Denied { channel: descriptor.name.to_owned(), origin: self.origin.to_string() });
+        if !descriptor.allows_origin(&self.origin)
+            || !(self.top_frame || descriptor.allow_subframes)
+        {
+            return Err(IpcError::Denied {
+                channel: descriptor.name.to_owned(),
+                origin: self.origin.to_string(),
+            });
         }
         Ok(descriptor)
     }
@@ -184,17 +240,29 @@ impl Connection {
         }
         if entries.len() >= self.shared.limits.max_in_flight {
             return Err(Admission::Busy(IpcError::Protocol {
-                message: format!("more than {} calls in flight; request {id} refused", self.shared.limits.max_in_flight),
+                message: format!(
+                    "more than {} calls in flight; request {id} refused",
+                    self.shared.limits.max_in_flight
+                ),
             }));
         }
         let generation = self.in_flight.generation.fetch_add(1, Ordering::Relaxed);
-        entries.insert(id, InFlightEntry { generation, cancel: cancel.clone() });
+        entries.insert(
+            id,
+            InFlightEntry {
+                generation,
+                cancel: cancel.clone(),
+            },
+        );
         Ok(generation)
     }
 
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
         tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
-        let _ = self.outbound.send(OutboundFrame::Text(encode_error(id, error))).await;
+        let _ = self
+            .outbound
+            .send(OutboundFrame::Text(encode_error(id, error)))
+            .await;
     }
 }
 
@@ -228,15 +296,24 @@ async fn run(future: HandlerFuture, timeout_ms: u32, cancel: &CancellationToken)
 }
 
 fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {
-    let internal = |message: &str| IpcError::<()>::Internal { message: message.to_owned() };
+    let internal = |message: &str| IpcError::<()>::Internal {
+        message: message.to_owned(),
+    };
     match finished {
         Finished::Outcome(HandlerOutcome::Reply(payload)) => encode_reply(id, &payload),
-        Finished::Outcome(HandlerOutcome::HandlerError(error)) => encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error }),
+        Finished::Outcome(HandlerOutcome::HandlerError(error)) => {
+            encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error })
+        }
         Finished::Outcome(HandlerOutcome::Internal(detail)) => {
             tracing::error!(%caller, channel, id, detail, "handler result could not be encoded");
-            encode_error(Some(id), &internal("the handler's result could not be encoded"))
+            encode_error(
+                Some(id),
+                &internal("the handler's result could not be encoded"),
+            )
         }
-        Finished::Timeout(timeout_ms) => encode_error(Some(id), &IpcError::<()>::Timeout { timeout_ms }),
+        Finished::Timeout(timeout_ms) => {
+            encode_error(Some(id), &IpcError::<()>::Timeout { timeout_ms })
+        }
         Finished::Cancelled => encode_error(Some(id), &IpcError::<()>::Cancelled),
         Finished::Panicked => encode_error(Some(id), &internal("the handler panicked")),
     }
@@ -248,7 +325,9 @@ fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
         Finished::Outcome(HandlerOutcome::HandlerError(_) | HandlerOutcome::Internal(_)) => {
             tracing::error!(%caller, channel, "send handler failed");
         }
-        Finished::Timeout(ms) => tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped"),
+        Finished::Timeout(ms) => {
+            tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped")
+        }
         Finished::Panicked => tracing::error!(%caller, channel, "send handler panicked"),
     }
 }

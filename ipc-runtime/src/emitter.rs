@@ -82,12 +82,18 @@ impl EventHub {
 
     /// An emitter that targets one caller.
     pub fn to(&self, caller: CallerId) -> Emitter {
-        Emitter { registry: self.registry.clone(), target: Target::One(caller) }
+        Emitter {
+            registry: self.registry.clone(),
+            target: Target::One(caller),
+        }
     }
 
     /// An emitter that targets every connected caller whose origin may receive the channel.
     pub fn broadcast(&self) -> Emitter {
-        Emitter { registry: self.registry.clone(), target: Target::All }
+        Emitter {
+            registry: self.registry.clone(),
+            target: Target::All,
+        }
     }
 
     /// Number of connected callers.
@@ -103,7 +109,9 @@ impl EventHub {
 
 impl fmt::Debug for EventHub {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventHub").field("connected", &self.connected()).finish()
+        f.debug_struct("EventHub")
+            .field("connected", &self.connected())
+            .finish()
     }
 }
 
@@ -122,14 +130,20 @@ pub struct Emitter {
 
 impl fmt::Debug for Emitter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Emitter").field("target", &self.target).finish_non_exhaustive()
+        f.debug_struct("Emitter")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
     }
 }
 
 impl Emitter {
     /// Sends an encoded event. Used by generated code; returns how many callers it was queued for.
     #[doc(hidden)]
-    pub fn __emit(&self, channel: &'static ChannelDescriptor, payload: Result<Box<RawValue>, serde_json::Error>) -> Result<usize, EmitError> {
+    pub fn __emit(
+        &self,
+        channel: &'static ChannelDescriptor,
+        payload: Result<Box<RawValue>, serde_json::Error>,
+    ) -> Result<usize, EmitError> {
         let payload = payload.map_err(|e| EmitError::Encode(e.to_string()))?;
         let frame = OutboundFrame::Text(encode_event(channel.name, &payload));
         let peers = self.registry.lock();

@@ -21,7 +21,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_message_bytes: 8 * 1024 * 1024, max_in_flight: 1024, outbound_queue: 1024 }
+        Self {
+            max_message_bytes: 8 * 1024 * 1024,
+            max_in_flight: 1024,
+            outbound_queue: 1024,
+        }
     }
 }
 
@@ -56,9 +60,19 @@ pub(crate) struct RawEnvelope<'a> {
 /// A renderer -> main message, checked for the fields its kind needs.
 #[derive(Debug)]
 pub(crate) enum Inbound<'a> {
-    Send { channel: &'a str, payload: &'a str },
-    Invoke { id: u64, channel: &'a str, payload: &'a str, timeout_ms: Option<u32> },
-    Cancel { id: u64 },
+    Send {
+        channel: &'a str,
+        payload: &'a str,
+    },
+    Invoke {
+        id: u64,
+        channel: &'a str,
+        payload: &'a str,
+        timeout_ms: Option<u32>,
+    },
+    Cancel {
+        id: u64,
+    },
 }
 
 /// Why an inbound message was refused before it reached any channel.
@@ -72,12 +86,24 @@ pub(crate) struct Refusal {
 impl<'a> Inbound<'a> {
     pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
         if text.len() > limits.max_message_bytes {
-            return Err(Refusal { id: leading_invoke_id(text), error: too_large(text.len(), limits.max_message_bytes) });
+            return Err(Refusal {
+                id: leading_invoke_id(text),
+                error: too_large(text.len(), limits.max_message_bytes),
+            });
         }
-        let raw: RawEnvelope<'a> = serde_json::from_str(text)
-            .map_err(|e| Refusal { id: None, error: IpcError::Protocol { message: format!("malformed envelope: {e}") } })?;
+        let raw: RawEnvelope<'a> = serde_json::from_str(text).map_err(|e| Refusal {
+            id: None,
+            error: IpcError::Protocol {
+                message: format!("malformed envelope: {e}"),
+            },
+        })?;
         let id = raw.id;
-        let protocol = |message: &str| Refusal { id, error: IpcError::Protocol { message: message.to_owned() } };
+        let protocol = |message: &str| Refusal {
+            id,
+            error: IpcError::Protocol {
+                message: message.to_owned(),
+            },
+        };
         if raw.error.is_some() {
             return Err(protocol("field `error` is only sent by the main side"));
         }
@@ -86,27 +112,49 @@ impl<'a> Inbound<'a> {
                 if raw.id.is_some() || raw.timeout_ms.is_some() {
                     return Err(protocol("a `send` carries no `id` or `timeoutMs`"));
                 }
-                let channel = raw.channel.ok_or_else(|| protocol("`send` needs a `channel`"))?;
-                let payload = raw.payload.ok_or_else(|| protocol("`send` needs a `payload` array"))?;
-                Ok(Self::Send { channel, payload: payload.get() })
+                let channel = raw
+                    .channel
+                    .ok_or_else(|| protocol("`send` needs a `channel`"))?;
+                let payload = raw
+                    .payload
+                    .ok_or_else(|| protocol("`send` needs a `payload` array"))?;
+                Ok(Self::Send {
+                    channel,
+                    payload: payload.get(),
+                })
             }
             Kind::Invoke => {
-                let id = raw.id.ok_or_else(|| protocol("`invoke` needs a numeric `id`"))?;
-                let channel = raw.channel.ok_or_else(|| protocol("`invoke` needs a `channel`"))?;
-                let payload = raw.payload.ok_or_else(|| protocol("`invoke` needs a `payload` array"))?;
+                let id = raw
+                    .id
+                    .ok_or_else(|| protocol("`invoke` needs a numeric `id`"))?;
+                let channel = raw
+                    .channel
+                    .ok_or_else(|| protocol("`invoke` needs a `channel`"))?;
+                let payload = raw
+                    .payload
+                    .ok_or_else(|| protocol("`invoke` needs a `payload` array"))?;
                 if raw.timeout_ms == Some(0) {
                     return Err(protocol("`timeoutMs` must be at least 1"));
                 }
-                Ok(Self::Invoke { id, channel, payload: payload.get(), timeout_ms: raw.timeout_ms })
+                Ok(Self::Invoke {
+                    id,
+                    channel,
+                    payload: payload.get(),
+                    timeout_ms: raw.timeout_ms,
+                })
             }
             Kind::Cancel => {
-                let id = raw.id.ok_or_else(|| protocol("`cancel` needs the `id` of the invoke"))?;
+                let id = raw
+                    .id
+                    .ok_or_else(|| protocol("`cancel` needs the `id` of the invoke"))?;
                 if raw.channel.is_some() || raw.payload.is_some() || raw.timeout_ms.is_some() {
                     return Err(protocol("a `cancel` carries only `kind` and `id`"));
                 }
                 Ok(Self::Cancel { id })
             }
-            Kind::Reply | Kind::Error | Kind::Event => Err(protocol("only the main side sends `reply`, `error` and `event`")),
+            Kind::Reply | Kind::Error | Kind::Event => Err(protocol(
+                "only the main side sends `reply`, `error` and `event`",
+            )),
         }
     }
 }
@@ -124,7 +172,10 @@ fn leading_invoke_id(text: &str) -> Option<u64> {
 }
 
 pub(crate) fn too_large<E>(size: usize, limit: usize) -> IpcError<E> {
-    IpcError::TooLarge { size: saturate(size), limit: saturate(limit) }
+    IpcError::TooLarge {
+        size: saturate(size),
+        limit: saturate(limit),
+    }
 }
 
 pub(crate) fn saturate(n: usize) -> u32 {
@@ -150,23 +201,52 @@ fn encode<E: Serialize>(envelope: &OutboundEnvelope<'_, E>) -> String {
 }
 
 pub(crate) fn encode_reply(id: u64, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope { kind: Kind::Reply, id: Some(id), channel: None, payload: Some(payload), error: None })
+    encode::<()>(&OutboundEnvelope {
+        kind: Kind::Reply,
+        id: Some(id),
+        channel: None,
+        payload: Some(payload),
+        error: None,
+    })
 }
 
 /// An error reply; `id` is `None` when the failed message's id could not be read.
 pub(crate) fn encode_error<E: Serialize>(id: Option<u64>, error: &IpcError<E>) -> String {
-    encode(&OutboundEnvelope { kind: Kind::Error, id, channel: None, payload: None, error: Some(error) })
+    encode(&OutboundEnvelope {
+        kind: Kind::Error,
+        id,
+        channel: None,
+        payload: None,
+        error: Some(error),
+    })
 }
 
 pub(crate) fn encode_event(channel: &str, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope { kind: Kind::Event, id: None, channel: Some(channel), payload: Some(payload), error: None })
+    encode::<()>(&OutboundEnvelope {
+        kind: Kind::Event,
+        id: None,
+        channel: Some(channel),
+        payload: Some(payload),
+        error: None,
+    })
 }
 
 pub(crate) fn encode_send(channel: &str, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope { kind: Kind::Send, id: None, channel: Some(channel), payload: Some(payload), error: None })
+    encode::<()>(&OutboundEnvelope {
+        kind: Kind::Send,
+        id: None,
+        channel: Some(channel),
+        payload: Some(payload),
+        error: None,
+    })
 }
 
-pub(crate) fn encode_invoke(id: u64, channel: &str, payload: &RawValue, timeout_ms: Option<u32>) -> String {
+pub(crate) fn encode_invoke(
+    id: u64,
+    channel: &str,
+    payload: &RawValue,
+    timeout_ms: Option<u32>,
+) -> String {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Invoke<'a> {
@@ -177,10 +257,22 @@ pub(crate) fn encode_invoke(id: u64, channel: &str, payload: &RawValue, timeout_
         #[serde(skip_serializing_if = "Option::is_none")]
         timeout_ms: Option<u32>,
     }
-    serde_json::to_string(&Invoke { kind: Kind::Invoke, id, channel, payload, timeout_ms })
-        .expect("envelope serialisation is infallible")
+    serde_json::to_string(&Invoke {
+        kind: Kind::Invoke,
+        id,
+        channel,
+        payload,
+        timeout_ms,
+    })
+    .expect("envelope serialisation is infallible")
 }
 
 pub(crate) fn encode_cancel(id: u64) -> String {
-    encode::<()>(&OutboundEnvelope { kind: Kind::Cancel, id: Some(id), channel: None, payload: None, error: None })
+    encode::<()>(&OutboundEnvelope {
+        kind: Kind::Cancel,
+        id: Some(id),
+        channel: None,
+        payload: None,
+        error: None,
+    })
 }

@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 /// On the wire this is `{"kind": "<snake_case variant>", ...fields in camelCase}`; the TypeScript bridge
 /// mirrors it as the `IpcErrorDetail<E>` union.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum IpcError<E> {
     /// The handler returned `Err(error)`.
     Handler { error: E },
@@ -80,10 +84,16 @@ impl<E: fmt::Debug> fmt::Display for IpcError<E> {
             Self::Handler { error } => write!(f, "handler error: {error:?}"),
             Self::Timeout { timeout_ms } => write!(f, "timed out after {timeout_ms} ms"),
             Self::Cancelled => f.write_str("cancelled by the caller"),
-            Self::Denied { channel, origin } => write!(f, "origin {origin:?} is not allowed on channel {channel:?}"),
-            Self::InvalidInput { channel, message } => write!(f, "invalid input for channel {channel:?}: {message}"),
+            Self::Denied { channel, origin } => {
+                write!(f, "origin {origin:?} is not allowed on channel {channel:?}")
+            }
+            Self::InvalidInput { channel, message } => {
+                write!(f, "invalid input for channel {channel:?}: {message}")
+            }
             Self::UnknownChannel { channel } => write!(f, "unknown channel {channel:?}"),
-            Self::TooLarge { size, limit } => write!(f, "message of {size} bytes exceeds the {limit} byte limit"),
+            Self::TooLarge { size, limit } => {
+                write!(f, "message of {size} bytes exceeds the {limit} byte limit")
+            }
             Self::Protocol { message } => write!(f, "protocol error: {message}"),
             Self::Internal { message } => write!(f, "internal error: {message}"),
             Self::Disconnected => f.write_str("disconnected before the reply arrived"),

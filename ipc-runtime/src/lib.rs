@@ -30,7 +30,10 @@ pub use envelope::Limits;
 pub use error::{IpcError, Never};
 pub use ipc_macros::channels;
 pub use server::{OutboundFrame, Server, ServerBuilder};
-pub use service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome, Service, ServiceDescriptor};
+pub use service::{
+    ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome, Service,
+    ServiceDescriptor,
+};
 pub use tokio_util::sync::CancellationToken;
 
 /// Items used by macro-generated code. Not a public API: names and signatures may change in any release.
@@ -42,7 +45,13 @@ pub mod __private {
     pub use ts_rs;
 
     /// Compile-time check that a channel's payload type crosses the boundary (points at the user's type).
-    pub const fn assert_payload<T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static>() {}
+    pub const fn assert_payload<
+        T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static,
+    >() {
+    }
     /// Compile-time check for error types of `invoke` channels.
-    pub const fn assert_error<T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static>() {}
+    pub const fn assert_error<
+        T: serde::Serialize + serde::de::DeserializeOwned + ts_rs::TS + 'static,
+    >() {
+    }
 }

@@ -20,7 +20,11 @@ impl Server {
 
     /// The raw transport under [`Server::connect_in_memory`]: write envelopes, read frames. For tests that
     /// speak the wire protocol directly. `top_frame: false` simulates a caller inside an iframe.
-    pub fn connect_raw(&self, origin: &str, top_frame: bool) -> (mpsc::Sender<String>, mpsc::Receiver<OutboundFrame>) {
+    pub fn connect_raw(
+        &self,
+        origin: &str,
+        top_frame: bool,
+    ) -> (mpsc::Sender<String>, mpsc::Receiver<OutboundFrame>) {
         let (to_renderer, from_main) = mpsc::channel(self.limits().outbound_queue);
         let connection = self.connect(origin, top_frame, to_renderer);
         let (to_main, mut inbound) = mpsc::channel::<String>(INBOUND_QUEUE);

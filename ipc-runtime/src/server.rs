@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-pub use crate::emitter::OutboundFrame;
 use crate::connection::Connection;
+pub use crate::emitter::OutboundFrame;
 use crate::emitter::{EventHub, Peer};
 use crate::envelope::Limits;
 use crate::service::{Service, ServiceDescriptor};
@@ -57,9 +57,18 @@ impl Server {
     /// inbound messages into. Outbound frames for this caller go to `outbound`.
     ///
     /// `top_frame` is false for callers inside an iframe; such callers are refused unless a channel opts in.
-    pub fn connect(&self, origin: &str, top_frame: bool, outbound: mpsc::Sender<OutboundFrame>) -> Connection {
+    pub fn connect(
+        &self,
+        origin: &str,
+        top_frame: bool,
+        outbound: mpsc::Sender<OutboundFrame>,
+    ) -> Connection {
         let origin: Arc<str> = Arc::from(origin);
-        let id = self.shared.hub.registry.register(Peer { origin: origin.clone(), top_frame, outbound: outbound.clone() });
+        let id = self.shared.hub.registry.register(Peer {
+            origin: origin.clone(),
+            top_frame,
+            outbound: outbound.clone(),
+        });
         Connection::new(self.shared.clone(), id, origin, top_frame, outbound)
     }
 
@@ -87,7 +96,9 @@ pub struct ServerBuilder {
 
 impl fmt::Debug for ServerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerBuilder").field("limits", &self.limits).finish_non_exhaustive()
+        f.debug_struct("ServerBuilder")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,7 +125,12 @@ impl ServerBuilder {
 
     pub fn build(self) -> Server {
         let descriptor = self.service.descriptor();
-        let channel_index = descriptor.channels.iter().enumerate().map(|(i, c)| (c.name, i)).collect();
+        let channel_index = descriptor
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name, i))
+            .collect();
         Server {
             shared: Arc::new(Shared {
                 service: self.service,

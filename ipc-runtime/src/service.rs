@@ -112,7 +112,12 @@ pub trait Service: Send + Sync + 'static {
 
     /// Decodes `payload` for channel number `channel` (an index into the descriptor) and starts the handler.
     /// Called only after the runtime checked the channel's kind and the caller's origin.
-    fn dispatch(&self, channel: usize, caller: Caller, payload: &str) -> Result<HandlerFuture, DecodeError>;
+    fn dispatch(
+        &self,
+        channel: usize,
+        caller: Caller,
+        payload: &str,
+    ) -> Result<HandlerFuture, DecodeError>;
 }
 
 /// Strictly decodes a JSON argument array into the channel's argument tuple.

@@ -79,7 +79,11 @@ impl AppIpc for RecordingApp {
 
     async fn slow(&self, caller: Caller, millis: u32) -> u32 {
         let token = caller.cancellation().clone();
-        let guard = CancelRecorder { app: self, millis, token };
+        let guard = CancelRecorder {
+            app: self,
+            millis,
+            token,
+        };
         tokio::time::sleep(Duration::from_millis(u64::from(millis))).await;
         std::mem::forget(guard);
         millis
@@ -107,7 +111,10 @@ struct CancelRecorder<'a> {
 
 impl Drop for CancelRecorder<'_> {
     fn drop(&mut self) {
-        assert!(self.token.is_cancelled(), "a dropped handler must see its token cancelled");
+        assert!(
+            self.token.is_cancelled(),
+            "a dropped handler must see its token cancelled"
+        );
         self.app.cancelled.lock().unwrap().push(self.millis);
     }
 }

@@ -72,10 +72,19 @@ pub trait Shapes {
 pub struct ShapesImpl;
 
 impl Shapes for ShapesImpl {
-    async fn place(&self, _caller: Caller, shape: Shape, color: Color, scale: Option<f64>) -> Shape {
+    async fn place(
+        &self,
+        _caller: Caller,
+        shape: Shape,
+        color: Color,
+        scale: Option<f64>,
+    ) -> Shape {
         let factor = scale.unwrap_or(1.0) * if color == Color::Red { 2.0 } else { 1.0 };
         match shape {
-            Shape::Circle { center, radius } => Shape::Circle { center, radius: radius * factor },
+            Shape::Circle { center, radius } => Shape::Circle {
+                center,
+                radius: radius * factor,
+            },
             other => other,
         }
     }
@@ -83,8 +92,13 @@ impl Shapes for ShapesImpl {
     async fn summarise(&self, _caller: Caller, drawing: Drawing) -> Result<Drawing, DrawError> {
         match drawing.shapes.len() {
             0 => Err(DrawError::Empty),
-            n if n > 100 => Err(DrawError::TooManyShapes(u32::try_from(n).unwrap_or(u32::MAX))),
-            _ => Ok(Drawing { z_index: drawing.z_index.saturating_add(1), ..drawing }),
+            n if n > 100 => Err(DrawError::TooManyShapes(
+                u32::try_from(n).unwrap_or(u32::MAX),
+            )),
+            _ => Ok(Drawing {
+                z_index: drawing.z_index.saturating_add(1),
+                ..drawing
+            }),
         }
     }
 

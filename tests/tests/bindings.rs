@@ -37,14 +37,20 @@ fn nested_64_bit_integers_are_refused_with_a_hint() {
     let error = ts::render::<LeakySchema>().unwrap_err();
     assert!(matches!(error, BindingsError::Unrepresentable(_)));
     let message = error.to_string();
-    assert!(message.starts_with("type `Stats` used by `Leaky`: 64-bit and 128-bit integers"), "{message}");
+    assert!(
+        message.starts_with("type `Stats` used by `Leaky`: 64-bit and 128-bit integers"),
+        "{message}"
+    );
     assert!(message.contains("#[ts(type = \"string\")]"), "{message}");
 }
 
 #[test]
 fn payload_types_may_not_take_generated_names() {
     let error = ts::render::<ClashySchema>().unwrap_err();
-    assert!(matches!(&error, BindingsError::Clash { trait_name, .. } if trait_name == "Clashy"), "{error}");
+    assert!(
+        matches!(&error, BindingsError::Clash { trait_name, .. } if trait_name == "Clashy"),
+        "{error}"
+    );
     assert!(error.to_string().contains("`IpcError`"), "{error}");
 }
 
@@ -53,8 +59,13 @@ fn rendering_is_deterministic_and_matches_the_committed_file() {
     let first = ts::render::<ipc_tests::app::AppIpcSchema>().unwrap();
     let second = ts::render::<ipc_tests::app::AppIpcSchema>().unwrap();
     assert_eq!(first, second);
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/AppIpc.ts")).unwrap();
-    assert_eq!(first, committed, "run `cargo test -p ipc-tests --lib` to regenerate tests/bindings");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bindings/AppIpc.ts"))
+            .unwrap();
+    assert_eq!(
+        first, committed,
+        "run `cargo test -p ipc-tests --lib` to regenerate tests/bindings"
+    );
     assert_eq!(<ipc_tests::app::AppIpcSchema as Bindings>::NAME, "AppIpc");
 }
 
@@ -63,7 +74,10 @@ fn check_mode_reports_stale_files_without_writing() {
     let dir = std::env::temp_dir().join(format!("ipc-bindings-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let error = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap_err();
-    assert!(matches!(&error, BindingsError::Stale { files } if files.len() == 3), "{error}");
+    assert!(
+        matches!(&error, BindingsError::Stale { files } if files.len() == 3),
+        "{error}"
+    );
     assert!(!dir.exists(), "check mode never writes");
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, false).unwrap();
     assert_eq!(report.changed.len(), 3);

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use ipc_runtime::{CancellationToken, IpcError, Server};
 use ipc_tests::app::{AppIpcClient, AppIpcEvents, AppIpcService, OpenError, RecordingApp};
-use ipc_tests::shapes::{Color, Drawing, Point, Shape, ShapesClient, ShapesEvents, ShapesImpl, ShapesService};
+use ipc_tests::shapes::{
+    Color, Drawing, Point, Shape, ShapesClient, ShapesEvents, ShapesImpl, ShapesService,
+};
 
 const MAIN: &str = "app://main";
 
@@ -37,12 +39,24 @@ async fn send_reaches_the_handler_with_the_caller() {
 async fn invoke_returns_values_and_typed_errors() {
     let (_, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
-    assert_eq!(client.open_file("/notes.txt".to_owned()).await, Ok(Some("contents of /notes.txt".to_owned())));
+    assert_eq!(
+        client.open_file("/notes.txt".to_owned()).await,
+        Ok(Some("contents of /notes.txt".to_owned()))
+    );
     assert_eq!(client.open_file(String::new()).await, Ok(None));
-    assert_eq!(client.open_file("/secret".to_owned()).await, Err(IpcError::Handler { error: OpenError::PermissionDenied }));
+    assert_eq!(
+        client.open_file("/secret".to_owned()).await,
+        Err(IpcError::Handler {
+            error: OpenError::PermissionDenied
+        })
+    );
     assert_eq!(
         client.open_file("/missing/a".to_owned()).await,
-        Err(IpcError::Handler { error: OpenError::NotFound { path: "/missing/a".to_owned() } })
+        Err(IpcError::Handler {
+            error: OpenError::NotFound {
+                path: "/missing/a".to_owned()
+            }
+        })
     );
 }
 
@@ -72,11 +86,19 @@ async fn events_to_one_caller_skip_the_others() {
     settle(&first).await;
     let first_id = handler.titles.lock().unwrap()[0].0;
     let hub = server.events();
-    AppIpcEvents::new(hub.to(ipc_runtime::CallerId::from_raw(first_id))).update_counter(7).unwrap();
-    AppIpcEvents::new(hub.broadcast()).update_counter(8).unwrap();
+    AppIpcEvents::new(hub.to(ipc_runtime::CallerId::from_raw(first_id)))
+        .update_counter(7)
+        .unwrap();
+    AppIpcEvents::new(hub.broadcast())
+        .update_counter(8)
+        .unwrap();
     assert_eq!(first_events.next().await, Some(7));
     assert_eq!(first_events.next().await, Some(8));
-    assert_eq!(second_events.next().await, Some(8), "the targeted event must not reach the second caller");
+    assert_eq!(
+        second_events.next().await,
+        Some(8),
+        "the targeted event must not reach the second caller"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +108,10 @@ async fn events_are_not_sent_to_origins_outside_the_allowlist() {
     let _foreign = AppIpcClient::connect_in_memory(&server, "https://evil.example");
     settle(&allowed).await;
     assert_eq!(server.events().connected(), 2);
-    assert_eq!(AppIpcEvents::new(server.events().broadcast()).update_counter(1), Ok(1));
+    assert_eq!(
+        AppIpcEvents::new(server.events().broadcast()).update_counter(1),
+        Ok(1)
+    );
 }
 
 #[tokio::test]
@@ -101,20 +126,59 @@ async fn emitting_to_a_departed_caller_is_a_typed_error() {
 async fn several_arguments_and_nested_payloads_round_trip() {
     let server = Server::new(ShapesService::new(ShapesImpl));
     let client = ShapesClient::connect_in_memory(&server, MAIN);
-    let circle = Shape::Circle { center: Point { x_pos: 1.0, y_pos: 2.0 }, radius: 3.0 };
+    let circle = Shape::Circle {
+        center: Point {
+            x_pos: 1.0,
+            y_pos: 2.0,
+        },
+        radius: 3.0,
+    };
     let placed = client.place(circle, Color::Red, Some(0.5)).await.unwrap();
-    assert_eq!(placed, Shape::Circle { center: Point { x_pos: 1.0, y_pos: 2.0 }, radius: 3.0 });
+    assert_eq!(
+        placed,
+        Shape::Circle {
+            center: Point {
+                x_pos: 1.0,
+                y_pos: 2.0
+            },
+            radius: 3.0
+        }
+    );
     let drawing = Drawing {
-        shapes: vec![Shape::Polygon(vec![Point { x_pos: 0.0, y_pos: 0.0 }]), Shape::Empty],
-        labels: [("a".to_owned(), None), ("b".to_owned(), Some("bee".to_owned()))].into(),
+        shapes: vec![
+            Shape::Polygon(vec![Point {
+                x_pos: 0.0,
+                y_pos: 0.0,
+            }]),
+            Shape::Empty,
+        ],
+        labels: [
+            ("a".to_owned(), None),
+            ("b".to_owned(), Some("bee".to_owned())),
+        ]
+        .into(),
         palette: [(Color::Green, 3)].into(),
         anchor: (-1, 1),
         z_index: 9,
     };
     let summary = client.summarise(drawing.clone()).await.unwrap();
-    assert_eq!(summary, Drawing { z_index: 10, ..drawing });
-    let empty = Drawing { shapes: vec![], ..summary };
-    assert_eq!(client.summarise(empty).await, Err(IpcError::Handler { error: ipc_tests::shapes::DrawError::Empty }));
+    assert_eq!(
+        summary,
+        Drawing {
+            z_index: 10,
+            ..drawing
+        }
+    );
+    let empty = Drawing {
+        shapes: vec![],
+        ..summary
+    };
+    assert_eq!(
+        client.summarise(empty).await,
+        Err(IpcError::Handler {
+            error: ipc_tests::shapes::DrawError::Empty
+        })
+    );
     client.clear().await.unwrap();
 }
 
@@ -126,9 +190,26 @@ async fn events_with_several_or_no_arguments() {
     let mut cleared = client.on_cleared();
     client.clear().await.unwrap();
     let events = ShapesEvents::new(server.events().broadcast());
-    events.moved(Shape::Empty, Point { x_pos: 5.0, y_pos: 6.0 }).unwrap();
+    events
+        .moved(
+            Shape::Empty,
+            Point {
+                x_pos: 5.0,
+                y_pos: 6.0,
+            },
+        )
+        .unwrap();
     events.cleared().unwrap();
-    assert_eq!(moved.next().await, Some((Shape::Empty, Point { x_pos: 5.0, y_pos: 6.0 })));
+    assert_eq!(
+        moved.next().await,
+        Some((
+            Shape::Empty,
+            Point {
+                x_pos: 5.0,
+                y_pos: 6.0
+            }
+        ))
+    );
     assert_eq!(cleared.next().await, Some(()));
 }
 
@@ -136,8 +217,15 @@ async fn events_with_several_or_no_arguments() {
 async fn the_declared_deadline_drops_the_handler() {
     let (handler, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
-    assert_eq!(client.slow(5_000).await, Err(IpcError::Timeout { timeout_ms: 50 }));
-    assert_eq!(*handler.cancelled.lock().unwrap(), vec![5_000], "the handler future was dropped, token cancelled");
+    assert_eq!(
+        client.slow(5_000).await,
+        Err(IpcError::Timeout { timeout_ms: 50 })
+    );
+    assert_eq!(
+        *handler.cancelled.lock().unwrap(),
+        vec![5_000],
+        "the handler future was dropped, token cancelled"
+    );
     assert_eq!(client.raw().in_flight(), 0);
 }
 
@@ -145,8 +233,14 @@ async fn the_declared_deadline_drops_the_handler() {
 async fn a_per_call_timeout_overrides_the_declared_one() {
     let (_, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
-    assert_eq!(client.slow(100).timeout(Duration::from_secs(10)).await, Ok(100));
-    assert_eq!(client.slow(10_000).timeout(Duration::from_millis(20)).await, Err(IpcError::Timeout { timeout_ms: 20 }));
+    assert_eq!(
+        client.slow(100).timeout(Duration::from_secs(10)).await,
+        Ok(100)
+    );
+    assert_eq!(
+        client.slow(10_000).timeout(Duration::from_millis(20)).await,
+        Err(IpcError::Timeout { timeout_ms: 20 })
+    );
 }
 
 #[tokio::test]
@@ -154,7 +248,13 @@ async fn cancelling_drops_the_handler_and_rejects_the_call() {
     let (handler, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
     let token = CancellationToken::new();
-    let call = tokio::spawn(client.slow(10_000).timeout(Duration::from_secs(60)).cancel_on(token.clone()).into_future());
+    let call = tokio::spawn(
+        client
+            .slow(10_000)
+            .timeout(Duration::from_secs(60))
+            .cancel_on(token.clone())
+            .into_future(),
+    );
     tokio::time::sleep(Duration::from_millis(20)).await;
     token.cancel();
     assert_eq!(call.await.unwrap(), Err(IpcError::Cancelled));
@@ -178,7 +278,12 @@ async fn a_panicking_handler_becomes_an_internal_error_and_serving_continues() {
     let (_, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
     let error = client.explode().await.unwrap_err();
-    assert_eq!(error, IpcError::Internal { message: "the handler panicked".to_owned() });
+    assert_eq!(
+        error,
+        IpcError::Internal {
+            message: "the handler panicked".to_owned()
+        }
+    );
     assert_eq!(client.open_file(String::new()).await, Ok(None));
 }
 
@@ -186,10 +291,12 @@ async fn a_panicking_handler_becomes_an_internal_error_and_serving_continues() {
 async fn many_concurrent_calls_each_get_their_own_reply() {
     let (_, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, MAIN);
-    let calls: Vec<_> = (0..500).map(|i| {
-        let client = client.clone();
-        tokio::spawn(async move { (i, client.open_file(format!("/file-{i}")).await) })
-    }).collect();
+    let calls: Vec<_> = (0..500)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { (i, client.open_file(format!("/file-{i}")).await) })
+        })
+        .collect();
     for call in calls {
         let (i, reply) = call.await.unwrap();
         assert_eq!(reply, Ok(Some(format!("contents of /file-{i}"))));

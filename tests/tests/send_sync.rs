@@ -3,8 +3,12 @@
 
 #![allow(dead_code)]
 
-use ipc_runtime::{Call, Caller, Client, Connection, Emitter, EventHub, IpcError, Server, Subscription};
-use ipc_tests::app::{AppIpcClient, AppIpcEvents, AppIpcSchema, AppIpcService, OpenError, RecordingApp};
+use ipc_runtime::{
+    Call, Caller, Client, Connection, Emitter, EventHub, IpcError, Server, Subscription,
+};
+use ipc_tests::app::{
+    AppIpcClient, AppIpcEvents, AppIpcSchema, AppIpcService, OpenError, RecordingApp,
+};
 
 fn send_sync<T: Send + Sync>() {}
 fn send<T: Send>() {}

@@ -20,7 +20,9 @@ fn connect(origin: &str, top_frame: bool) -> Raw {
 
 fn connect_with(origin: &str, top_frame: bool, limits: Limits) -> Raw {
     let handler = Arc::new(RecordingApp::default());
-    let server = Server::builder(AppIpcService::from_arc(handler.clone())).limits(limits).build();
+    let server = Server::builder(AppIpcService::from_arc(handler.clone()))
+        .limits(limits)
+        .build();
     let (tx, rx) = server.connect_raw(origin, top_frame);
     Raw { handler, tx, rx }
 }
@@ -43,12 +45,22 @@ impl Raw {
 
     /// Proves the connection still serves: a valid invoke gets its reply.
     async fn still_serves(&mut self) {
-        let reply = self.exchange(r#"{"kind":"invoke","id":9999,"channel":"app_ipc:open_file","payload":["/ok"]}"#).await;
-        assert_eq!(reply, json!({"kind": "reply", "id": 9999, "payload": "contents of /ok"}));
+        let reply = self
+            .exchange(
+                r#"{"kind":"invoke","id":9999,"channel":"app_ipc:open_file","payload":["/ok"]}"#,
+            )
+            .await;
+        assert_eq!(
+            reply,
+            json!({"kind": "reply", "id": 9999, "payload": "contents of /ok"})
+        );
     }
 
     fn handler_untouched(&self) {
-        assert!(self.handler.titles.lock().unwrap().is_empty(), "no bad message may reach a handler");
+        assert!(
+            self.handler.titles.lock().unwrap().is_empty(),
+            "no bad message may reach a handler"
+        );
     }
 }
 
@@ -85,18 +97,42 @@ async fn malformed_envelopes_get_protocol_errors() {
 async fn payloads_are_decoded_strictly() {
     let mut raw = connect("app://main", true);
     let cases = [
-        (r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":[42]}"#, "wrong type"),
-        (r#"{"kind":"invoke","id":2,"channel":"app_ipc:open_file","payload":[]}"#, "missing argument"),
-        (r#"{"kind":"invoke","id":3,"channel":"app_ipc:open_file","payload":["/a","/b"]}"#, "extra argument"),
-        (r#"{"kind":"invoke","id":4,"channel":"app_ipc:open_file","payload":{"path":"/a"}}"#, "object instead of array"),
-        (r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[-5]}"#, "negative u32"),
-        (r#"{"kind":"invoke","id":6,"channel":"app_ipc:slow","payload":[5000000000]}"#, "u32 overflow"),
-        (r#"{"kind":"invoke","id":7,"channel":"app_ipc:explode","payload":[null]}"#, "argument to a no-argument channel"),
+        (
+            r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":[42]}"#,
+            "wrong type",
+        ),
+        (
+            r#"{"kind":"invoke","id":2,"channel":"app_ipc:open_file","payload":[]}"#,
+            "missing argument",
+        ),
+        (
+            r#"{"kind":"invoke","id":3,"channel":"app_ipc:open_file","payload":["/a","/b"]}"#,
+            "extra argument",
+        ),
+        (
+            r#"{"kind":"invoke","id":4,"channel":"app_ipc:open_file","payload":{"path":"/a"}}"#,
+            "object instead of array",
+        ),
+        (
+            r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[-5]}"#,
+            "negative u32",
+        ),
+        (
+            r#"{"kind":"invoke","id":6,"channel":"app_ipc:slow","payload":[5000000000]}"#,
+            "u32 overflow",
+        ),
+        (
+            r#"{"kind":"invoke","id":7,"channel":"app_ipc:explode","payload":[null]}"#,
+            "argument to a no-argument channel",
+        ),
     ];
     for (case, why) in cases {
         let answer = raw.exchange(case).await;
         assert_eq!(kind(&answer), "invalid_input", "{why}: {answer}");
-        assert!(answer["id"].is_u64(), "{why}: the error must settle the call");
+        assert!(
+            answer["id"].is_u64(),
+            "{why}: the error must settle the call"
+        );
     }
     raw.still_serves().await;
 }
@@ -104,12 +140,21 @@ async fn payloads_are_decoded_strictly() {
 #[tokio::test]
 async fn unknown_channels_and_wrong_kinds_are_refused() {
     let mut raw = connect("app://main", true);
-    let answer = raw.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:nope","payload":[]}"#).await;
-    assert_eq!(answer, json!({"kind":"error","id":1,"error":{"kind":"unknown_channel","channel":"app_ipc:nope"}}));
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:nope","payload":[]}"#)
+        .await;
+    assert_eq!(
+        answer,
+        json!({"kind":"error","id":1,"error":{"kind":"unknown_channel","channel":"app_ipc:nope"}})
+    );
     // A send channel invoked, and an event channel invoked: both unknown as invokes.
-    let answer = raw.exchange(r#"{"kind":"invoke","id":2,"channel":"app_ipc:set_title","payload":["x"]}"#).await;
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":2,"channel":"app_ipc:set_title","payload":["x"]}"#)
+        .await;
     assert_eq!(kind(&answer), "unknown_channel");
-    let answer = raw.exchange(r#"{"kind":"invoke","id":3,"channel":"app_ipc:update_counter","payload":[1]}"#).await;
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":3,"channel":"app_ipc:update_counter","payload":[1]}"#)
+        .await;
     assert_eq!(kind(&answer), "unknown_channel");
     raw.handler_untouched();
     raw.still_serves().await;
@@ -119,22 +164,39 @@ async fn unknown_channels_and_wrong_kinds_are_refused() {
 async fn origins_are_checked_before_decoding() {
     let mut raw = connect("https://evil.example", true);
     // Even an undecodable payload is answered with `denied`: the origin check comes first.
-    let answer = raw.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":"garbage"}"#).await;
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":"garbage"}"#)
+        .await;
     assert_eq!(
         answer,
         json!({"kind":"error","id":1,"error":{"kind":"denied","channel":"app_ipc:open_file","origin":"https://evil.example"}})
     );
-    let answer = raw.exchange(r#"{"kind":"send","channel":"app_ipc:set_title","payload":["pwned"]}"#).await;
-    assert_eq!(answer["id"], Value::Null, "a refused send is answered without an id");
+    let answer = raw
+        .exchange(r#"{"kind":"send","channel":"app_ipc:set_title","payload":["pwned"]}"#)
+        .await;
+    assert_eq!(
+        answer["id"],
+        Value::Null,
+        "a refused send is answered without an id"
+    );
     assert_eq!(kind(&answer), "denied");
     raw.handler_untouched();
 }
 
 #[tokio::test]
 async fn origin_matching_is_exact() {
-    for origin in ["app://main.evil", "app://mai", "APP://main", "app://main/", "", "null"] {
+    for origin in [
+        "app://main.evil",
+        "app://mai",
+        "APP://main",
+        "app://main/",
+        "",
+        "null",
+    ] {
         let mut raw = connect(origin, true);
-        let answer = raw.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/x"]}"#).await;
+        let answer = raw
+            .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/x"]}"#)
+            .await;
         assert_eq!(kind(&answer), "denied", "{origin:?}");
     }
 }
@@ -142,33 +204,55 @@ async fn origin_matching_is_exact() {
 #[tokio::test]
 async fn method_allowlists_override_the_trait_list() {
     let mut main = connect("app://main", true);
-    let answer = main.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:settings_only","payload":[]}"#).await;
+    let answer = main
+        .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:settings_only","payload":[]}"#)
+        .await;
     assert_eq!(kind(&answer), "denied");
     let mut settings = connect("app://settings", true);
-    let answer = settings.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:settings_only","payload":[]}"#).await;
-    assert_eq!(answer, json!({"kind":"reply","id":1,"payload":"app://settings"}));
+    let answer = settings
+        .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:settings_only","payload":[]}"#)
+        .await;
+    assert_eq!(
+        answer,
+        json!({"kind":"reply","id":1,"payload":"app://settings"})
+    );
 }
 
 #[tokio::test]
 async fn subframes_are_refused_unless_the_channel_opts_in() {
     let mut frame = connect("app://main", false);
-    let answer = frame.exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/x"]}"#).await;
+    let answer = frame
+        .exchange(r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/x"]}"#)
+        .await;
     assert_eq!(kind(&answer), "denied");
-    let answer = frame.exchange(r#"{"kind":"invoke","id":2,"channel":"app_ipc:frame_friendly","payload":[]}"#).await;
+    let answer = frame
+        .exchange(r#"{"kind":"invoke","id":2,"channel":"app_ipc:frame_friendly","payload":[]}"#)
+        .await;
     assert_eq!(answer, json!({"kind":"reply","id":2,"payload":true}));
 }
 
 #[tokio::test]
 async fn oversized_messages_are_refused_before_parsing_and_settle_their_call() {
-    let limits = Limits { max_message_bytes: 256, ..Limits::default() };
+    let limits = Limits {
+        max_message_bytes: 256,
+        ..Limits::default()
+    };
     let mut raw = connect_with("app://main", true, limits);
     let big = "x".repeat(1_000);
-    let message = format!(r#"{{"kind":"invoke","id":77,"channel":"app_ipc:open_file","payload":["{big}"]}}"#);
+    let message =
+        format!(r#"{{"kind":"invoke","id":77,"channel":"app_ipc:open_file","payload":["{big}"]}}"#);
     let size = message.len();
     let answer = raw.exchange(message).await;
     assert_eq!(answer["id"], 77);
-    assert_eq!(answer["error"], json!({"kind":"too_large","size":size,"limit":256}));
-    let answer = raw.exchange(format!(r#"{{"kind":"send","channel":"app_ipc:set_title","payload":["{big}"]}}"#)).await;
+    assert_eq!(
+        answer["error"],
+        json!({"kind":"too_large","size":size,"limit":256})
+    );
+    let answer = raw
+        .exchange(format!(
+            r#"{{"kind":"send","channel":"app_ipc:set_title","payload":["{big}"]}}"#
+        ))
+        .await;
     assert_eq!(answer["id"], Value::Null);
     assert_eq!(kind(&answer), "too_large");
     raw.handler_untouched();
@@ -178,23 +262,43 @@ async fn oversized_messages_are_refused_before_parsing_and_settle_their_call() {
 #[tokio::test]
 async fn duplicate_ids_do_not_disturb_the_running_call() {
     let mut raw = connect("app://main", true);
-    raw.send(r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[30]}"#).await;
-    let answer = raw.exchange(r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[1]}"#).await;
-    assert_eq!(answer["id"], Value::Null, "the duplicate's error must not settle call 5");
+    raw.send(r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[30]}"#)
+        .await;
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":5,"channel":"app_ipc:slow","payload":[1]}"#)
+        .await;
+    assert_eq!(
+        answer["id"],
+        Value::Null,
+        "the duplicate's error must not settle call 5"
+    );
     assert_eq!(kind(&answer), "protocol");
-    assert_eq!(raw.next().await, json!({"kind":"reply","id":5,"payload":30}));
+    assert_eq!(
+        raw.next().await,
+        json!({"kind":"reply","id":5,"payload":30})
+    );
 }
 
 #[tokio::test]
 async fn too_many_calls_in_flight_are_refused_with_their_id() {
-    let limits = Limits { max_in_flight: 2, ..Limits::default() };
+    let limits = Limits {
+        max_in_flight: 2,
+        ..Limits::default()
+    };
     let mut raw = connect_with("app://main", true, limits);
-    raw.send(r#"{"kind":"invoke","id":1,"channel":"app_ipc:slow","payload":[40]}"#).await;
-    raw.send(r#"{"kind":"invoke","id":2,"channel":"app_ipc:slow","payload":[40]}"#).await;
-    let answer = raw.exchange(r#"{"kind":"invoke","id":3,"channel":"app_ipc:slow","payload":[1]}"#).await;
+    raw.send(r#"{"kind":"invoke","id":1,"channel":"app_ipc:slow","payload":[40]}"#)
+        .await;
+    raw.send(r#"{"kind":"invoke","id":2,"channel":"app_ipc:slow","payload":[40]}"#)
+        .await;
+    let answer = raw
+        .exchange(r#"{"kind":"invoke","id":3,"channel":"app_ipc:slow","payload":[1]}"#)
+        .await;
     assert_eq!(answer["id"], 3);
     assert_eq!(kind(&answer), "protocol");
-    let mut replies = vec![raw.next().await["id"].as_u64(), raw.next().await["id"].as_u64()];
+    let mut replies = vec![
+        raw.next().await["id"].as_u64(),
+        raw.next().await["id"].as_u64(),
+    ];
     replies.sort_unstable();
     assert_eq!(replies, vec![Some(1), Some(2)]);
 }
@@ -209,10 +313,15 @@ async fn cancel_for_an_unknown_id_is_ignored() {
 #[tokio::test]
 async fn a_wire_cancel_stops_the_handler() {
     let mut raw = connect("app://main", true);
-    raw.send(r#"{"kind":"invoke","id":8,"channel":"app_ipc:slow","payload":[10000]}"#).await;
-    raw.send(r#"{"kind":"invoke","id":9,"channel":"app_ipc:open_file","payload":[""]}"#).await;
+    raw.send(r#"{"kind":"invoke","id":8,"channel":"app_ipc:slow","payload":[10000]}"#)
+        .await;
+    raw.send(r#"{"kind":"invoke","id":9,"channel":"app_ipc:open_file","payload":[""]}"#)
+        .await;
     assert_eq!(raw.next().await["id"], 9, "the invoke is running");
     let answer = raw.exchange(r#"{"kind":"cancel","id":8}"#).await;
-    assert_eq!(answer, json!({"kind":"error","id":8,"error":{"kind":"cancelled"}}));
+    assert_eq!(
+        answer,
+        json!({"kind":"error","id":8,"error":{"kind":"cancelled"}})
+    );
     assert_eq!(*raw.handler.cancelled.lock().unwrap(), vec![10000]);
 }

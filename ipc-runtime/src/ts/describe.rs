@@ -47,7 +47,11 @@ pub struct ApiBuilder {
 impl ApiBuilder {
     pub fn new(trait_name: &str) -> Self {
         Self {
-            description: ApiDescription { trait_name: trait_name.to_owned(), channels: Vec::new(), declarations: BTreeMap::new() },
+            description: ApiDescription {
+                trait_name: trait_name.to_owned(),
+                channels: Vec::new(),
+                declarations: BTreeMap::new(),
+            },
             seen: HashSet::new(),
         }
     }
@@ -60,7 +64,11 @@ impl ApiBuilder {
     /// Registers `T` (and, transitively, every named type it uses) and returns its TypeScript name.
     pub fn ty<T: TS + 'static + ?Sized>(&mut self) -> String {
         let cfg = Self::config();
-        let mut collector = Collector { cfg: &cfg, seen: &mut self.seen, declarations: &mut self.description.declarations };
+        let mut collector = Collector {
+            cfg: &cfg,
+            seen: &mut self.seen,
+            declarations: &mut self.description.declarations,
+        };
         collector.visit::<T>();
         T::name(&cfg)
     }

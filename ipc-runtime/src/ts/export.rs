@@ -21,9 +21,15 @@ pub struct ExportReport {
 
 /// The generated `#[test]` calls this: exports `B` into `$IPC_BINDINGS_DIR`, else `default_dir`, resolved
 /// against `manifest_dir`; honours check mode.
-pub fn export<B: Bindings>(manifest_dir: &str, default_dir: &str) -> Result<ExportReport, BindingsError> {
+pub fn export<B: Bindings>(
+    manifest_dir: &str,
+    default_dir: &str,
+) -> Result<ExportReport, BindingsError> {
     let dir = std::env::var(BINDINGS_DIR_ENV).unwrap_or_else(|_| default_dir.to_owned());
-    let check = matches!(std::env::var(BINDINGS_CHECK_ENV).as_deref(), Ok("1" | "true" | "yes"));
+    let check = matches!(
+        std::env::var(BINDINGS_CHECK_ENV).as_deref(),
+        Ok("1" | "true" | "yes")
+    );
     export_to::<B>(&Path::new(manifest_dir).join(dir), check)
 }
 
@@ -35,7 +41,11 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
         (dir.join(WEB_FILE), WEB_SOURCE.to_owned()),
         (dir.join(format!("{}.ts", B::NAME)), api),
     ];
-    let mut report = ExportReport { directory: dir.to_owned(), changed: Vec::new(), unchanged: Vec::new() };
+    let mut report = ExportReport {
+        directory: dir.to_owned(),
+        changed: Vec::new(),
+        unchanged: Vec::new(),
+    };
     for (path, content) in files {
         let current = std::fs::read_to_string(&path).ok();
         if current.as_deref() == Some(content.as_str()) {
@@ -48,7 +58,9 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
         report.changed.push(path);
     }
     if check && !report.changed.is_empty() {
-        return Err(BindingsError::Stale { files: report.changed });
+        return Err(BindingsError::Stale {
+            files: report.changed,
+        });
     }
     Ok(report)
 }
@@ -56,11 +68,21 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
 /// Several test binaries may export the shared bridge file at once: write a temporary file and rename it, so
 /// no reader ever sees a half-written file.
 fn write_atomically(path: &Path, content: &str) -> Result<(), BindingsError> {
-    let io = |source| BindingsError::Io { path: path.to_owned(), source };
+    let io = |source| BindingsError::Io {
+        path: path.to_owned(),
+        source,
+    };
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
-    let unique = format!(".{}.{}.tmp", std::process::id(), std::thread::current().name().unwrap_or("t").replace(':', "_"));
+    let unique = format!(
+        ".{}.{}.tmp",
+        std::process::id(),
+        std::thread::current()
+            .name()
+            .unwrap_or("t")
+            .replace(':', "_")
+    );
     let tmp = path.with_extension(unique);
     std::fs::write(&tmp, content).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)

@@ -38,7 +38,10 @@ pub enum BindingsError {
     #[error("bindings are stale (run `cargo test` without {check_env} to regenerate): {files:?}", check_env = BINDINGS_CHECK_ENV)]
     Stale { files: Vec<std::path::PathBuf> },
     #[error("could not write bindings to {path}: {source}")]
-    Io { path: std::path::PathBuf, source: std::io::Error },
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Describes and renders a trait's API file without touching the file system.

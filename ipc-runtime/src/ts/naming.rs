@@ -29,16 +29,64 @@ pub(crate) fn listener_name(snake: &str) -> String {
 
 /// Words that cannot name a parameter in strict-mode JavaScript/TypeScript.
 const RESERVED: &[&str] = &[
-    "arguments", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
-    "else", "enum", "eval", "export", "extends", "false", "finally", "for", "function", "if", "implements", "import",
-    "in", "instanceof", "interface", "let", "new", "null", "package", "private", "protected", "public", "return",
-    "static", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
 ];
 
 /// A parameter name that is valid in strict TypeScript and does not clash with the bridge's own names.
 pub(crate) fn parameter_name(snake: &str) -> String {
     let camel = camel_case(snake);
-    if RESERVED.contains(&camel.as_str()) || camel == "options" || camel == "listener" || camel == "transport" {
+    if RESERVED.contains(&camel.as_str())
+        || camel == "options"
+        || camel == "listener"
+        || camel == "transport"
+    {
         format!("{camel}_")
     } else {
         camel
