@@ -357,7 +357,7 @@ impl<T> Subscription<T> {
             match (self.decode)(raw.get()) {
                 Ok(value) => return Some(value),
                 Err(e) => {
-                    tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped")
+                    tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped");
                 }
             }
         }

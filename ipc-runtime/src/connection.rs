@@ -120,7 +120,7 @@ impl Connection {
         match inbound {
             Inbound::Send { channel, payload } => {
                 self.start(None, channel, ChannelKind::Send, payload, None)
-                    .await
+                    .await;
             }
             Inbound::Invoke {
                 id,
@@ -326,7 +326,7 @@ fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
             tracing::error!(%caller, channel, "send handler failed");
         }
         Finished::Timeout(ms) => {
-            tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped")
+            tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped");
         }
         Finished::Panicked => tracing::error!(%caller, channel, "send handler panicked"),
     }

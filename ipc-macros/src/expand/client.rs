@@ -23,6 +23,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         }
 
         impl #client {
+            /// Wraps an untyped client (from any host) in the typed API.
             pub fn new(inner: #krate::Client) -> Self {
                 Self { inner }
             }

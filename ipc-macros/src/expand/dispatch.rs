@@ -28,6 +28,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         }
 
         impl<H: #trait_ident> #service_ident<H> {
+            /// Serves `handler`.
             pub fn new(handler: H) -> Self {
                 Self { handler: ::std::sync::Arc::new(handler) }
             }
@@ -40,7 +41,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 
         impl<H> ::core::clone::Clone for #service_ident<H> {
             fn clone(&self) -> Self {
-                Self { handler: ::std::sync::Arc::clone(&self.handler) }
+                Self { handler: <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler) }
             }
         }
 
@@ -112,7 +113,7 @@ fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream 
     quote! {
         #index => {
             let #pattern = #decode?;
-            let #handler = ::std::sync::Arc::clone(&self.handler);
+            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
             ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
         }
     }

@@ -45,6 +45,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         }
 
         impl #events {
+            /// Typed events over `emitter` (from `caller.emitter()`, `hub.to(id)` or `hub.broadcast()`).
             pub fn new(emitter: #krate::Emitter) -> Self {
                 Self { emitter }
             }
