@@ -21,7 +21,11 @@ impl Greeter for Impl {
             return Err("name is empty".to_owned());
         }
         GreeterEvents::new(caller.emitter()).greeted(1).ok();
-        Ok(format!("Hello, {name}! (you are {} from {})", caller.id(), caller.origin()))
+        Ok(format!(
+            "Hello, {name}! (you are {} from {})",
+            caller.id(),
+            caller.origin()
+        ))
     }
 }
 
@@ -30,9 +34,15 @@ async fn main() {
     let server = Server::new(GreeterService::new(Impl));
     let renderer = GreeterClient::connect_in_memory(&server, "app://main");
     let mut greeted = renderer.on_greeted();
-    println!("greet(\"Ada\") -> {:?}", renderer.greet("Ada".to_owned()).await);
+    println!(
+        "greet(\"Ada\") -> {:?}",
+        renderer.greet("Ada".to_owned()).await
+    );
     println!("event greeted -> {:?}", greeted.next().await);
-    println!("greet(\"\")    -> {:?}", renderer.greet(String::new()).await);
+    println!(
+        "greet(\"\")    -> {:?}",
+        renderer.greet(String::new()).await
+    );
     let stranger = GreeterClient::connect_in_memory(&server, "https://evil.example");
     let denied: Result<String, IpcError<String>> = stranger.greet("Mallory".to_owned()).await;
     println!("from a foreign origin -> {denied:?}");
