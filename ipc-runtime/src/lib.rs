@@ -18,6 +18,8 @@ mod memory;
 mod panic;
 mod server;
 mod service;
+#[cfg(feature = "stdio")]
+pub mod stdio;
 pub mod ts;
 #[cfg(feature = "web")]
 pub mod web;

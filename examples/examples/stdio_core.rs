@@ -1,0 +1,66 @@
+//! The Rust core of an Electron app, served to the main process over framed stdio (the `stdio` host).
+//!
+//! `cargo run -p ipc-examples --example stdio_core` and write frames to its stdin; see
+//! `ipc_runtime::stdio` for the protocol. Electron's main-process glue spawns it with `stdio: "pipe"`,
+//! sends `open` / `message` / `close` for each window, and routes the child's frames back. Logs go to
+//! stderr (`RUST_LOG` sets the level); stdout carries frames only. EOF on stdin ends it with exit code 0.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use ipc_runtime::{Caller, Server, channels};
+
+/// A small surface to exercise the host with.
+#[channels(allow_origins = ["app://main"], namespace = "core", export = false)]
+pub trait CoreIpc {
+    /// Echoes `text` with who asked: the caller's runtime id and verified origin.
+    #[invoke]
+    async fn echo(&self, caller: Caller, text: String) -> String;
+
+    /// Waits for `ms` milliseconds, or until the call is cancelled (renderer closed or aborted).
+    #[invoke(timeout_ms = 600_000)]
+    async fn sleep(&self, caller: Caller, ms: u32) -> u32;
+
+    /// Main -> renderer: sent once per `echo`.
+    #[event]
+    fn echoed(text: String);
+}
+
+struct Core;
+
+impl CoreIpc for Core {
+    async fn echo(&self, caller: Caller, text: String) -> String {
+        CoreIpcEvents::new(caller.emitter())
+            .echoed(text.clone())
+            .ok();
+        format!("{text} (caller {} from {})", caller.id(), caller.origin())
+    }
+
+    async fn sleep(&self, _caller: Caller, ms: u32) -> u32 {
+        tokio::time::sleep(Duration::from_millis(u64::from(ms))).await;
+        ms
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let server = Server::new(CoreIpcService::new(Core));
+    tracing::info!("stdio_core serving on stdin/stdout");
+    match ipc_runtime::stdio::serve(server).await {
+        Ok(()) => {
+            tracing::info!("stdin closed; exiting");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!(%error, "stdio_core failed");
+            ExitCode::FAILURE
+        }
+    }
+}

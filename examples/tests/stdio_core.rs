@@ -1,0 +1,266 @@
+//! The stdio host end to end: spawns the real `stdio_core` example as a child process and speaks the
+//! framed protocol of `ipc_runtime::stdio` over its stdin and stdout.
+//!
+//! The child is the example binary, which `cargo test -p ipc-examples` (or `--workspace`) builds next to
+//! this test: `target/<profile>/examples/stdio_core`. An example has no `CARGO_BIN_EXE_*`, so the path is
+//! derived from this test binary's own (`target/<profile>/deps/...`).
+
+use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+
+use serde_json::{Value, json};
+
+fn example_path() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let path = profile_dir
+        .join("examples")
+        .join(format!("stdio_core{}", std::env::consts::EXE_SUFFIX));
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/stdio_core.rs");
+    let built = std::fs::metadata(&path).and_then(|m| m.modified());
+    let edited = std::fs::metadata(&source)
+        .and_then(|m| m.modified())
+        .unwrap();
+    match built {
+        Ok(built) if built >= edited => path,
+        _ => panic!(
+            "{} is missing or older than its source; build it with `cargo test -p ipc-examples` \
+             (which builds examples) or `cargo build -p ipc-examples --example stdio_core`",
+            path.display()
+        ),
+    }
+}
+
+/// The parent side: the Electron glue's role.
+struct Parent {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+    stderr_log: PathBuf,
+}
+
+impl Parent {
+    fn spawn(name: &str) -> Self {
+        let stderr_log =
+            std::env::temp_dir().join(format!("stdio_core-{name}-{}.log", std::process::id()));
+        let mut child = Command::new(example_path())
+            .env("RUST_LOG", "debug")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&stderr_log).unwrap())
+            .spawn()
+            .unwrap();
+        Self {
+            stdin: child.stdin.take(),
+            stdout: child.stdout.take().unwrap(),
+            child,
+            stderr_log,
+        }
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin already closed");
+        stdin
+            .write_all(&u32::try_from(body.len()).unwrap().to_be_bytes())
+            .unwrap();
+        stdin.write_all(body).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, frame: &Value) {
+        self.send_raw(frame.to_string().as_bytes());
+    }
+
+    fn open(&mut self, caller: u64, origin: &str) {
+        self.send(&json!({"op": "open", "caller": caller, "origin": origin, "topFrame": true}));
+    }
+
+    fn invoke(&mut self, caller: u64, id: u64, method: &str, arg: &Value) {
+        let text = json!({"kind": "invoke", "id": id, "channel": format!("core:{method}"), "payload": [arg]});
+        self.send(&json!({"op": "message", "caller": caller, "text": text.to_string()}));
+    }
+
+    /// The next frame, with a `text` envelope decoded in place; `None` once stdout is closed.
+    fn try_next(&mut self) -> Option<Value> {
+        let mut head = [0u8; 4];
+        if let Err(e) = self.stdout.read_exact(&mut head) {
+            assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof, "{e}");
+            return None;
+        }
+        let mut body = vec![0u8; u32::from_be_bytes(head) as usize];
+        self.stdout.read_exact(&mut body).unwrap();
+        let mut frame: Value = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("stdout carried a non-JSON frame ({e}): {body:?}"));
+        if let Some(text) = frame.get("text").and_then(Value::as_str) {
+            frame["text"] = serde_json::from_str(text).unwrap();
+        }
+        Some(frame)
+    }
+
+    fn next(&mut self) -> Value {
+        self.try_next().expect("the child closed its stdout")
+    }
+
+    /// Reads `n` frames and groups them by caller key (frames of different callers may interleave).
+    fn next_by_caller(&mut self, n: usize) -> HashMap<u64, Vec<Value>> {
+        let mut by_caller: HashMap<u64, Vec<Value>> = HashMap::new();
+        for _ in 0..n {
+            let frame = self.next();
+            let caller = frame["caller"].as_u64().expect("frame without a caller");
+            by_caller.entry(caller).or_default().push(frame);
+        }
+        by_caller
+    }
+
+    /// Closes stdin, drains stdout to EOF and waits for the exit.
+    fn finish(mut self) -> (Vec<Value>, ExitStatus, String) {
+        drop(self.stdin.take());
+        let mut rest = Vec::new();
+        while let Some(frame) = self.try_next() {
+            rest.push(frame);
+        }
+        let status = self.child.wait().unwrap();
+        let log = std::fs::read_to_string(&self.stderr_log).unwrap();
+        let _ = std::fs::remove_file(&self.stderr_log);
+        (rest, status, log)
+    }
+}
+
+impl Drop for Parent {
+    fn drop(&mut self) {
+        // Only reached with the child still running when a test failed part-way.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn routes_replies_and_events_to_the_right_caller_and_denies_foreign_origins() {
+    let mut parent = Parent::spawn("routing");
+    parent.open(1, "app://main");
+    parent.open(2, "app://main");
+    parent.open(3, "https://evil.example");
+    parent.invoke(1, 7, "echo", &json!("one"));
+    parent.invoke(2, 7, "echo", &json!("two"));
+    parent.invoke(3, 7, "echo", &json!("three"));
+    // Callers 1 and 2: an `echoed` event and then the reply each; caller 3: a denial.
+    let mut frames = parent.next_by_caller(5);
+
+    let mut ids = Vec::new();
+    for (caller, text) in [(1, "one"), (2, "two")] {
+        let frames = frames.remove(&caller).unwrap();
+        assert_eq!(frames.len(), 2, "{frames:?}");
+        assert_eq!(frames[0]["op"], "message");
+        assert_eq!(frames[0]["text"]["kind"], "event");
+        assert_eq!(frames[0]["text"]["channel"], "core:echoed");
+        assert_eq!(frames[0]["text"]["payload"], json!([text]));
+        let reply = &frames[1]["text"];
+        assert_eq!(reply["kind"], "reply");
+        assert_eq!(reply["id"], 7);
+        let reply = reply["payload"].as_str().unwrap();
+        assert!(reply.starts_with(&format!("{text} (caller ")), "{reply}");
+        assert!(reply.ends_with(" from app://main)"), "{reply}");
+        let id = reply
+            .split("(caller ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap();
+        ids.push(id.to_owned());
+    }
+    assert_ne!(ids[0], ids[1], "each open is its own CallerId");
+
+    let denied = frames.remove(&3).unwrap();
+    assert_eq!(denied.len(), 1);
+    assert_eq!(denied[0]["text"]["kind"], "error");
+    assert_eq!(denied[0]["text"]["id"], 7);
+    assert_eq!(
+        denied[0]["text"]["error"],
+        json!({"kind": "denied", "channel": "core:echo", "origin": "https://evil.example"})
+    );
+
+    let (rest, status, _) = parent.finish();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest.len(), 3, "one `closed` per caller: {rest:?}");
+    assert!(rest.iter().all(|f| f["op"] == "closed"), "{rest:?}");
+}
+
+#[test]
+fn malformed_frames_and_unknown_callers_are_refused_and_the_child_keeps_serving() {
+    let mut parent = Parent::spawn("refusals");
+    parent.send_raw(b"\x00 not json");
+    let error = parent.next();
+    assert_eq!(error["op"], "error");
+    assert!(error.get("caller").is_none(), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("malformed"),
+        "{error}"
+    );
+
+    parent.send(&json!({"op": "open", "caller": 1, "origin": "app://main"}));
+    assert_eq!(parent.next()["op"], "error", "topFrame is required");
+
+    parent.invoke(42, 1, "echo", &json!("nobody"));
+    let unknown = parent.next();
+    assert_eq!(unknown["op"], "error");
+    assert_eq!(unknown["caller"], 42);
+
+    parent.open(1, "app://main");
+    parent.invoke(1, 1, "echo", &json!("still here"));
+    let frames = parent.next_by_caller(2).remove(&1).unwrap();
+    assert_eq!(frames[1]["text"]["kind"], "reply");
+
+    let (rest, status, _) = parent.finish();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest, [json!({"op": "closed", "caller": 1})]);
+}
+
+#[test]
+fn close_cancels_that_callers_in_flight_invoke_only() {
+    let mut parent = Parent::spawn("close");
+    parent.open(1, "app://main");
+    parent.open(2, "app://main");
+    parent.invoke(1, 1, "sleep", &json!(600_000));
+    parent.invoke(2, 1, "sleep", &json!(600_000));
+    // Replies on the same callers, after the sleeps, show both sleeps were admitted.
+    parent.invoke(1, 2, "echo", &json!("a"));
+    parent.invoke(2, 2, "echo", &json!("b"));
+    let frames = parent.next_by_caller(4);
+    for caller in [1, 2] {
+        assert_eq!(frames[&caller][1]["text"]["id"], 2);
+    }
+
+    parent.send(&json!({"op": "close", "caller": 1}));
+    let cancelled = parent.next();
+    assert_eq!(cancelled["caller"], 1);
+    assert_eq!(cancelled["text"]["id"], 1);
+    assert_eq!(cancelled["text"]["error"], json!({"kind": "cancelled"}));
+    assert_eq!(parent.next(), json!({"op": "closed", "caller": 1}));
+
+    // Caller 1 is gone; caller 2's sleep is still running and the child still answers it.
+    parent.invoke(1, 3, "echo", &json!("late"));
+    assert_eq!(parent.next()["caller"], 1);
+    parent.invoke(2, 3, "echo", &json!("c"));
+    let frames = parent.next_by_caller(2).remove(&2).unwrap();
+    assert_eq!(frames[1]["text"]["id"], 3);
+
+    // EOF cancels caller 2's sleep as well.
+    let (rest, status, _) = parent.finish();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest.len(), 2, "{rest:?}");
+    assert_eq!(rest[0]["text"]["error"], json!({"kind": "cancelled"}));
+    assert_eq!(rest[1], json!({"op": "closed", "caller": 2}));
+}
+
+#[test]
+fn eof_exits_zero_and_logs_only_to_stderr() {
+    let parent = Parent::spawn("eof");
+    let (rest, status, log) = parent.finish();
+    assert!(rest.is_empty(), "{rest:?}");
+    assert_eq!(status.code(), Some(0));
+    assert!(log.contains("stdio_core serving"), "{log}");
+    assert!(log.contains("stdin closed; exiting"), "{log}");
+}

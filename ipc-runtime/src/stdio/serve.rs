@@ -1,0 +1,121 @@
+//! The session loop: reads frames, feeds the multiplexer, and writes frames from one writer task.
+
+use futures_util::{SinkExt, StreamExt as _};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+use tokio_util::bytes::Bytes;
+use tokio_util::codec::{FramedRead, FramedWrite};
+
+use super::codec::{FrameCodec, Inbound};
+use super::mux::Mux;
+use crate::server::Server;
+
+/// Headroom over twice the envelope limit, for the frame's own fields.
+const FRAME_HEADROOM: usize = 1024;
+
+/// Why a stdio session ended other than by EOF on its input.
+#[derive(Debug, thiserror::Error)]
+pub enum StdioError {
+    /// Reading the input failed, or it ended in the middle of a frame.
+    #[error("reading frames from the parent failed: {0}")]
+    Read(#[source] std::io::Error),
+    /// Writing the output failed (typically: the parent stopped reading it).
+    #[error("writing frames to the parent failed: {0}")]
+    Write(#[source] std::io::Error),
+}
+
+/// Serves `server` over this process's stdin and stdout until stdin reaches EOF. See the
+/// [module docs](crate::stdio) for the protocol. Must run inside a tokio runtime.
+pub async fn serve(server: Server) -> Result<(), StdioError> {
+    serve_io(server, tokio::io::stdin(), tokio::io::stdout()).await
+}
+
+/// [`serve`] over any byte streams: frames are read from `reader` and written to `writer`.
+pub async fn serve_io<R, W>(server: Server, reader: R, writer: W) -> Result<(), StdioError>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let limits = server.limits();
+    let max_frame = limits
+        .max_message_bytes
+        .saturating_mul(2)
+        .saturating_add(FRAME_HEADROOM);
+    let (to_writer, frames) = mpsc::channel(limits.outbound_queue.max(1));
+    let mut write_task = tokio::spawn(write_frames(writer, frames));
+    let mut reader = FramedRead::new(reader, FrameCodec::new(max_frame));
+    let mut mux = Mux::new(server, to_writer);
+
+    let read_result = loop {
+        let next = tokio::select! {
+            next = reader.next() => next,
+            // The writer ends early only on a write error; nothing can be answered any more.
+            result = &mut write_task => return finish_early(result),
+        };
+        let keep_going = match next {
+            None => break Ok(()),
+            Some(Err(error)) => break Err(StdioError::Read(error)),
+            Some(Ok(Inbound::Frame(body))) => mux.handle(&body).await,
+            Some(Ok(Inbound::Oversized { len })) => {
+                let message = format!("frame of {len} bytes exceeds the limit of {max_frame}");
+                mux.refuse(None, &message).await
+            }
+        };
+        if !keep_going {
+            return finish_early(write_task.await);
+        }
+    };
+    if let Err(error) = &read_result {
+        tracing::error!(%error, "stdio input failed; shutting down");
+    } else {
+        tracing::debug!("stdio input closed; shutting down");
+    }
+    // Drops every connection (cancelling handlers) and the mux's writer handle; the writer task ends once
+    // every caller's forwarder has written its last frames and `closed`.
+    drop(mux);
+    let write_result = flatten(write_task.await);
+    read_result.and(write_result)
+}
+
+fn flatten(
+    joined: Result<Result<(), StdioError>, tokio::task::JoinError>,
+) -> Result<(), StdioError> {
+    match joined {
+        Ok(result) => result,
+        // The writer task does not panic and is never aborted; if it did, the runtime is shutting down.
+        Err(error) => Err(StdioError::Write(std::io::Error::other(error))),
+    }
+}
+
+fn finish_early(
+    joined: Result<Result<(), StdioError>, tokio::task::JoinError>,
+) -> Result<(), StdioError> {
+    let result = flatten(joined);
+    if let Err(error) = &result {
+        tracing::error!(%error, "stdio output failed; shutting down");
+    }
+    // The writer only returns Ok once every sender is gone, which cannot happen while the mux lives.
+    result.and(Err(StdioError::Write(
+        std::io::ErrorKind::BrokenPipe.into(),
+    )))
+}
+
+/// Writes queued frames, flushing whenever the queue runs empty. Returns when every sender is gone.
+async fn write_frames<W>(writer: W, mut frames: mpsc::Receiver<Bytes>) -> Result<(), StdioError>
+where
+    W: AsyncWrite + Unpin,
+{
+    let mut sink = FramedWrite::new(writer, FrameCodec::writer());
+    while let Some(frame) = frames.recv().await {
+        sink.feed(frame).await.map_err(StdioError::Write)?;
+        while let Ok(frame) = frames.try_recv() {
+            sink.feed(frame).await.map_err(StdioError::Write)?;
+        }
+        SinkExt::<Bytes>::flush(&mut sink)
+            .await
+            .map_err(StdioError::Write)?;
+    }
+    SinkExt::<Bytes>::close(&mut sink)
+        .await
+        .map_err(StdioError::Write)
+}

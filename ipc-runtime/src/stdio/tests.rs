@@ -1,0 +1,226 @@
+//! `serve_io` over in-memory pipes, with a hand-written two-channel service.
+
+use futures_util::{SinkExt, StreamExt as _};
+use serde_json::Value;
+use tokio::io::{DuplexStream, ReadHalf, WriteHalf};
+use tokio_util::bytes::Bytes;
+use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
+
+use super::serve_io;
+use crate::caller::Caller;
+use crate::server::Server;
+use crate::service::{
+    ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, Service, ServiceDescriptor,
+    decode_args, encode_value,
+};
+
+static DESCRIPTOR: ServiceDescriptor = ServiceDescriptor {
+    name: "Test",
+    channels: &[
+        ChannelDescriptor {
+            name: "t:echo",
+            method: "echo",
+            kind: ChannelKind::Invoke,
+            allow_origins: &["app://main"],
+            allow_subframes: false,
+            timeout_ms: None,
+        },
+        ChannelDescriptor {
+            name: "t:hang",
+            method: "hang",
+            kind: ChannelKind::Invoke,
+            allow_origins: &["app://main"],
+            allow_subframes: false,
+            timeout_ms: None,
+        },
+    ],
+};
+
+struct TestService;
+
+impl Service for TestService {
+    fn descriptor(&self) -> &'static ServiceDescriptor {
+        &DESCRIPTOR
+    }
+
+    fn dispatch(
+        &self,
+        channel: usize,
+        caller: Caller,
+        payload: &str,
+    ) -> Result<HandlerFuture, DecodeError> {
+        let (text,): (String,) = decode_args(payload)?;
+        Ok(match channel {
+            0 => Box::pin(async move { encode_value(&format!("{text} from {}", caller.origin())) }),
+            _ => Box::pin(std::future::pending()),
+        })
+    }
+}
+
+struct Parent {
+    to_child: FramedWrite<WriteHalf<DuplexStream>, LengthDelimitedCodec>,
+    from_child: FramedRead<ReadHalf<DuplexStream>, LengthDelimitedCodec>,
+}
+
+impl Parent {
+    async fn send_raw(&mut self, body: &[u8]) {
+        self.to_child
+            .send(Bytes::copy_from_slice(body))
+            .await
+            .unwrap();
+    }
+
+    async fn send(&mut self, frame: &Value) {
+        self.send_raw(frame.to_string().as_bytes()).await;
+    }
+
+    async fn invoke(&mut self, caller: u64, id: u64, channel: &str, arg: &str) {
+        let text =
+            serde_json::json!({"kind": "invoke", "id": id, "channel": channel, "payload": [arg]});
+        self.send(
+            &serde_json::json!({"op": "message", "caller": caller, "text": text.to_string()}),
+        )
+        .await;
+    }
+
+    async fn eof(&mut self) {
+        SinkExt::<Bytes>::close(&mut self.to_child).await.unwrap();
+    }
+
+    async fn next(&mut self) -> Value {
+        let body = self.from_child.next().await.expect("child closed").unwrap();
+        let mut frame: Value = serde_json::from_slice(&body).unwrap();
+        // Unwrap the envelope so tests can match on it.
+        if let Some(text) = frame.get("text").and_then(Value::as_str) {
+            frame["text"] = serde_json::from_str(text).unwrap();
+        }
+        frame
+    }
+}
+
+fn start(
+    server: Server,
+) -> (
+    Parent,
+    tokio::task::JoinHandle<Result<(), super::StdioError>>,
+) {
+    let (parent, child) = tokio::io::duplex(64 * 1024);
+    let (child_read, child_write) = tokio::io::split(child);
+    let (parent_read, parent_write) = tokio::io::split(parent);
+    let session = tokio::spawn(serve_io(server, child_read, child_write));
+    let parent = Parent {
+        to_child: FramedWrite::new(parent_write, LengthDelimitedCodec::new()),
+        from_child: FramedRead::new(parent_read, LengthDelimitedCodec::new()),
+    };
+    (parent, session)
+}
+
+fn open(caller: u64, origin: &str) -> Value {
+    serde_json::json!({"op": "open", "caller": caller, "origin": origin, "topFrame": true})
+}
+
+#[tokio::test]
+async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
+    let (mut parent, session) = start(Server::new(TestService));
+    parent.send(&open(1, "app://main")).await;
+    parent.send(&open(2, "https://evil.example")).await;
+
+    parent.invoke(1, 10, "t:echo", "hi").await;
+    let reply = parent.next().await;
+    assert_eq!(reply["op"], "message");
+    assert_eq!(reply["caller"], 1);
+    assert_eq!(reply["text"]["kind"], "reply");
+    assert_eq!(reply["text"]["id"], 10);
+    assert_eq!(reply["text"]["payload"], "hi from app://main");
+
+    parent.invoke(2, 10, "t:echo", "hi").await;
+    let denied = parent.next().await;
+    assert_eq!(denied["caller"], 2);
+    assert_eq!(denied["text"]["kind"], "error");
+    assert_eq!(denied["text"]["error"]["kind"], "denied");
+
+    parent.send_raw(b"{not json").await;
+    let error = parent.next().await;
+    assert_eq!(error["op"], "error");
+    assert!(error.get("caller").is_none());
+
+    parent.invoke(99, 1, "t:echo", "hi").await;
+    let unknown = parent.next().await;
+    assert_eq!(unknown["op"], "error");
+    assert_eq!(unknown["caller"], 99);
+
+    parent.send(&open(1, "app://main")).await;
+    let reused = parent.next().await;
+    assert_eq!(reused["op"], "error");
+    assert_eq!(reused["caller"], 1);
+
+    // Still serving after all of that.
+    parent.invoke(1, 11, "t:echo", "again").await;
+    assert_eq!(
+        parent.next().await["text"]["payload"],
+        "again from app://main"
+    );
+
+    // EOF: both callers get `closed`, then the output ends and the session returns Ok.
+    parent.eof().await;
+    let mut closed = vec![parent.next().await, parent.next().await];
+    closed.sort_by_key(|f| f["caller"].as_u64());
+    assert_eq!(
+        closed,
+        [
+            serde_json::json!({"op": "closed", "caller": 1}),
+            serde_json::json!({"op": "closed", "caller": 2})
+        ]
+    );
+    assert!(parent.from_child.next().await.is_none());
+    session.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn close_cancels_in_flight_invokes_before_closed() {
+    let (mut parent, session) = start(Server::new(TestService));
+    parent.send(&open(5, "app://main")).await;
+    parent.invoke(5, 1, "t:hang", "x").await;
+    // A reply on the same caller proves the hanging invoke was admitted before the close.
+    parent.invoke(5, 2, "t:echo", "y").await;
+    assert_eq!(parent.next().await["text"]["id"], 2);
+    parent
+        .send(&serde_json::json!({"op": "close", "caller": 5}))
+        .await;
+    let cancelled = parent.next().await;
+    assert_eq!(cancelled["caller"], 5);
+    assert_eq!(cancelled["text"]["id"], 1);
+    assert_eq!(cancelled["text"]["error"]["kind"], "cancelled");
+    assert_eq!(
+        parent.next().await,
+        serde_json::json!({"op": "closed", "caller": 5})
+    );
+    parent.invoke(5, 3, "t:echo", "z").await;
+    assert_eq!(parent.next().await["op"], "error");
+    drop(parent);
+    // The output is gone too, so the session may end with a write error or Ok; it must end.
+    let _ = session.await.unwrap();
+}
+
+#[tokio::test]
+async fn oversized_frames_are_skipped() {
+    let limits = crate::Limits {
+        max_message_bytes: 16,
+        ..crate::Limits::default()
+    };
+    let (mut parent, session) = start(Server::builder(TestService).limits(limits).build());
+    parent.send_raw(&vec![b' '; 4096]).await;
+    let error = parent.next().await;
+    assert_eq!(error["op"], "error");
+    assert!(
+        error["message"].as_str().unwrap().contains("4096"),
+        "{error}"
+    );
+    parent.send(&open(1, "app://main")).await;
+    parent.invoke(1, 1, "t:echo", "a").await;
+    // Over the runtime's envelope limit but within the frame limit: a typed `too_large` for the renderer.
+    assert_eq!(parent.next().await["text"]["error"]["kind"], "too_large");
+    parent.eof().await;
+    assert_eq!(parent.next().await["op"], "closed");
+    session.await.unwrap().unwrap();
+}
