@@ -9,9 +9,24 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ipc_runtime::{Caller, Server, channels};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Why `parse` refused its input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ParseFailure {
+    NotANumber { text: String },
+}
 
 /// A small surface to exercise the host with.
-#[channels(allow_origins = ["app://main"], namespace = "core", export = false)]
+/// Its TypeScript (including the Electron host's files) goes to `tests/electron/bindings`, where the Electron
+/// checks use it against this very binary.
+#[channels(
+    allow_origins = ["app://main"],
+    namespace = "core",
+    export_to = "../tests/electron/bindings"
+)]
 pub trait CoreIpc {
     /// Echoes `text` with who asked: the caller's runtime id and verified origin.
     #[invoke]
@@ -21,9 +36,21 @@ pub trait CoreIpc {
     #[invoke(timeout_ms = 600_000)]
     async fn sleep(&self, caller: Caller, ms: u32) -> u32;
 
-    /// Main -> renderer: sent once per `echo`.
+    /// Main -> renderer: sent once per `echo` and per `note`.
     #[event]
     fn echoed(text: String);
+
+    /// Renderer -> main, one-way: answered by an `echoed` event to the sender.
+    #[send]
+    async fn note(&self, caller: Caller, text: String);
+
+    /// Parses a number; fails with a typed error otherwise.
+    #[invoke]
+    async fn parse(&self, caller: Caller, text: String) -> Result<u32, ParseFailure>;
+
+    /// Accepts calls from iframes too: answers whether the caller is the top frame.
+    #[invoke(allow_subframes)]
+    async fn whoami(&self, caller: Caller) -> String;
 }
 
 struct Core;
@@ -39,6 +66,22 @@ impl CoreIpc for Core {
     async fn sleep(&self, _caller: Caller, ms: u32) -> u32 {
         tokio::time::sleep(Duration::from_millis(u64::from(ms))).await;
         ms
+    }
+
+    async fn note(&self, caller: Caller, text: String) {
+        CoreIpcEvents::new(caller.emitter())
+            .echoed(format!("noted {text}"))
+            .ok();
+    }
+
+    async fn parse(&self, _caller: Caller, text: String) -> Result<u32, ParseFailure> {
+        text.trim()
+            .parse()
+            .map_err(|_| ParseFailure::NotANumber { text })
+    }
+
+    async fn whoami(&self, caller: Caller) -> String {
+        format!("caller {} from {}", caller.id(), caller.origin())
     }
 }
 

@@ -121,6 +121,11 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
     let rust_name = unraw(method.ident());
     let kind = kind_tokens(service, method.kind);
     let docs = method.docs();
+    let origins = method.origins(service);
+    let subframes = method
+        .options
+        .allow_subframes
+        .unwrap_or(service.options.allow_subframes);
     let args = method.args.iter().map(|a| {
         let name = unraw(a.ident);
         let ty = ts_of(krate, a.ty);
@@ -150,6 +155,8 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
                 args,
                 output,
                 error,
+                allow_origins: &[#(#origins),*],
+                allow_subframes: #subframes,
             });
         }
     }

@@ -26,6 +26,10 @@ pub struct ChannelTs {
     pub output: String,
     /// TypeScript type of the handler error (`never` when the channel cannot fail).
     pub error: String,
+    /// Exact origins allowed to use (or, for events, receive) the channel: the Electron main glue checks them.
+    pub allow_origins: &'static [&'static str],
+    /// Whether callers in sub-frames are accepted.
+    pub allow_subframes: bool,
 }
 
 /// A whole trait, ready to render.

@@ -3,7 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use super::render::BRIDGE_FILE;
-use super::{BRIDGE_SOURCE, Bindings, BindingsError, WEB_FILE, WEB_SOURCE, render};
+use super::{
+    BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_FILE, ELECTRON_MAIN_FILE,
+    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, WEB_FILE, WEB_SOURCE, describe, render_api, render_main,
+    render_preload, render_renderer,
+};
 
 /// Overrides the output directory (absolute, or relative to the crate's manifest directory).
 pub const BINDINGS_DIR_ENV: &str = "IPC_BINDINGS_DIR";
@@ -33,13 +37,34 @@ pub fn export<B: Bindings>(
     export_to::<B>(&Path::new(manifest_dir).join(dir), check)
 }
 
-/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts` and `<dir>/<Trait>.ts`.
+/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts`, `<dir>/<Trait>.ts` and the
+/// Electron host's files: `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts`,
+/// `<Trait>.electron.ts` and `<Trait>.main.ts`.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
-    let api = render::<B>()?;
+    let description = describe::<B>();
+    let api = render_api(&description)?;
+    let name = B::NAME;
     let files = [
         (dir.join(BRIDGE_FILE), BRIDGE_SOURCE.to_owned()),
         (dir.join(WEB_FILE), WEB_SOURCE.to_owned()),
-        (dir.join(format!("{}.ts", B::NAME)), api),
+        (dir.join(format!("{name}.ts")), api),
+        (dir.join(ELECTRON_FILE), ELECTRON_SOURCE.to_owned()),
+        (
+            dir.join(ELECTRON_MAIN_FILE),
+            ELECTRON_MAIN_SOURCE.to_owned(),
+        ),
+        (
+            dir.join(format!("{name}.preload.ts")),
+            render_preload(&description)?,
+        ),
+        (
+            dir.join(format!("{name}.electron.ts")),
+            render_renderer(&description)?,
+        ),
+        (
+            dir.join(format!("{name}.main.ts")),
+            render_main(&description)?,
+        ),
     ];
     let mut report = ExportReport {
         directory: dir.to_owned(),

@@ -3,11 +3,16 @@
 //! writes or checks them.
 
 mod describe;
+mod electron;
 mod export;
 mod naming;
 mod render;
 
 pub use describe::{ApiBuilder, ApiDescription, ChannelTs};
+pub use electron::{
+    ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, render_main,
+    render_preload, render_renderer,
+};
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
 pub use render::{BRIDGE_FILE, render_api};
 
@@ -46,7 +51,12 @@ pub enum BindingsError {
 
 /// Describes and renders a trait's API file without touching the file system.
 pub fn render<B: Bindings>() -> Result<String, BindingsError> {
+    render_api(&describe::<B>())
+}
+
+/// The trait's description, as the macro feeds it.
+pub fn describe<B: Bindings>() -> ApiDescription {
     let mut api = ApiBuilder::new(B::NAME);
     B::describe(&mut api);
-    render_api(&api.finish())
+    api.finish()
 }

@@ -92,14 +92,14 @@ pub fn render_api(api: &ApiDescription) -> Result<String, BindingsError> {
     Ok(out)
 }
 
-fn member_name(channel: &ChannelTs) -> String {
+pub(super) fn member_name(channel: &ChannelTs) -> String {
     match channel.kind {
         ChannelKind::Event => listener_name(channel.method),
         ChannelKind::Send | ChannelKind::Invoke => camel_case(channel.method),
     }
 }
 
-fn params(channel: &ChannelTs) -> Vec<String> {
+pub(super) fn params(channel: &ChannelTs) -> Vec<String> {
     channel
         .args
         .iter()
@@ -107,11 +107,11 @@ fn params(channel: &ChannelTs) -> Vec<String> {
         .collect()
 }
 
-fn listener_type(channel: &ChannelTs) -> String {
+pub(super) fn listener_type(channel: &ChannelTs) -> String {
     format!("({}) => void", params(channel).join(", "))
 }
 
-fn reply_type(channel: &ChannelTs) -> &str {
+pub(super) fn reply_type(channel: &ChannelTs) -> &str {
     if channel.output == "null" {
         "void"
     } else {
@@ -193,7 +193,7 @@ fn implementation(channel: &ChannelTs) -> String {
     }
 }
 
-fn write_docs(w: &mut String, docs: &[&str], indent: &str) {
+pub(super) fn write_docs(w: &mut String, docs: &[&str], indent: &str) {
     if docs.is_empty() {
         return;
     }
@@ -204,12 +204,12 @@ fn write_docs(w: &mut String, docs: &[&str], indent: &str) {
     let _ = writeln!(w, "{indent} */");
 }
 
-fn js_string(s: &str) -> String {
+pub(super) fn js_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings always serialise")
 }
 
 /// Refuses types whose TypeScript would lie about what `JSON.parse` yields.
-fn check_representable(api: &ApiDescription) -> Result<(), BindingsError> {
+pub(super) fn check_representable(api: &ApiDescription) -> Result<(), BindingsError> {
     let hint = "64-bit and 128-bit integers (u64, i64, u128, i128) cannot cross JSON losslessly: `JSON.parse` \
                 yields a float. Use u32/i32/f64, or send the value as a string (`#[serde(with = ...)]` plus \
                 `#[ts(type = \"string\")]`).";
@@ -237,7 +237,7 @@ fn check_representable(api: &ApiDescription) -> Result<(), BindingsError> {
     Ok(())
 }
 
-fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
+pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
     let clash = |message: String| {
         Err(BindingsError::Clash {
             trait_name: api.trait_name.clone(),
