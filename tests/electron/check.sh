@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The Electron host's checks (Electron's binary cannot be downloaded here, so no real Electron window runs):
+# 1. the committed ./bindings are current (CoreIpc from examples/examples/stdio_core.rs);
+# 2. tsc --strict over the generated preload / renderer / main-process files (here and in ../bindings)
+#    against Electron's own type definitions (the `electron` npm package, installed without its binary);
+# 3. Node tests of the generated main glue + ipc-electron-main.ts against the real Rust core child process
+#    (target/debug/examples/stdio_core) with stand-ins for ipcMain / webContents / senderFrame.
+# Needs cargo, Node 20+ and npm.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+(cd ../.. && IPC_BINDINGS_CHECK=1 cargo test -q -p ipc-examples --example stdio_core)
+(cd ../.. && cargo build -q -p ipc-examples --example stdio_core)
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+npx --no-install tsc -p tsconfig.json --noEmit
+rm -rf dist
+npx --no-install tsc -p tsconfig.build.json
+node --test dist/*.test.js

@@ -1,0 +1,222 @@
+// The generated main-process glue (CoreIpc.main.ts + ipc-electron-main.ts) against the REAL Rust core
+// (target/debug/examples/stdio_core, a child process speaking the framed stdio protocol), with stand-ins for
+// ipcMain / webContents / senderFrame (standins.ts).
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { afterEach, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
+import { spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
+import { FakeIpcMain, FakeWebContents } from "./standins.js";
+
+const CORE = process.env["IPC_STDIO_CORE"]
+  ?? fileURLToPath(new URL("../../../target/debug/examples/stdio_core", import.meta.url));
+if (!existsSync(CORE)) {
+  throw new Error(`${CORE} is missing: run \`cargo build -p ipc-examples --example stdio_core\``);
+}
+
+const ECHO = "core:echo";
+const SLEEP = "core:sleep";
+const PARSE = "core:parse";
+const WHOAMI = "core:whoami";
+const NOTE = "core:note";
+const ECHOED = "core:echoed";
+const CANCEL = CoreIpcMainSpec.cancelChannel;
+
+interface World {
+  readonly ipcMain: FakeIpcMain;
+  readonly core: CoreProcess;
+  readonly registration: MainRegistration;
+  readonly refusals: { readonly channel: string; readonly detail: unknown }[];
+}
+
+const cores: CoreProcess[] = [];
+
+function world(): World {
+  const ipcMain = new FakeIpcMain();
+  const core = spawnCore(CORE, { stderr: "ignore" });
+  cores.push(core);
+  const refusals: { channel: string; detail: unknown }[] = [];
+  const registration = registerCoreIpc(ipcMain, core, { onRefusal: (channel, detail) => refusals.push({ channel, detail }) });
+  return { ipcMain, core, registration, refusals };
+}
+
+afterEach(async () => {
+  for (const core of cores.splice(0)) {
+    core.shutdown();
+    await core.exited;
+  }
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("Electron main glue against the real stdio core", () => {
+  it("registers exactly one handler or listener per channel, plus the cancel channel", () => {
+    const { ipcMain, registration } = world();
+    assert.equal(ipcMain.handlerCount, 4); // echo, sleep, parse, whoami
+    assert.equal(ipcMain.listenerCount(NOTE), 1);
+    assert.equal(ipcMain.listenerCount(CANCEL), 1);
+    registration.dispose();
+    assert.equal(ipcMain.handlerCount, 0);
+    assert.equal(ipcMain.listenerCount(NOTE), 0);
+    assert.equal(ipcMain.listenerCount(CANCEL), 0);
+  });
+
+  it("invoke: replies as plain data, and the handler's event reaches the page as its payload only", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const echoed = page.next(ECHOED);
+    const outcome = await ipcMain.invoke(page.mainFrame, ECHO, 1, ["hi"], undefined);
+    assert.deepEqual(outcome, { ok: true, value: "hi (caller caller#1 from app://main)" });
+    assert.deepEqual(await echoed, [["hi"]]);
+  });
+
+  it("send: reaches the handler, which answers with an event", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const echoed = page.next(ECHOED);
+    ipcMain.send(page.mainFrame, NOTE, ["x"]);
+    assert.deepEqual(await echoed, [["noted x"]]);
+  });
+
+  it("typed errors survive as data (handle never throws, so nothing is reduced to a message)", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, PARSE, 1, ["42"], undefined), { ok: true, value: 42 });
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, PARSE, 2, ["abc"], undefined), {
+      ok: false,
+      error: { kind: "handler", error: { kind: "notANumber", text: "abc" } },
+    });
+    // Bad input is decoded strictly by the core and answered with a typed error too.
+    const bad = (await ipcMain.invoke(page.mainFrame, ECHO, 3, [42], undefined)) as { ok: boolean; error: { kind: string } };
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.kind, "invalid_input");
+  });
+
+  it("refuses forged and unknown origins before anything reaches the core", async () => {
+    const { ipcMain, registration, refusals } = world();
+    const evil = new FakeWebContents("https://evil.example");
+    assert.deepEqual(await ipcMain.invoke(evil.mainFrame, ECHO, 1, ["hi"], undefined), {
+      ok: false,
+      error: { kind: "denied", channel: ECHO, origin: "https://evil.example" },
+    });
+    // A prefix is not a match.
+    const prefixed = new FakeWebContents("app://main.evil");
+    assert.deepEqual(await ipcMain.invoke(prefixed.mainFrame, ECHO, 1, ["hi"], undefined), {
+      ok: false,
+      error: { kind: "denied", channel: ECHO, origin: "app://main.evil" },
+    });
+    // A page from an unregistered scheme has the opaque origin "null".
+    const opaque = new FakeWebContents("null");
+    assert.deepEqual(await ipcMain.invoke(opaque.mainFrame, ECHO, 1, ["hi"], undefined), {
+      ok: false,
+      error: { kind: "denied", channel: ECHO, origin: "null" },
+    });
+    ipcMain.send(evil.mainFrame, NOTE, ["x"]);
+    await sleep(50);
+    assert.deepEqual(refusals, [{ channel: NOTE, detail: { kind: "denied", channel: NOTE, origin: "https://evil.example" } }]);
+    assert.equal(evil.received.length, 0);
+    assert.equal(registration.callers, 0, "no refused sender was ever opened in the core");
+  });
+
+  it("refuses iframes unless the channel allows sub-frames", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const frame = page.addFrame("app://main");
+    assert.deepEqual(await ipcMain.invoke(frame, ECHO, 1, ["hi"], undefined), {
+      ok: false,
+      error: { kind: "denied", channel: ECHO, origin: "app://main" },
+    });
+    const whoami = (await ipcMain.invoke(frame, WHOAMI, 2, [], undefined)) as { ok: boolean; value: string };
+    assert.equal(whoami.ok, true);
+    assert.match(whoami.value, /from app:\/\/main$/);
+    // An iframe of a foreign origin is refused even where sub-frames are allowed.
+    const foreign = page.addFrame("https://ads.example");
+    assert.deepEqual(await ipcMain.invoke(foreign, WHOAMI, 1, [], undefined), {
+      ok: false,
+      error: { kind: "denied", channel: WHOAMI, origin: "https://ads.example" },
+    });
+  });
+
+  it("refuses a message whose frame navigated away before it was handled (senderFrame null)", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const old = page.mainFrame;
+    const pending = ipcMain.invoke(old, ECHO, 1, ["late"], undefined);
+    page.navigate();
+    assert.deepEqual(await pending, { ok: false, error: { kind: "denied", channel: ECHO, origin: "unknown" } });
+  });
+
+  it("a reload is a new caller: in-flight calls end, ids start afresh without confusion", async () => {
+    const { ipcMain, registration } = world();
+    const page = new FakeWebContents("app://main");
+    const first = await ipcMain.invoke(page.mainFrame, ECHO, 1, ["a"], undefined);
+    assert.deepEqual(first, { ok: true, value: "a (caller caller#1 from app://main)" });
+    const inFlight = ipcMain.invoke(page.mainFrame, SLEEP, 2, [10_000], undefined);
+    await sleep(50);
+    page.navigate();
+    assert.deepEqual(await inFlight, { ok: false, error: { kind: "disconnected" } });
+    // The reloaded page reuses id 2: a fresh caller in the core, so no duplicate and no stale reply.
+    const again = await ipcMain.invoke(page.mainFrame, ECHO, 2, ["b"], undefined);
+    assert.deepEqual(again, { ok: true, value: "b (caller caller#2 from app://main)" });
+    assert.equal(registration.callers, 1);
+  });
+
+  it("cancels a call by id from the same frame, and only there", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const other = new FakeWebContents("app://main");
+    const call = ipcMain.invoke(page.mainFrame, SLEEP, 7, [10_000], undefined);
+    await sleep(50);
+    ipcMain.send(other.mainFrame, CANCEL, 7); // another window cannot cancel it
+    await sleep(50);
+    assert.equal(await Promise.race([call.then(() => "settled"), sleep(100).then(() => "running")]), "running");
+    ipcMain.send(page.mainFrame, CANCEL, 7);
+    assert.deepEqual(await call, { ok: false, error: { kind: "cancelled" } });
+  });
+
+  it("passes the per-call deadline to the core and validates it first", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, SLEEP, 1, [10_000], 50), {
+      ok: false,
+      error: { kind: "timeout", timeoutMs: 50 },
+    });
+    const bad = (await ipcMain.invoke(page.mainFrame, SLEEP, 2, [1], 0)) as { ok: boolean; error: { kind: string } };
+    assert.equal(bad.error.kind, "invalid_input");
+    const badId = (await ipcMain.invoke(page.mainFrame, SLEEP, "x", [1], undefined)) as { ok: boolean; error: { kind: string } };
+    assert.equal(badId.error.kind, "protocol");
+  });
+
+  it("refuses a duplicate in-flight id without disturbing the running call", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const running = ipcMain.invoke(page.mainFrame, SLEEP, 5, [100], undefined);
+    await sleep(20);
+    const duplicate = (await ipcMain.invoke(page.mainFrame, ECHO, 5, ["x"], undefined)) as { ok: boolean; error: { kind: string } };
+    assert.equal(duplicate.error.kind, "protocol");
+    assert.deepEqual(await running, { ok: true, value: 100 });
+  });
+
+  it("fails in-flight and later calls with `disconnected` when the core dies", async () => {
+    const { ipcMain, core } = world();
+    const page = new FakeWebContents("app://main");
+    const call = ipcMain.invoke(page.mainFrame, SLEEP, 1, [10_000], undefined);
+    await sleep(100);
+    core.child.kill("SIGKILL");
+    assert.deepEqual(await call, { ok: false, error: { kind: "disconnected" } });
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 2, ["x"], undefined), { ok: false, error: { kind: "disconnected" } });
+  });
+
+  it("does not deliver events to a destroyed window", async () => {
+    const { ipcMain, registration } = world();
+    const page = new FakeWebContents("app://main");
+    const call = ipcMain.invoke(page.mainFrame, SLEEP, 1, [10_000], undefined);
+    await sleep(50);
+    page.destroy();
+    assert.deepEqual(await call, { ok: false, error: { kind: "disconnected" } });
+    assert.equal(registration.callers, 0);
+  });
+});
