@@ -62,12 +62,20 @@ export class FakeWebContents extends EventEmitter {
     return this.destroyed;
   }
 
+  /** `ipcRenderer.on` listeners of the page (used by the preload stand-in). */
+  readonly rendererListeners = new Map<string, Set<(event: object, ...args: unknown[]) => void>>();
+
   send(channel: string, ...args: unknown[]): void {
     if (this.destroyed) {
       throw new Error("Object has been destroyed");
     }
     const copy = structuredClone(args);
     this.received.push({ channel, args: copy });
+    setImmediate(() => {
+      for (const listener of [...(this.rendererListeners.get(channel) ?? [])]) {
+        listener({ sender: "IpcRenderer", ports: [] }, ...structuredClone(copy));
+      }
+    });
     const waiter = this.waiters.find((w) => w.channel === channel);
     if (waiter !== undefined) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);

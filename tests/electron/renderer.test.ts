@@ -1,0 +1,186 @@
+// The whole Electron path in Node, with stand-ins only where Electron itself would be: the page's
+// `electronCoreIpcApi()` (CoreIpc.electron.ts) -> `window.coreIpc` as exposed by the GENERATED preload
+// (CoreIpc.preload.ts, importing a stand-in "electron" module) through a contextBridge stand-in -> ipcRenderer
+// stand-in -> FakeIpcMain -> generated main glue -> the real Rust core (stdio_core).
+//
+// The contextBridge stand-in copies what crosses it: plain data is structured-cloned, functions are proxied,
+// promises resolve to copies, and errors keep only their message (what Electron does).
+
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import type { electronCoreIpcApi as ElectronCoreIpcApi } from "./bindings/CoreIpc.electron.js";
+import { registerCoreIpc } from "./bindings/CoreIpc.main.js";
+import { IpcError } from "./bindings/ipc-bridge.js";
+import { spawnCore, type CoreProcess } from "./bindings/ipc-electron-main.js";
+import { FakeIpcMain, FakeWebContents } from "./standins.js";
+
+const CORE = process.env["IPC_STDIO_CORE"]
+  ?? fileURLToPath(new URL("../../../target/debug/examples/stdio_core", import.meta.url));
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** What crosses contextBridge, in either direction. */
+function bridge(value: unknown): unknown {
+  if (typeof value === "function") {
+    const fn = value as AnyFunction;
+    return (...args: unknown[]): unknown => {
+      let result: unknown;
+      try {
+        result = fn(...args.map(bridge));
+      } catch (error) {
+        throw new Error(error instanceof Error ? error.message : String(error));
+      }
+      return bridge(result);
+    };
+  }
+  if (value instanceof Promise) {
+    return value.then(bridge, (error: unknown) => {
+      throw new Error(error instanceof Error ? error.message : String(error));
+    });
+  }
+  if (Array.isArray(value)) {
+    return value.map(bridge);
+  }
+  if (typeof value === "object" && value !== null) {
+    // Class instances (AbortSignal, ...) arrive as plain copies of their own enumerable properties.
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      copy[key] = bridge(inner);
+    }
+    return copy;
+  }
+  return structuredClone(value);
+}
+
+interface StandIn {
+  exposed: Map<string, unknown>;
+  contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
+  ipcRenderer: {
+    send(channel: string, ...args: unknown[]): void;
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+    on(channel: string, listener: (event: object, ...args: unknown[]) => void): unknown;
+    removeListener(channel: string, listener: (event: object, ...args: unknown[]) => void): unknown;
+  };
+}
+
+const ipcMain = new FakeIpcMain();
+const page = new FakeWebContents("app://main");
+let core: CoreProcess;
+const fakeWindow: Record<string, unknown> = {};
+const standIn: StandIn = {
+  exposed: new Map(),
+  contextBridge: {
+    exposeInMainWorld(key, api) {
+      fakeWindow[key] = bridge(api);
+      standIn.exposed.set(key, api);
+    },
+  },
+  ipcRenderer: {
+    send: (channel, ...args) => ipcMain.send(page.mainFrame, channel, ...args),
+    invoke: (channel, ...args) => ipcMain.invoke(page.mainFrame, channel, ...args),
+    on(channel, listener) {
+      const set = page.rendererListeners.get(channel) ?? new Set();
+      set.add(listener);
+      page.rendererListeners.set(channel, set);
+    },
+    removeListener(channel, listener) {
+      page.rendererListeners.get(channel)?.delete(listener);
+    },
+  },
+};
+
+let electronApi: typeof ElectronCoreIpcApi;
+
+before(async () => {
+  // The preload imports "electron": from dist/bindings/ Node finds dist/node_modules/electron first.
+  const dir = fileURLToPath(new URL("./node_modules/electron/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}package.json`, JSON.stringify({ name: "electron", type: "module", main: "index.js" }));
+  writeFileSync(`${dir}index.js`, [
+    "const s = () => globalThis.__electronStandIn;",
+    "export const contextBridge = { exposeInMainWorld: (k, v) => s().contextBridge.exposeInMainWorld(k, v) };",
+    "export const ipcRenderer = {",
+    "  send: (...a) => s().ipcRenderer.send(...a), invoke: (...a) => s().ipcRenderer.invoke(...a),",
+    "  on: (...a) => s().ipcRenderer.on(...a), removeListener: (...a) => s().ipcRenderer.removeListener(...a),",
+    "};",
+  ].join("\n"));
+  (globalThis as { __electronStandIn?: StandIn }).__electronStandIn = standIn;
+  Object.defineProperty(globalThis, "window", { value: fakeWindow, configurable: true });
+  core = spawnCore(CORE, { stderr: "ignore" });
+  registerCoreIpc(ipcMain, core);
+  ({ electronCoreIpcApi: electronApi } = await import("./bindings/CoreIpc.electron.js"));
+});
+
+after(async () => {
+  core.shutdown();
+  await core.exited;
+});
+
+const preloadUrl = (run: string): string => new URL(`./bindings/CoreIpc.preload.js?run=${run}`, import.meta.url).href;
+
+async function detailOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error: unknown) {
+    assert.ok(error instanceof IpcError, `expected an IpcError, got ${String(error)}`);
+    return error.detail;
+  }
+  assert.fail("expected a rejection");
+}
+
+describe("generated preload + renderer module over the stand-in bridge", () => {
+  it("the preload exposes nothing unless context isolation is on", async () => {
+    await assert.rejects(import(preloadUrl("not-isolated")), /contextIsolation is off/);
+    assert.equal(standIn.exposed.size, 0);
+    assert.throws(() => electronApi(), /window\.coreIpc is missing/);
+  });
+
+  it("exposes exactly one function per channel", async () => {
+    (process as { contextIsolated?: boolean }).contextIsolated = true;
+    await import(preloadUrl("isolated"));
+    const exposed = standIn.exposed.get("coreIpc");
+    assert.ok(typeof exposed === "object" && exposed !== null);
+    assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "sleep", "whoami"]);
+    for (const value of Object.values(exposed)) {
+      assert.equal(typeof value, "function");
+    }
+  });
+
+  it("invoke, send and events work end to end; listeners get the payload only", async () => {
+    const api = electronApi();
+    const seen: unknown[][] = [];
+    const off = api.onEchoed((...args: unknown[]) => seen.push(args));
+    assert.equal(await api.echo("hi"), "hi (caller caller#1 from app://main)");
+    api.note("n");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(seen, [["hi"], ["noted n"]]);
+    off();
+    off(); // idempotent
+    assert.equal(page.rendererListeners.get("core:echoed")?.size ?? 0, 0, "the disposer removed the exact wrapper");
+    assert.equal(await api.parse(" 7 "), 7);
+  });
+
+  it("rebuilds typed errors as IpcError with `detail`", async () => {
+    const api = electronApi();
+    assert.deepEqual(await detailOf(api.parse("abc")), { kind: "handler", error: { kind: "notANumber", text: "abc" } });
+    assert.deepEqual(await detailOf(api.sleep(10_000, { timeoutMs: 50 })), { kind: "timeout", timeoutMs: 50 });
+    assert.equal(((await detailOf(api.sleep(1, { timeoutMs: 0 }))) as { kind: string }).kind, "invalid_input");
+  });
+
+  it("cancels through an AbortSignal, which never crosses the bridge", async () => {
+    const api = electronApi();
+    const controller = new AbortController();
+    const call = api.sleep(10_000);
+    const cancelled = api.sleep(10_000, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    assert.deepEqual(await detailOf(cancelled), { kind: "cancelled" });
+    // The core really stopped it: the other call still runs, and the page can keep calling.
+    assert.equal(await api.echo("after"), "after (caller caller#1 from app://main)");
+    core.child.kill("SIGKILL");
+    assert.deepEqual(await detailOf(call), { kind: "disconnected" });
+  });
+});
