@@ -5,7 +5,9 @@
 #    against Electron's own type definitions (the `electron` npm package, installed without its binary);
 # 3. Node tests of the generated main glue + ipc-electron-main.ts against the real Rust core child process
 #    (target/debug/examples/stdio_core) with stand-ins for ipcMain / webContents / senderFrame.
-# Needs cargo, Node 20+ and npm.
+# 4. the compiled preload and renderer module in real headless Chromium (Debian's /usr/bin/chromium, or
+#    $CHROMIUM) via playwright-core, with a page-side stand-in for contextBridge/ipcRenderer.
+# Needs cargo, Node 20+, npm and chromium.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
