@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (unit, integration, UI, web host over real sockets), the bindings
-# freshness check, strict TypeScript and Node tests of the generated code, and the end-to-end tests in
-# headless Chromium. Needs cargo, node/npm and (for the browser tests) Debian's chromium.
+# freshness check, strict TypeScript and Node tests of the generated code, the Electron host's checks, and the
+# end-to-end tests in headless Chromium. Needs cargo, node/npm and (for the browser tests) Debian's chromium.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,6 +16,9 @@ bash tests/ts/check.sh
 
 section "Example renderer: committed JS matches its TypeScript"
 bash examples/web/check.sh
+
+section "Electron host: tsc against Electron's types, main glue vs the real core, preload in Chromium"
+bash tests/electron/check.sh
 
 section "End-to-end: the web example in headless Chromium"
 bash tests/e2e/run.sh
