@@ -64,6 +64,22 @@ describe("Electron main glue against the real stdio core", () => {
     assert.equal(ipcMain.listenerCount(CANCEL), 0);
   });
 
+  it("dispose removes its webContents listeners, closes callers and fails what is in flight", async () => {
+    const { ipcMain, registration } = world();
+    const page = new FakeWebContents("app://main");
+    const watchedEvents = ["did-navigate", "render-process-gone", "did-frame-navigate", "destroyed"] as const;
+    const before = watchedEvents.map((name) => page.listenerCount(name));
+    const running = ipcMain.invoke(page.mainFrame, SLEEP, 1, [10_000], undefined);
+    await sleep(50);
+    assert.equal(registration.callers, 1);
+    assert.deepEqual(watchedEvents.map((name) => page.listenerCount(name)), before.map((n) => n + 1));
+    registration.dispose();
+    assert.deepEqual(await running, { ok: false, error: { kind: "disconnected" } });
+    assert.equal(registration.callers, 0);
+    assert.equal(registration.pending, 0);
+    assert.deepEqual(watchedEvents.map((name) => page.listenerCount(name)), before);
+  });
+
   it("invoke: replies as plain data, and the handler's event reaches the page as its payload only", async () => {
     const { ipcMain } = world();
     const page = new FakeWebContents("app://main");

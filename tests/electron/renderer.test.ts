@@ -1,13 +1,14 @@
 // The whole Electron path in Node, with stand-ins only where Electron itself would be: the page's
 // `electronCoreIpcApi()` (CoreIpc.electron.ts) -> `window.coreIpc` as exposed by the GENERATED preload
-// (CoreIpc.preload.ts, importing a stand-in "electron" module) through a contextBridge stand-in -> ipcRenderer
-// stand-in -> FakeIpcMain -> generated main glue -> the real Rust core (stdio_core).
+// through a contextBridge stand-in -> ipcRenderer stand-in -> FakeIpcMain -> generated main glue -> the real
+// Rust core (stdio_core). The suite runs twice: once with CoreIpc.preload.ts compiled by tsc (importing a
+// stand-in "electron" module), once with the ready CoreIpc.preload.cjs, given a `require` for "electron".
 //
 // The contextBridge stand-in copies what crosses it: plain data is structured-cloned, functions are proxied,
 // promises resolve to copies, and errors keep only their message (what Electron does).
 
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -66,36 +67,59 @@ interface StandIn {
   };
 }
 
-const ipcMain = new FakeIpcMain();
-const page = new FakeWebContents("app://main");
-let core: CoreProcess;
-const fakeWindow: Record<string, unknown> = {};
-const standIn: StandIn = {
-  exposed: new Map(),
-  contextBridge: {
-    exposeInMainWorld(key, api) {
-      fakeWindow[key] = bridge(api);
-      standIn.exposed.set(key, api);
+/** One renderer page and its own core: each preload flavour gets a fresh world. */
+class World {
+  readonly ipcMain = new FakeIpcMain();
+  readonly page = new FakeWebContents("app://main");
+  readonly window: Record<string, unknown> = {};
+  core: CoreProcess | undefined;
+  readonly standIn: StandIn = {
+    exposed: new Map(),
+    contextBridge: {
+      exposeInMainWorld: (key, api) => {
+        this.window[key] = bridge(api);
+        this.standIn.exposed.set(key, api);
+      },
     },
-  },
-  ipcRenderer: {
-    send: (channel, ...args) => ipcMain.send(page.mainFrame, channel, ...args),
-    invoke: (channel, ...args) => ipcMain.invoke(page.mainFrame, channel, ...args),
-    on(channel, listener) {
-      const set = page.rendererListeners.get(channel) ?? new Set();
-      set.add(listener);
-      page.rendererListeners.set(channel, set);
+    ipcRenderer: {
+      send: (channel, ...args) => this.ipcMain.send(this.page.mainFrame, channel, ...args),
+      invoke: (channel, ...args) => this.ipcMain.invoke(this.page.mainFrame, channel, ...args),
+      on: (channel, listener) => {
+        const set = this.page.rendererListeners.get(channel) ?? new Set();
+        set.add(listener);
+        this.page.rendererListeners.set(channel, set);
+      },
+      removeListener: (channel, listener) => {
+        this.page.rendererListeners.get(channel)?.delete(listener);
+      },
     },
-    removeListener(channel, listener) {
-      page.rendererListeners.get(channel)?.delete(listener);
-    },
-  },
+  };
+}
+
+/** Runs a preload (once per call, like a page load) with `world` as its "electron". */
+type PreloadRunner = (world: World, run: string) => Promise<void>;
+
+const runCompiledPreload: PreloadRunner = async (world, run) => {
+  (globalThis as { __electronStandIn?: StandIn }).__electronStandIn = world.standIn;
+  await import(new URL(`./bindings/CoreIpc.preload.js?run=${run}`, import.meta.url).href);
 };
 
-let electronApi: typeof ElectronCoreIpcApi;
+const cjsSource = readFileSync(fileURLToPath(new URL("../bindings/CoreIpc.preload.cjs", import.meta.url)), "utf8");
 
-before(async () => {
-  // The preload imports "electron": from dist/bindings/ Node finds dist/node_modules/electron first.
+const runCommonJsPreload: PreloadRunner = async (world) => {
+  // What a sandboxed preload gets: `require` that knows "electron" only, and `process`.
+  const require = (id: string): unknown => {
+    if (id !== "electron") {
+      throw new Error(`a sandboxed preload cannot require ${id}`);
+    }
+    return { contextBridge: world.standIn.contextBridge, ipcRenderer: world.standIn.ipcRenderer };
+  };
+  new Function("require", "process", cjsSource)(require, process);
+  await Promise.resolve();
+};
+
+before(() => {
+  // The compiled preload imports "electron": from dist/bindings/ Node finds dist/node_modules/electron first.
   const dir = fileURLToPath(new URL("./node_modules/electron/", import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}package.json`, JSON.stringify({ name: "electron", type: "module", main: "index.js" }));
@@ -107,19 +131,7 @@ before(async () => {
     "  on: (...a) => s().ipcRenderer.on(...a), removeListener: (...a) => s().ipcRenderer.removeListener(...a),",
     "};",
   ].join("\n"));
-  (globalThis as { __electronStandIn?: StandIn }).__electronStandIn = standIn;
-  Object.defineProperty(globalThis, "window", { value: fakeWindow, configurable: true });
-  core = spawnCore(CORE, { stderr: "ignore" });
-  registerCoreIpc(ipcMain, core);
-  ({ electronCoreIpcApi: electronApi } = await import("./bindings/CoreIpc.electron.js"));
 });
-
-after(async () => {
-  core.shutdown();
-  await core.exited;
-});
-
-const preloadUrl = (run: string): string => new URL(`./bindings/CoreIpc.preload.js?run=${run}`, import.meta.url).href;
 
 async function detailOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -131,56 +143,74 @@ async function detailOf(promise: Promise<unknown>): Promise<unknown> {
   assert.fail("expected a rejection");
 }
 
-describe("generated preload + renderer module over the stand-in bridge", () => {
-  it("the preload exposes nothing unless context isolation is on", async () => {
-    await assert.rejects(import(preloadUrl("not-isolated")), /contextIsolation is off/);
-    assert.equal(standIn.exposed.size, 0);
-    assert.throws(() => electronApi(), /window\.coreIpc is missing/);
-  });
+for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompiledPreload], ["CoreIpc.preload.cjs", runCommonJsPreload]] as const) {
+  describe(`generated preload + renderer module over the stand-in bridge: ${flavor}`, () => {
+    const world = new World();
+    let electronApi: typeof ElectronCoreIpcApi;
 
-  it("exposes exactly one function per channel", async () => {
-    (process as { contextIsolated?: boolean }).contextIsolated = true;
-    await import(preloadUrl("isolated"));
-    const exposed = standIn.exposed.get("coreIpc");
-    assert.ok(typeof exposed === "object" && exposed !== null);
-    assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "sleep", "whoami"]);
-    for (const value of Object.values(exposed)) {
-      assert.equal(typeof value, "function");
-    }
-  });
+    before(async () => {
+      Object.defineProperty(globalThis, "window", { value: world.window, configurable: true });
+      world.core = spawnCore(CORE, { stderr: "ignore" });
+      registerCoreIpc(world.ipcMain, world.core);
+      ({ electronCoreIpcApi: electronApi } = await import("./bindings/CoreIpc.electron.js"));
+    });
 
-  it("invoke, send and events work end to end; listeners get the payload only", async () => {
-    const api = electronApi();
-    const seen: unknown[][] = [];
-    const off = api.onEchoed((...args: unknown[]) => seen.push(args));
-    assert.equal(await api.echo("hi"), "hi (caller caller#1 from app://main)");
-    api.note("n");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual(seen, [["hi"], ["noted n"]]);
-    off();
-    off(); // idempotent
-    assert.equal(page.rendererListeners.get("core:echoed")?.size ?? 0, 0, "the disposer removed the exact wrapper");
-    assert.equal(await api.parse(" 7 "), 7);
-  });
+    after(async () => {
+      world.core?.shutdown();
+      await world.core?.exited;
+    });
 
-  it("rebuilds typed errors as IpcError with `detail`", async () => {
-    const api = electronApi();
-    assert.deepEqual(await detailOf(api.parse("abc")), { kind: "handler", error: { kind: "notANumber", text: "abc" } });
-    assert.deepEqual(await detailOf(api.sleep(10_000, { timeoutMs: 50 })), { kind: "timeout", timeoutMs: 50 });
-    assert.equal(((await detailOf(api.sleep(1, { timeoutMs: 0 }))) as { kind: string }).kind, "invalid_input");
-  });
+    it("the preload exposes nothing unless context isolation is on", async () => {
+      (process as { contextIsolated?: boolean }).contextIsolated = false;
+      await assert.rejects(runPreload(world, "not-isolated"), /contextIsolation is off/);
+      assert.equal(world.standIn.exposed.size, 0);
+      assert.throws(() => electronApi(), /window\.coreIpc is missing/);
+    });
 
-  it("cancels through an AbortSignal, which never crosses the bridge", async () => {
-    const api = electronApi();
-    const controller = new AbortController();
-    const call = api.sleep(10_000);
-    const cancelled = api.sleep(10_000, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    controller.abort();
-    assert.deepEqual(await detailOf(cancelled), { kind: "cancelled" });
-    // The core really stopped it: the other call still runs, and the page can keep calling.
-    assert.equal(await api.echo("after"), "after (caller caller#1 from app://main)");
-    core.child.kill("SIGKILL");
-    assert.deepEqual(await detailOf(call), { kind: "disconnected" });
+    it("exposes exactly one function per channel", async () => {
+      (process as { contextIsolated?: boolean }).contextIsolated = true;
+      await runPreload(world, "isolated");
+      const exposed = world.standIn.exposed.get("coreIpc");
+      assert.ok(typeof exposed === "object" && exposed !== null);
+      assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "sleep", "whoami"]);
+      for (const value of Object.values(exposed)) {
+        assert.equal(typeof value, "function");
+      }
+    });
+
+    it("invoke, send and events work end to end; listeners get the payload only", async () => {
+      const api = electronApi();
+      const seen: unknown[][] = [];
+      const off = api.onEchoed((...args: unknown[]) => seen.push(args));
+      assert.equal(await api.echo("hi"), "hi (caller caller#1 from app://main)");
+      api.note("n");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(seen, [["hi"], ["noted n"]]);
+      off();
+      off(); // idempotent
+      assert.equal(world.page.rendererListeners.get("core:echoed")?.size ?? 0, 0, "the disposer removed the exact wrapper");
+      assert.equal(await api.parse(" 7 "), 7);
+    });
+
+    it("rebuilds typed errors as IpcError with `detail`", async () => {
+      const api = electronApi();
+      assert.deepEqual(await detailOf(api.parse("abc")), { kind: "handler", error: { kind: "notANumber", text: "abc" } });
+      assert.deepEqual(await detailOf(api.sleep(10_000, { timeoutMs: 50 })), { kind: "timeout", timeoutMs: 50 });
+      assert.equal(((await detailOf(api.sleep(1, { timeoutMs: 0 }))) as { kind: string }).kind, "invalid_input");
+    });
+
+    it("cancels through an AbortSignal, which never crosses the bridge", async () => {
+      const api = electronApi();
+      const controller = new AbortController();
+      const call = api.sleep(10_000);
+      const cancelled = api.sleep(10_000, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.abort();
+      assert.deepEqual(await detailOf(cancelled), { kind: "cancelled" });
+      // The core really stopped it: the other call still runs, and the page can keep calling.
+      assert.equal(await api.echo("after"), "after (caller caller#1 from app://main)");
+      world.core?.child.kill("SIGKILL");
+      assert.deepEqual(await detailOf(call), { kind: "disconnected" });
+    });
   });
-});
+}

@@ -37,19 +37,21 @@ export interface WebContentsLike {
   once(event: "destroyed", listener: () => void): unknown;
   on(event: "did-navigate", listener: () => void): unknown;
   on(event: "render-process-gone", listener: () => void): unknown;
-  on(
-    event: "did-frame-navigate",
-    listener: (
-      event: unknown,
-      url: string,
-      httpResponseCode: number,
-      httpStatusText: string,
-      isMainFrame: boolean,
-      frameProcessId: number,
-      frameRoutingId: number,
-    ) => void,
-  ): unknown;
+  on(event: "did-frame-navigate", listener: FrameNavigateListener): unknown;
+  removeListener(event: "destroyed" | "did-navigate" | "render-process-gone", listener: () => void): unknown;
+  removeListener(event: "did-frame-navigate", listener: FrameNavigateListener): unknown;
 }
+
+/** Electron's `did-frame-navigate` listener signature. */
+export type FrameNavigateListener = (
+  event: unknown,
+  url: string,
+  httpResponseCode: number,
+  httpStatusText: string,
+  isMainFrame: boolean,
+  frameProcessId: number,
+  frameRoutingId: number,
+) => void;
 
 export interface IpcEventLike {
   /** Null when the frame navigated or was destroyed before the message was handled. */
@@ -106,7 +108,7 @@ export interface MainRegistration {
   readonly callers: number;
   /** Invokes awaiting the core's reply. */
   readonly pending: number;
-  /** Removes every handler and closes every caller in the core. */
+  /** Removes every handler and every listener it added to webContents, and closes every caller in the core. */
   dispose(): void;
 }
 
@@ -140,7 +142,8 @@ export function registerChannels(
   const callers = new Map<string, CallerEntry>();
   const byKey = new Map<number, CallerEntry>();
   const pending = new Map<string, (outcome: MainOutcome) => void>();
-  const watched = new Set<number>();
+  /** Per watched webContents, how to remove what `watch` added (for `dispose`). */
+  const watched = new Map<number, () => void>();
   const events = new Map(spec.channels.filter((c) => c.kind === "event").map((c) => [c.name, c]));
 
   const settle = (key: number, id: number, outcome: MainOutcome): void => {
@@ -180,18 +183,26 @@ export function registerChannels(
     if (watched.has(webContents.id)) {
       return;
     }
-    watched.add(webContents.id);
     const id = webContents.id;
-    webContents.on("did-navigate", () => closeWhere((e) => e.webContents.id === id));
-    webContents.on("render-process-gone", () => closeWhere((e) => e.webContents.id === id));
-    webContents.on("did-frame-navigate", (_event, _url, _code, _status, isMainFrame, processId, routingId) => {
+    const closeAll = (): void => closeWhere((e) => e.webContents.id === id);
+    const onFrameNavigate: FrameNavigateListener = (_event, _url, _code, _status, isMainFrame, processId, routingId) => {
       if (!isMainFrame) {
         closeWhere((e) => e.webContents.id === id && e.frame.processId === processId && e.frame.routingId === routingId);
       }
-    });
-    webContents.once("destroyed", () => {
+    };
+    const onDestroyed = (): void => {
       watched.delete(id);
-      closeWhere((e) => e.webContents.id === id);
+      closeAll();
+    };
+    webContents.on("did-navigate", closeAll);
+    webContents.on("render-process-gone", closeAll);
+    webContents.on("did-frame-navigate", onFrameNavigate);
+    webContents.once("destroyed", onDestroyed);
+    watched.set(id, () => {
+      webContents.removeListener("did-navigate", closeAll);
+      webContents.removeListener("render-process-gone", closeAll);
+      webContents.removeListener("did-frame-navigate", onFrameNavigate);
+      webContents.removeListener("destroyed", onDestroyed);
     });
   };
 
@@ -414,6 +425,10 @@ export function registerChannels(
         ipcMain.removeListener(name, listener);
       }
       closeWhere(() => true);
+      for (const unwatch of watched.values()) {
+        unwatch();
+      }
+      watched.clear();
     },
   };
 }

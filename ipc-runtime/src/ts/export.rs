@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use super::render::BRIDGE_FILE;
 use super::{
     BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_FILE, ELECTRON_MAIN_FILE,
-    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, WEB_FILE, WEB_SOURCE, describe, render_api, render_main,
-    render_preload, render_renderer,
+    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, PreloadFlavor, WEB_FILE, WEB_SOURCE, describe,
+    render_api, render_main, render_preload, render_renderer,
 };
 
 /// Overrides the output directory (absolute, or relative to the crate's manifest directory).
@@ -38,8 +38,8 @@ pub fn export<B: Bindings>(
 }
 
 /// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts`, `<dir>/<Trait>.ts` and the
-/// Electron host's files: `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts`,
-/// `<Trait>.electron.ts` and `<Trait>.main.ts`.
+/// Electron host's files: `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts` (and its ready
+/// CommonJS twin `<Trait>.preload.cjs`), `<Trait>.electron.ts` and `<Trait>.main.ts`.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
     let api = render_api(&description)?;
@@ -55,7 +55,11 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
         ),
         (
             dir.join(format!("{name}.preload.ts")),
-            render_preload(&description)?,
+            render_preload(&description, PreloadFlavor::TypeScript)?,
+        ),
+        (
+            dir.join(format!("{name}.preload.cjs")),
+            render_preload(&description, PreloadFlavor::CommonJs)?,
         ),
         (
             dir.join(format!("{name}.electron.ts")),

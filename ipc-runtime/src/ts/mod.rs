@@ -6,14 +6,16 @@ mod describe;
 mod electron;
 mod export;
 mod naming;
+mod preload;
 mod render;
 
 pub use describe::{ApiBuilder, ApiDescription, ChannelTs};
 pub use electron::{
     ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, render_main,
-    render_preload, render_renderer,
+    render_renderer,
 };
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
+pub use preload::{PreloadFlavor, render_preload};
 pub use render::{BRIDGE_FILE, render_api};
 
 /// Implemented by the macro-generated `<Trait>Bindings` type.

@@ -1,0 +1,280 @@
+//! The Electron preload, per trait, in two flavours from one template: `<Trait>.preload.ts` (TypeScript, for
+//! apps that bundle or compile their preload) and `<Trait>.preload.cjs` (ready plain CommonJS: a sandboxed
+//! preload can only `require("electron")`, and needs no build step this way).
+
+use std::fmt::Write as _;
+
+use super::BindingsError;
+use super::describe::ApiDescription;
+use super::electron::{arg_names, cancel_channel, constant_name, exposed_name, header};
+use super::render::{check_clashes, check_representable, js_string, member_name};
+use crate::service::ChannelKind;
+
+/// Which language a preload is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreloadFlavor {
+    /// `<Trait>.preload.ts`: ES module syntax with types.
+    TypeScript,
+    /// `<Trait>.preload.cjs`: the same code with `require` and without types.
+    CommonJs,
+}
+
+/// The helpers every preload shares. Text between `«` and `»` is TypeScript only (types, the options
+/// interface); the CommonJS flavour drops it. One template keeps the two flavours from drifting apart.
+const HELPERS_TEMPLATE: &str = include_str!("preload-helpers.in");
+
+/// Globals a page already has on `window` (lower camel case, as exposed names are). Exposing a trait under one
+/// of them would shadow it in the page or make `exposeInMainWorld` throw at start-up.
+const WINDOW_GLOBALS: &[&str] = &[
+    "alert",
+    "blur",
+    "caches",
+    "chrome",
+    "close",
+    "closed",
+    "confirm",
+    "console",
+    "crypto",
+    "customElements",
+    "document",
+    "electron",
+    "event",
+    "exports",
+    "external",
+    "fetch",
+    "find",
+    "focus",
+    "frameElement",
+    "frames",
+    "global",
+    "globalThis",
+    "history",
+    "indexedDB",
+    "ipcRenderer",
+    "length",
+    "localStorage",
+    "location",
+    "locationbar",
+    "menubar",
+    "module",
+    "name",
+    "navigation",
+    "navigator",
+    "open",
+    "opener",
+    "origin",
+    "parent",
+    "performance",
+    "personalbar",
+    "postMessage",
+    "print",
+    "process",
+    "prompt",
+    "queueMicrotask",
+    "require",
+    "screen",
+    "scheduler",
+    "scrollbars",
+    "self",
+    "sessionStorage",
+    "setInterval",
+    "setTimeout",
+    "speechSynthesis",
+    "status",
+    "statusbar",
+    "stop",
+    "structuredClone",
+    "toolbar",
+    "top",
+    "trustedTypes",
+    "visualViewport",
+    "window",
+];
+
+/// Keeps what is between `«` and `»` (TypeScript) or drops it (CommonJS); the markers never reach the output.
+fn instantiate(template: &str, flavor: PreloadFlavor) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut typed = false;
+    for c in template.chars() {
+        match c {
+            '«' => typed = true,
+            '»' => typed = false,
+            _ if typed && flavor == PreloadFlavor::CommonJs => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Refuses a trait whose `window` property would collide with a global the page already has.
+fn check_exposed_name(api: &ApiDescription) -> Result<(), BindingsError> {
+    let exposed = exposed_name(&api.trait_name);
+    if WINDOW_GLOBALS.contains(&exposed.as_str()) {
+        return Err(BindingsError::Clash {
+            trait_name: api.trait_name.clone(),
+            message: format!(
+                "the Electron preload would expose it as `window.{exposed}`, which pages already have; \
+                 rename the trait (for example to `{}Ipc`)",
+                api.trait_name
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The preload: imports only `electron`; exposes one function per channel on `window.<traitCamel>`.
+pub fn render_preload(
+    api: &ApiDescription,
+    flavor: PreloadFlavor,
+) -> Result<String, BindingsError> {
+    check_representable(api)?;
+    check_clashes(api)?;
+    check_exposed_name(api)?;
+    let ts = flavor == PreloadFlavor::TypeScript;
+    let typed = |annotation: &str| {
+        if ts {
+            annotation.to_owned()
+        } else {
+            String::new()
+        }
+    };
+    let name = &api.trait_name;
+    let exposed = exposed_name(name);
+    let mut out = String::new();
+    let w = &mut out;
+    header(w, api, "its Electron preload");
+    if ts {
+        let _ = writeln!(
+            w,
+            "// Compile it to CommonJS for `webPreferences.preload` (a sandboxed preload can only `require(\"electron\")`),\n\
+             // or use the ready `{name}.preload.cjs` next to it.\n\
+             // It exposes `window.{exposed}`: one function per channel, taking and returning plain data only."
+        );
+        let _ = writeln!(
+            w,
+            "import {{ contextBridge as $contextBridge, ipcRenderer as $ipcRenderer, type IpcRendererEvent }} from \"electron\";\n"
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "// Plain CommonJS: set it as `webPreferences.preload` of a sandboxed, context-isolated window as it is.\n\
+             // It exposes `window.{exposed}`: one function per channel, taking and returning plain data only.\n\
+             \"use strict\";\n\
+             const {{ contextBridge: $contextBridge, ipcRenderer: $ipcRenderer }} = require(\"electron\");\n"
+        );
+    }
+    for channel in &api.channels {
+        let _ = writeln!(
+            w,
+            "const {} = {};",
+            constant_name(channel),
+            js_string(channel.channel)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "const CANCEL_CHANNEL = {};\n",
+        js_string(&cancel_channel(name))
+    );
+    let _ = writeln!(
+        w,
+        "if (process.contextIsolated !== true) {{\n  throw new Error({});\n}}\n",
+        js_string(&format!(
+            "{name} preload: contextIsolation is off, so nothing is exposed (the page could reach ipcRenderer). \
+             Create the window with webPreferences.contextIsolation: true (the default)."
+        ))
+    );
+    w.push_str(&instantiate(HELPERS_TEMPLATE, flavor));
+    let _ = writeln!(
+        w,
+        "$contextBridge.exposeInMainWorld({}, {{",
+        js_string(&exposed)
+    );
+    for channel in &api.channels {
+        let member = member_name(channel);
+        let constant = constant_name(channel);
+        let names = arg_names(channel);
+        let params: Vec<String> = names
+            .iter()
+            .map(|n| format!("{n}{}", typed(": unknown")))
+            .collect();
+        let line = match channel.kind {
+            ChannelKind::Send => format!(
+                "{member}: ({}){} => {{\n    $ipcRenderer.send({constant}, [{}]);\n  }}",
+                params.join(", "),
+                typed(": void"),
+                names.join(", ")
+            ),
+            ChannelKind::Invoke => {
+                let mut all = params.clone();
+                all.push(format!("options{}", typed("?: $InvokeOptions")));
+                format!(
+                    "{member}: ({}){} => $invoke({constant}, [{}], options)",
+                    all.join(", "),
+                    typed(": Promise<unknown>"),
+                    names.join(", ")
+                )
+            }
+            ChannelKind::Event => {
+                let spread: Vec<String> = (0..channel.args.len())
+                    .map(|i| format!("args[{i}]"))
+                    .collect();
+                let receiver = if channel.args.is_empty() {
+                    "()"
+                } else {
+                    "(args)"
+                };
+                format!(
+                    "{member}: (listener{}){} =>\n    $subscribe({constant}, listener, {receiver} => {{\n      listener({});\n    }})",
+                    typed(&format!(": ({}) => void", params.join(", "))),
+                    typed(": (() => void)"),
+                    spread.join(", ")
+                )
+            }
+        };
+        let _ = writeln!(w, "  {line},");
+    }
+    let _ = writeln!(w, "}});");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ts::ApiBuilder;
+
+    #[test]
+    fn flavours_share_the_template() {
+        let template = "let a«: number» = 1;\n«interface X {}\n»done";
+        assert_eq!(
+            instantiate(template, PreloadFlavor::TypeScript),
+            "let a: number = 1;\ninterface X {}\ndone"
+        );
+        assert_eq!(
+            instantiate(template, PreloadFlavor::CommonJs),
+            "let a = 1;\ndone"
+        );
+        let js = instantiate(HELPERS_TEMPLATE, PreloadFlavor::CommonJs);
+        assert!(
+            !js.contains("interface") && !js.contains(": string"),
+            "{js}"
+        );
+    }
+
+    #[test]
+    fn refuses_names_pages_already_have() {
+        let error = render_preload(
+            &ApiBuilder::new("Location").finish(),
+            PreloadFlavor::CommonJs,
+        )
+        .expect_err("window.location must not be replaced");
+        assert!(error.to_string().contains("`window.location`"), "{error}");
+        assert!(
+            render_preload(
+                &ApiBuilder::new("LocationIpc").finish(),
+                PreloadFlavor::TypeScript
+            )
+            .is_ok()
+        );
+    }
+}
