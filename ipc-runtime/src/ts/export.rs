@@ -39,7 +39,7 @@ pub fn export<B: Bindings>(
 
 /// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts`, `<dir>/<Trait>.ts` and the
 /// Electron host's files: `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts` (and its ready
-/// CommonJS twin `<Trait>.preload.cjs`), `<Trait>.electron.ts` and `<Trait>.main.ts`.
+/// `CommonJS` twin `<Trait>.preload.cjs`), `<Trait>.electron.ts` and `<Trait>.main.ts`.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
     let api = render_api(&description)?;

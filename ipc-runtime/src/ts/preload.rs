@@ -1,11 +1,11 @@
 //! The Electron preload, per trait, in two flavours from one template: `<Trait>.preload.ts` (TypeScript, for
-//! apps that bundle or compile their preload) and `<Trait>.preload.cjs` (ready plain CommonJS: a sandboxed
+//! apps that bundle or compile their preload) and `<Trait>.preload.cjs` (ready plain `CommonJS`: a sandboxed
 //! preload can only `require("electron")`, and needs no build step this way).
 
 use std::fmt::Write as _;
 
 use super::BindingsError;
-use super::describe::ApiDescription;
+use super::describe::{ApiDescription, ChannelTs};
 use super::electron::{arg_names, cancel_channel, constant_name, exposed_name, header};
 use super::render::{check_clashes, check_representable, js_string, member_name};
 use crate::service::ChannelKind;
@@ -20,7 +20,7 @@ pub enum PreloadFlavor {
 }
 
 /// The helpers every preload shares. Text between `«` and `»` is TypeScript only (types, the options
-/// interface); the CommonJS flavour drops it. One template keeps the two flavours from drifting apart.
+/// interface); the `CommonJS` flavour drops it. One template keeps the two flavours from drifting apart.
 const HELPERS_TEMPLATE: &str = include_str!("preload-helpers.in");
 
 /// Globals a page already has on `window` (lower camel case, as exposed names are). Exposing a trait under one
@@ -91,7 +91,7 @@ const WINDOW_GLOBALS: &[&str] = &[
     "window",
 ];
 
-/// Keeps what is between `«` and `»` (TypeScript) or drops it (CommonJS); the markers never reach the output.
+/// Keeps what is between `«` and `»` (TypeScript) or drops it (`CommonJS`); the markers never reach the output.
 fn instantiate(template: &str, flavor: PreloadFlavor) -> String {
     let mut out = String::with_capacity(template.len());
     let mut typed = false;
@@ -131,13 +131,6 @@ pub fn render_preload(
     check_clashes(api)?;
     check_exposed_name(api)?;
     let ts = flavor == PreloadFlavor::TypeScript;
-    let typed = |annotation: &str| {
-        if ts {
-            annotation.to_owned()
-        } else {
-            String::new()
-        }
-    };
     let name = &api.trait_name;
     let exposed = exposed_name(name);
     let mut out = String::new();
@@ -191,51 +184,62 @@ pub fn render_preload(
         js_string(&exposed)
     );
     for channel in &api.channels {
-        let member = member_name(channel);
-        let constant = constant_name(channel);
-        let names = arg_names(channel);
-        let params: Vec<String> = names
-            .iter()
-            .map(|n| format!("{n}{}", typed(": unknown")))
-            .collect();
-        let line = match channel.kind {
-            ChannelKind::Send => format!(
-                "{member}: ({}){} => {{\n    $ipcRenderer.send({constant}, [{}]);\n  }}",
-                params.join(", "),
-                typed(": void"),
-                names.join(", ")
-            ),
-            ChannelKind::Invoke => {
-                let mut all = params.clone();
-                all.push(format!("options{}", typed("?: $InvokeOptions")));
-                format!(
-                    "{member}: ({}){} => $invoke({constant}, [{}], options)",
-                    all.join(", "),
-                    typed(": Promise<unknown>"),
-                    names.join(", ")
-                )
-            }
-            ChannelKind::Event => {
-                let spread: Vec<String> = (0..channel.args.len())
-                    .map(|i| format!("args[{i}]"))
-                    .collect();
-                let receiver = if channel.args.is_empty() {
-                    "()"
-                } else {
-                    "(args)"
-                };
-                format!(
-                    "{member}: (listener{}){} =>\n    $subscribe({constant}, listener, {receiver} => {{\n      listener({});\n    }})",
-                    typed(&format!(": ({}) => void", params.join(", "))),
-                    typed(": (() => void)"),
-                    spread.join(", ")
-                )
-            }
-        };
-        let _ = writeln!(w, "  {line},");
+        let _ = writeln!(w, "  {},", exposed_member(channel, flavor));
     }
     let _ = writeln!(w, "}});");
     Ok(out)
+}
+
+/// One function of the exposed object: forwards plain data to `ipcRenderer`, never the reverse.
+fn exposed_member(channel: &ChannelTs, flavor: PreloadFlavor) -> String {
+    let typed = |annotation: &str| {
+        if flavor == PreloadFlavor::TypeScript {
+            annotation.to_owned()
+        } else {
+            String::new()
+        }
+    };
+    let member = member_name(channel);
+    let constant = constant_name(channel);
+    let names = arg_names(channel);
+    let params: Vec<String> = names
+        .iter()
+        .map(|n| format!("{n}{}", typed(": unknown")))
+        .collect();
+    match channel.kind {
+        ChannelKind::Send => format!(
+            "{member}: ({}){} => {{\n    $ipcRenderer.send({constant}, [{}]);\n  }}",
+            params.join(", "),
+            typed(": void"),
+            names.join(", ")
+        ),
+        ChannelKind::Invoke => {
+            let mut all = params.clone();
+            all.push(format!("options{}", typed("?: $InvokeOptions")));
+            format!(
+                "{member}: ({}){} => $invoke({constant}, [{}], options)",
+                all.join(", "),
+                typed(": Promise<unknown>"),
+                names.join(", ")
+            )
+        }
+        ChannelKind::Event => {
+            let spread: Vec<String> = (0..channel.args.len())
+                .map(|i| format!("args[{i}]"))
+                .collect();
+            let receiver = if channel.args.is_empty() {
+                "()"
+            } else {
+                "(args)"
+            };
+            format!(
+                "{member}: (listener{}){} =>\n    $subscribe({constant}, listener, {receiver} => {{\n      listener({});\n    }})",
+                typed(&format!(": ({}) => void", params.join(", "))),
+                typed(": (() => void)"),
+                spread.join(", ")
+            )
+        }
+    }
 }
 
 #[cfg(test)]
