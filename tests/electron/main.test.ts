@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { afterEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
+import { CoreIpcMainEvents, CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
 import { spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
@@ -78,6 +78,21 @@ describe("Electron main glue against the real stdio core", () => {
     assert.equal(registration.callers, 0);
     assert.equal(registration.pending, 0);
     assert.deepEqual(watchedEvents.map((name) => page.listenerCount(name)), before);
+  });
+
+  it("main-raised events: typed, to allowed live windows only", () => {
+    const page = new FakeWebContents("app://main");
+    assert.equal(CoreIpcMainEvents.echoed(page, "from the menu"), true);
+    assert.deepEqual(page.received, [{ channel: ECHOED, args: [["from the menu"]] }]);
+    const foreign = new FakeWebContents("https://evil.example");
+    assert.equal(CoreIpcMainEvents.echoed(foreign, "x"), false);
+    assert.deepEqual(foreign.received, []);
+    page.navigate("https://evil.example");
+    assert.equal(CoreIpcMainEvents.echoed(page, "after navigating away"), false);
+    const closed = new FakeWebContents("app://main");
+    closed.destroy();
+    assert.equal(CoreIpcMainEvents.echoed(closed, "x"), false);
+    assert.equal(page.received.length, 1);
   });
 
   it("invoke: replies as plain data, and the handler's event reaches the page as its payload only", async () => {

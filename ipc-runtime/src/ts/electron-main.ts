@@ -433,6 +433,25 @@ export function registerChannels(
   };
 }
 
+/**
+ * Sends one event from the main process itself (a menu, a tray icon) to a window's top frame, with the checks
+ * events from the core get: the window is alive and its page's origin is in the event's allowlist (a window
+ * that navigated elsewhere gets nothing). Returns whether the event was sent. `<Trait>MainEvents` wraps it
+ * with one typed function per event.
+ */
+export function emitFromMain(target: WebContentsLike, channel: ChannelSpec, payload: readonly unknown[]): boolean {
+  if (channel.kind !== "event" || target.isDestroyed() || !channel.allowOrigins.includes(target.mainFrame.origin)) {
+    return false;
+  }
+  try {
+    target.send(channel.name, payload);
+    return true;
+  } catch {
+    // Destroyed between the check and the send.
+    return false;
+  }
+}
+
 export interface SpawnCoreOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
-use super::naming::parameter_name;
+use super::naming::{camel_case, parameter_name};
 use super::render::{js_string, listener_type, member_name, params, reply_type, write_docs};
 use crate::service::ChannelKind;
 
@@ -58,12 +58,14 @@ pub(super) fn header(w: &mut String, api: &ApiDescription, what: &str) {
     );
 }
 
-/// Payload type names used directly in the channels' signatures (the ones the renderer module must import).
-fn used_declarations(api: &ApiDescription) -> Vec<&str> {
+/// Payload type names used directly in the signatures of the channels `select` picks (the ones a module
+/// must import).
+fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) -> Vec<&str> {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let types: Vec<&str> = api
         .channels
         .iter()
+        .filter(|c| select(c))
         .flat_map(|c| {
             c.args
                 .iter()
@@ -116,7 +118,11 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
         );
     }
     let mut types = vec![format!("type {name}Api")];
-    types.extend(used_declarations(api).iter().map(|t| format!("type {t}")));
+    types.extend(
+        used_declarations(api, |_| true)
+            .iter()
+            .map(|t| format!("type {t}")),
+    );
     let _ = writeln!(
         w,
         "import {{ {} }} from \"./{name}.js\";\n",
@@ -227,10 +233,27 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
     let mut out = String::new();
     let w = &mut out;
     header(w, api, "its Electron main-process glue");
+    let events: Vec<(usize, &ChannelTs)> = api
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ChannelKind::Event)
+        .collect();
+    let glue_imports = if events.is_empty() {
+        "registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec"
+    } else {
+        "emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec, type WebContentsLike"
+    };
     let _ = writeln!(
         w,
-        "import {{ registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec }} from \"./ipc-electron-main.js\";\n"
+        "import {{ {glue_imports} }} from \"./ipc-electron-main.js\";"
     );
+    let payload_types = used_declarations(api, |c| c.kind == ChannelKind::Event);
+    if !payload_types.is_empty() {
+        let names: Vec<String> = payload_types.iter().map(|t| format!("type {t}")).collect();
+        let _ = writeln!(w, "import {{ {} }} from \"./{name}.js\";", names.join(", "));
+    }
+    w.push('\n');
     let _ = writeln!(
         w,
         "/** Channels of `{name}` with the sender allowlists of the Rust descriptor. */"
@@ -259,7 +282,33 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
         w,
         "export function register{name}(ipcMain: IpcMainLike, core: IpcCore, options?: MainOptions): MainRegistration {{\n  return registerChannels(ipcMain, core, {name}MainSpec, options);\n}}"
     );
+    write_main_events(w, name, &events);
     Ok(out)
+}
+
+/// `<Trait>MainEvents`: one typed sender per event, for events the main process raises itself.
+fn write_main_events(w: &mut String, name: &str, events: &[(usize, &ChannelTs)]) {
+    if events.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "\n/**\n * Events of `{name}` raised by the main process itself (a menu, a tray icon), to one window. Each checks\n * that the window is alive and shows an allowed origin, and returns whether it sent. Events from the Rust core\n * need none of this: the glue delivers them.\n */"
+    );
+    let _ = writeln!(w, "export const {name}MainEvents = {{");
+    for (index, channel) in events {
+        write_docs(w, channel.docs, "  ");
+        let mut all = vec!["target: WebContentsLike".to_owned()];
+        all.extend(params(channel));
+        let _ = writeln!(
+            w,
+            "  {}: ({}): boolean =>\n    emitFromMain(target, {name}MainSpec.channels[{index}], [{}]),",
+            camel_case(channel.method),
+            all.join(", "),
+            arg_names(channel).join(", ")
+        );
+    }
+    let _ = writeln!(w, "}};");
 }
 
 #[cfg(test)]
