@@ -2,7 +2,7 @@
 //! end-to-end tests can assert on the Rust side as well as on the page.
 
 use std::fmt;
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 
 use ipc_runtime::CallerId;
@@ -85,17 +85,23 @@ impl Recorder {
 
     /// One JSON object per line on stdout, flushed at once so a reader sees it before the next step.
     pub fn stdout() -> Self {
-        Self::new(|record| {
-            let line = serde_json::to_string(&record).expect("records serialise");
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
-            let _ = out.flush();
-        })
+        Self::new(|record| write_line(&mut std::io::stdout().lock(), &record))
+    }
+
+    /// The same on stderr, for a process whose stdout carries frames (the stdio host).
+    pub fn stderr() -> Self {
+        Self::new(|record| write_line(&mut std::io::stderr().lock(), &record))
     }
 
     pub fn record(&self, record: Record) {
         (self.0)(record);
     }
+}
+
+fn write_line(out: &mut impl Write, record: &Record) {
+    let line = serde_json::to_string(record).expect("records serialise");
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 impl fmt::Debug for Recorder {

@@ -15,6 +15,8 @@ mod emitter;
 mod envelope;
 mod error;
 mod memory;
+#[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
+mod observer;
 mod panic;
 mod server;
 mod service;
@@ -31,6 +33,7 @@ pub use emitter::{EmitError, Emitter, EventHub};
 pub use envelope::Limits;
 pub use error::{IpcError, Never};
 pub use ipc_macros::channels;
+pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
 pub use service::{
     ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome, Service,

@@ -45,7 +45,7 @@ mod frame;
 mod mux;
 mod serve;
 
-pub use serve::{StdioError, serve, serve_io};
+pub use serve::{StdioError, StdioHost, serve, serve_io};
 
 #[cfg(test)]
 mod tests;

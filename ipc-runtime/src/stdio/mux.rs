@@ -9,6 +9,7 @@ use tokio_util::bytes::Bytes;
 use super::frame::{CallerKey, ChildFrame, ParentFrame};
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
+use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
 /// The open callers of one stdio session.
@@ -18,15 +19,27 @@ pub(crate) struct Mux {
     /// Every key ever opened: keys are single-use, so a late `closed` can never be taken for a new caller.
     used: HashSet<CallerKey>,
     writer: mpsc::Sender<Bytes>,
+    observer: Option<Observer>,
 }
 
 impl Mux {
-    pub(crate) fn new(server: Server, writer: mpsc::Sender<Bytes>) -> Self {
+    pub(crate) fn new(
+        server: Server,
+        writer: mpsc::Sender<Bytes>,
+        observer: Option<Observer>,
+    ) -> Self {
         Self {
             server,
             callers: HashMap::new(),
             used: HashSet::new(),
             writer,
+            observer,
+        }
+    }
+
+    fn notify(&self, event: ConnectionEvent) {
+        if let Some(observer) = &self.observer {
+            observer.notify(event);
         }
     }
 
@@ -51,8 +64,10 @@ impl Mux {
             Ok(ParentFrame::Close { caller }) => {
                 if let Some(connection) = self.callers.remove(&caller) {
                     tracing::debug!(caller, id = %connection.id(), "stdio caller closed");
+                    let id = connection.id();
                     // Cancels its running handlers; its forwarder sends `closed` once they have ended.
                     drop(connection);
+                    self.notify(ConnectionEvent::Disconnected { id });
                     true
                 } else {
                     self.refuse(Some(caller), &format!("no open caller {caller}"))
@@ -83,8 +98,24 @@ impl Mux {
         let connection = self.server.connect(origin, top_frame, outbound);
         tracing::debug!(caller, id = %connection.id(), origin, top_frame, "stdio caller opened");
         tokio::spawn(forward(caller, frames, self.writer.clone()));
+        self.notify(ConnectionEvent::Connected {
+            id: connection.id(),
+            origin: origin.to_owned(),
+        });
         self.callers.insert(caller, connection);
         true
+    }
+}
+
+impl Drop for Mux {
+    /// The session ended (EOF or a broken pipe): every caller still open goes away with it.
+    fn drop(&mut self) {
+        let callers = std::mem::take(&mut self.callers);
+        for (_, connection) in callers {
+            let id = connection.id();
+            drop(connection);
+            self.notify(ConnectionEvent::Disconnected { id });
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 
 use super::codec::{FrameCodec, Inbound};
 use super::mux::Mux;
+use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
 /// Headroom over twice the envelope limit, for the frame's own fields.
@@ -27,11 +28,65 @@ pub enum StdioError {
 /// Serves `server` over this process's stdin and stdout until stdin reaches EOF. See the
 /// [module docs](crate::stdio) for the protocol. Must run inside a tokio runtime.
 pub async fn serve(server: Server) -> Result<(), StdioError> {
-    serve_io(server, tokio::io::stdin(), tokio::io::stdout()).await
+    StdioHost::new(server).serve().await
 }
 
 /// [`serve`] over any byte streams: frames are read from `reader` and written to `writer`.
 pub async fn serve_io<R, W>(server: Server, reader: R, writer: W) -> Result<(), StdioError>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    StdioHost::new(server).serve_io(reader, writer).await
+}
+
+/// The stdio host with options; [`serve`] is `StdioHost::new(server).serve()`.
+#[derive(Debug)]
+pub struct StdioHost {
+    server: Server,
+    observer: Option<Observer>,
+}
+
+impl StdioHost {
+    pub fn new(server: Server) -> Self {
+        Self {
+            server,
+            observer: None,
+        }
+    }
+
+    /// Called when the parent opens a caller key ([`ConnectionEvent::Connected`], with the origin the
+    /// parent verified) and when that caller goes away (`close`, or EOF for every caller still open).
+    #[must_use]
+    pub fn on_connection(
+        mut self,
+        observer: impl Fn(ConnectionEvent) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Observer::new(observer));
+        self
+    }
+
+    /// Serves over this process's stdin and stdout until stdin reaches EOF.
+    pub async fn serve(self) -> Result<(), StdioError> {
+        self.serve_io(tokio::io::stdin(), tokio::io::stdout()).await
+    }
+
+    /// Serves over any byte streams.
+    pub async fn serve_io<R, W>(self, reader: R, writer: W) -> Result<(), StdioError>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
+        run(self.server, self.observer, reader, writer).await
+    }
+}
+
+async fn run<R, W>(
+    server: Server,
+    observer: Option<Observer>,
+    reader: R,
+    writer: W,
+) -> Result<(), StdioError>
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,
@@ -44,7 +99,7 @@ where
     let (to_writer, frames) = mpsc::channel(limits.outbound_queue.max(1));
     let mut write_task = tokio::spawn(write_frames(writer, frames));
     let mut reader = FramedRead::new(reader, FrameCodec::new(max_frame));
-    let mut mux = Mux::new(server, to_writer);
+    let mut mux = Mux::new(server, to_writer, observer);
 
     let read_result = loop {
         let next = tokio::select! {

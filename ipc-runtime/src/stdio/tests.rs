@@ -1,5 +1,6 @@
 //! `serve_io` over in-memory pipes, with a hand-written two-channel service.
 
+use crate::ConnectionEvent;
 use futures_util::{SinkExt, StreamExt as _};
 use serde_json::Value;
 use tokio::io::{DuplexStream, ReadHalf, WriteHalf};
@@ -223,4 +224,56 @@ async fn oversized_frames_are_skipped() {
     parent.eof().await;
     assert_eq!(parent.next().await["op"], "closed");
     session.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn observer_sees_opens_closes_and_eof() {
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let host = super::StdioHost::new(Server::new(TestService))
+        .on_connection(move |event| seen.lock().unwrap().push(event));
+    let (parent, child) = tokio::io::duplex(64 * 1024);
+    let (child_read, child_write) = tokio::io::split(child);
+    let (parent_read, parent_write) = tokio::io::split(parent);
+    let session = tokio::spawn(host.serve_io(child_read, child_write));
+    let mut parent = Parent {
+        to_child: FramedWrite::new(parent_write, LengthDelimitedCodec::new()),
+        from_child: FramedRead::new(parent_read, LengthDelimitedCodec::new()),
+    };
+    parent.send(&open(1, "app://main")).await;
+    parent.send(&open(2, "app://other")).await;
+    parent
+        .send(&serde_json::json!({"op": "close", "caller": 1}))
+        .await;
+    assert_eq!(parent.next().await["op"], "closed");
+    parent.eof().await;
+    while parent.from_child.next().await.is_some() {}
+    session.await.unwrap().unwrap();
+
+    let events = events.lock().unwrap().clone();
+    let ids: Vec<_> = events
+        .iter()
+        .map(|event| match event {
+            ConnectionEvent::Connected { id, .. } | ConnectionEvent::Disconnected { id } => *id,
+        })
+        .collect();
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert_eq!(
+        events[0],
+        ConnectionEvent::Connected {
+            id: ids[0],
+            origin: "app://main".to_owned()
+        }
+    );
+    assert_eq!(
+        events[1],
+        ConnectionEvent::Connected {
+            id: ids[1],
+            origin: "app://other".to_owned()
+        }
+    );
+    assert_ne!(ids[0], ids[1]);
+    // Closed explicitly, then the other one at EOF.
+    assert_eq!(events[2], ConnectionEvent::Disconnected { id: ids[0] });
+    assert_eq!(events[3], ConnectionEvent::Disconnected { id: ids[1] });
 }

@@ -4,8 +4,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::observer::{ConnectionEvent, Observer};
 use super::token::Token;
+use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
 /// Why a web host could not start.

@@ -20,10 +20,10 @@ use super::bind::{Served, served};
 use super::config::{WebHostBuilder, WebHostError};
 use super::guard::{OriginPolicy, Refused, check_host, check_origin};
 use super::handshake::MAX_HELLO_BYTES;
-use super::observer::Observer;
 use super::socket::Session;
 use super::token::Token;
 use crate::emitter::EventHub;
+use crate::observer::Observer;
 use crate::server::Server;
 
 /// Path of the WebSocket endpoint.

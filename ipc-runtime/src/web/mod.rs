@@ -19,12 +19,11 @@ mod config;
 mod guard;
 mod handshake;
 mod host;
-mod observer;
 mod socket;
 mod token;
 
+pub use crate::observer::ConnectionEvent;
 pub use config::{WebHostBuilder, WebHostError};
 pub use handshake::close_code;
 pub use host::{SOCKET_PATH, WebHost};
-pub use observer::ConnectionEvent;
 pub use token::Token;

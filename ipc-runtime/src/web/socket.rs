@@ -10,12 +10,12 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::handshake::{WELCOME, close_code, verify_hello};
-use super::observer::{ConnectionEvent, Observer};
 use super::token::Token;
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::envelope::encode_error;
 use crate::error::IpcError;
+use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
 /// Everything a socket needs; built per accepted upgrade.

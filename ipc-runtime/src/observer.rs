@@ -1,18 +1,20 @@
-//! Notifications about sockets that passed the handshake, for the main side's own bookkeeping (a list of
-//! open windows, a broker's peer list). They carry ids, never the socket.
+//! Notifications about callers that a host admitted (a socket that passed the handshake, a stdio caller
+//! key the parent opened), for the main side's own bookkeeping (a list of open windows, a broker's peer
+//! list). They carry ids, never the connection.
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::caller::CallerId;
 
-/// A page connected or went away.
+/// A renderer connected or went away.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectionEvent {
-    /// The page presented the token; its messages now reach the service as `id`.
+    /// The renderer was admitted (web: it presented the token; stdio: the parent opened its key); its
+    /// messages now reach the service as `id`.
     Connected { id: CallerId, origin: String },
-    /// The socket closed (reload, tab closed, refusal, shutdown). Its handlers are cancelled and `id` is
+    /// It went away (socket closed, key closed, reload, shutdown). Its handlers are cancelled and `id` is
     /// no longer reachable; it is never reused.
     Disconnected { id: CallerId },
 }
