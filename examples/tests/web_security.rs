@@ -361,7 +361,7 @@ async fn static_files_are_served_with_protective_headers_and_never_contain_the_t
     ] {
         assert!(index.contains(header), "missing {header}");
     }
-    assert!(index.contains("<script type=\"module\" src=\"js/src/main-web.js\">"));
+    assert!(index.contains("<script type=\"module\" src=\"js/src/main.js\">"));
     assert!(!index.contains(&demo.token().to_ascii_lowercase()));
     let script = http_get(addr, "/js/bindings/ipc-web.js", &host).await;
     assert!(

@@ -6,13 +6,17 @@
 # 3. Node tests of the generated main glue + ipc-electron-main.ts against the real Rust core child process
 #    (target/debug/examples/stdio_core) with stand-ins for ipcMain / webContents / senderFrame.
 # 4. the compiled preload and renderer module in real headless Chromium (Debian's /usr/bin/chromium, or
-#    $CHROMIUM) via playwright-core, with a page-side stand-in for contextBridge/ipcRenderer.
+#    $CHROMIUM) via playwright-core, with a page-side stand-in for contextBridge/ipcRenderer;
+# 5. examples/electron: tsc --strict of its main process against Electron's types, then (demo.test.ts) its
+#    compiled main-process logic with the real demo_core, and the web demo's page in Chromium through the
+#    generated CommonJS preload.
 # Needs cargo, Node 20+, npm and chromium.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 (cd ../.. && IPC_BINDINGS_CHECK=1 cargo test -q -p ipc-examples --example stdio_core)
-(cd ../.. && cargo build -q -p ipc-examples --example stdio_core)
+(cd ../.. && cargo build -q -p ipc-examples --example stdio_core --example demo_core)
+(cd ../../examples/electron && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund && rm -rf dist && npx --no-install tsc -p tsconfig.json)
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 npx --no-install tsc -p tsconfig.json --noEmit
 rm -rf dist

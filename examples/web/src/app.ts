@@ -1,6 +1,5 @@
 // The demo's renderer logic. It knows only the typed API (`DemoIpcApi`), never how it reaches the main side,
-// so the same code runs under the web host (main-web.ts) and under an Electron preload that exposes
-// `createDemoIpcApi(transport)`.
+// so the same code runs under the web host and under Electron's generated preload (main.ts picks).
 
 import type { DemoIpcApi, FileError, PeerError } from "../bindings/DemoIpc.js";
 import { isIpcError } from "../bindings/ipc-bridge.js";

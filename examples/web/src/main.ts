@@ -1,8 +1,8 @@
-// Entry point under the web host: connect with the token from the URL, then run the host-independent app.
-// Under Electron the entry would instead be `startApp(window.demoIpc)`, with the preload exposing
-// `createDemoIpcApi(transport)`: app.ts is the same.
+// Entry point. Under Electron the generated preload has exposed `window.demoIpc`: use it. In a browser,
+// connect to the web host with the token from the URL. Either way app.ts gets the same typed `DemoIpcApi`.
 
 import { createDemoIpcApi } from "../bindings/DemoIpc.js";
+import { electronDemoIpcApi } from "../bindings/DemoIpc.electron.js";
 import { connectWeb, WebConnectError, type WebCloseInfo } from "../bindings/ipc-web.js";
 import { startApp } from "./app.js";
 
@@ -51,6 +51,32 @@ async function connect(): Promise<void> {
   setButtons(false);
 }
 
-closeButton?.addEventListener("click", () => disconnect?.());
-openButton?.addEventListener("click", () => void connect());
-void connect();
+/** Under Electron there is no socket to manage, and the counter comes from the app menu. */
+function startUnderElectron(): void {
+  startApp(electronDemoIpcApi());
+  setStatus("connected", "connected (Electron preload)");
+  for (const button of [closeButton, openButton]) {
+    if (button !== null) {
+      button.hidden = true;
+    }
+  }
+  const texts: [string, string][] = [
+    ["title", "Typed IPC: the four Electron patterns, in Electron"],
+    ["counter-hint", "Use the app menu: Counter → Increment / Decrement. The page replies with the new value."],
+    ["peer-hint", "The app opened a second window."],
+  ];
+  for (const [id, text] of texts) {
+    const element = document.getElementById(id);
+    if (element !== null) {
+      element.textContent = text;
+    }
+  }
+}
+
+if (window.demoIpc !== undefined) {
+  startUnderElectron();
+} else {
+  closeButton?.addEventListener("click", () => disconnect?.());
+  openButton?.addEventListener("click", () => void connect());
+  void connect();
+}
