@@ -241,6 +241,34 @@ describe("Electron main glue against the real stdio core", () => {
     assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 2, ["x"], undefined), { ok: false, error: { kind: "disconnected" } });
   });
 
+  it("with restart on, a dead core is replaced: in-flight calls fail, later calls reach a fresh core", async () => {
+    const ipcMain = new FakeIpcMain();
+    const core = spawnCore(CORE, { stderr: "ignore", restart: { maxRestarts: 1, delayMs: 50 } });
+    cores.push(core);
+    const registration = registerCoreIpc(ipcMain, core, { onRefusal: () => undefined });
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 1, ["first"], undefined), { ok: true, value: "first (caller caller#1 from app://main)" });
+    const call = ipcMain.invoke(page.mainFrame, SLEEP, 2, [10_000], undefined);
+    await sleep(100);
+    const first = core.child;
+    first.kill("SIGKILL");
+    assert.deepEqual(await call, { ok: false, error: { kind: "disconnected" } });
+    assert.equal(registration.callers, 0, "the dead core's callers are forgotten");
+    const deadline = Date.now() + 5000;
+    while (core.child === first && Date.now() < deadline) {
+      await sleep(10);
+    }
+    assert.notEqual(core.child, first, "a new child was started");
+    assert.equal(core.restarts, 1);
+    // The same frame is a new caller of the new core, whose ids start afresh.
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 3, ["again"], undefined), { ok: true, value: "again (caller caller#1 from app://main)" });
+    assert.equal(registration.callers, 1);
+    // No restart left: the next death is final.
+    core.child.kill("SIGKILL");
+    assert.deepEqual(await core.exited, { code: null, signal: "SIGKILL" });
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 4, ["x"], undefined), { ok: false, error: { kind: "disconnected" } });
+  });
+
   it("does not deliver events to a destroyed window", async () => {
     const { ipcMain, registration } = world();
     const page = new FakeWebContents("app://main");

@@ -76,11 +76,16 @@ export interface DemoMainOptions {
 /** Spawns the Rust core and registers DemoIpc's channels on `ipcMain`. */
 export function startDemoMain(ipcMain: IpcMainLike, options: DemoMainOptions = {}): DemoMain {
   const args = options.filesDir === undefined ? [] : ["--files", options.filesDir];
-  const core = spawnCore(options.corePath ?? paths.core, { args, stderr: options.stderr ?? "inherit" });
+  // A crashed core is replaced a few times; calls in flight when it died fail with `disconnected`.
+  const core = spawnCore(options.corePath ?? paths.core, {
+    args,
+    stderr: options.stderr ?? "inherit",
+    restart: { maxRestarts: 3, delayMs: 500 },
+  });
   const registration = registerDemoIpc(ipcMain, core);
   void core.exited.then(({ code, signal }) => {
     if (code !== 0) {
-      console.error(`demo_core stopped (${signal ?? `code ${String(code)}`}); calls now fail with "disconnected"`);
+      console.error(`demo_core stopped for good (${signal ?? `code ${String(code)}`}); calls now fail with "disconnected"`);
     }
   });
   return {

@@ -70,8 +70,12 @@ export interface IpcMainLike {
 export interface CoreReceiver {
   /** An envelope (reply, error or event) for caller `key`. */
   message(key: number, text: string): void;
-  /** The core stopped (exited, crashed, or its pipe broke). Nothing more will arrive. */
+  /** The core stopped (exited, crashed, or its pipe broke). Nothing more will arrive from it; `restarted`
+   * may follow if the core is supervised. */
   exited(reason: string): void;
+  /** A fresh core replaced the one that stopped. It knows no callers: every frame becomes a new caller at its
+   * next message. */
+  restarted(): void;
 }
 
 /** The Rust core as the glue sees it: the stdio protocol's three operations plus one receiver. */
@@ -139,6 +143,7 @@ export function registerChannels(
   });
   let nextKey = 1;
   let alive = true;
+  let disposed = false;
   const callers = new Map<string, CallerEntry>();
   const byKey = new Map<number, CallerEntry>();
   const pending = new Map<string, (outcome: MainOutcome) => void>();
@@ -308,7 +313,16 @@ export function registerChannels(
         resolve({ ok: false, error: { kind: "disconnected" } });
       }
       pending.clear();
-      console.warn(`${spec.trait}: the core stopped (${reason}); calls now fail with "disconnected"`);
+      // The core's callers died with it; a restarted core must see every frame as a new caller.
+      callers.clear();
+      byKey.clear();
+      console.warn(`${spec.trait}: the core stopped (${reason}); calls fail with "disconnected" until it restarts`);
+    },
+    restarted() {
+      if (!disposed) {
+        alive = true;
+        console.warn(`${spec.trait}: the core restarted; serving again`);
+      }
     },
   });
 
@@ -418,6 +432,7 @@ export function registerChannels(
       return pending.size;
     },
     dispose() {
+      disposed = true;
       for (const name of handled) {
         ipcMain.removeHandler(name);
       }
@@ -457,13 +472,27 @@ export interface SpawnCoreOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where the core's logs (stderr) go. Default: inherited. */
   readonly stderr?: "inherit" | "ignore" | "pipe";
+  /**
+   * Start a fresh core when it dies unexpectedly (not after `shutdown`), up to `maxRestarts` times, `delayMs`
+   * (default 500) apart. Calls in flight when it died fail with `disconnected` either way; with a restart,
+   * later calls reach the new core. Default: no restart.
+   */
+  readonly restart?: { readonly maxRestarts: number; readonly delayMs?: number };
 }
 
-/** A running core child process. */
+export interface CoreExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A running core child process (or the latest one, when restarts are on). */
 export interface CoreProcess extends IpcCore {
+  /** The current child process. */
   readonly child: ChildProcess;
-  /** Resolves when the child has exited. */
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** How many times the core was restarted. */
+  readonly restarts: number;
+  /** Resolves when the core has stopped for good: after `shutdown`, or when no restart is left. */
+  readonly exited: Promise<CoreExit>;
   /** Closes the core's stdin: it cancels every handler, answers what is left and exits with code 0. */
   shutdown(): void;
 }
@@ -471,31 +500,36 @@ export interface CoreProcess extends IpcCore {
 /** Frames larger than this from the core are a protocol failure (the core's own limit is far below). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
-/**
- * Spawns the Rust core (a binary that calls `ipc_runtime::stdio::serve`) and speaks its framed protocol: every
- * frame is a 4-byte big-endian length and that many bytes of JSON, both ways.
- */
-export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): CoreProcess {
+/** One child process speaking the framed protocol. `onEnd` runs once, when it can no longer be used. */
+function startChild(
+  binaryPath: string,
+  options: SpawnCoreOptions,
+  deliver: (key: number, text: string) => void,
+  onEnd: (reason: string, exit: Promise<CoreExit>) => void,
+): { readonly child: ChildProcess; write(frame: object): void; end(): void } {
   const child = spawn(binaryPath, [...(options.args ?? [])], {
     stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
     env: options.env ?? process.env,
   });
-  let receiver: CoreReceiver | undefined;
-  let stopped: string | undefined;
-  const stop = (reason: string): void => {
-    if (stopped === undefined) {
-      stopped = reason;
-      receiver?.exited(reason);
-    }
-  };
-  const exited = new Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => {
-      stop(`exited with ${signal ?? `code ${String(code)}`}`);
-      resolve({ code, signal });
+  const exit = new Promise<CoreExit>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    // A binary that could not be started never emits `exit`.
+    child.once("error", () => {
+      if (child.pid === undefined) {
+        resolve({ code: null, signal: null });
+      }
     });
   });
-  child.once("error", (error) => stop(`could not run: ${error.message}`));
-  child.stdin?.on("error", (error) => stop(`stdin failed: ${error.message}`));
+  let ended = false;
+  const end = (reason: string): void => {
+    if (!ended) {
+      ended = true;
+      onEnd(reason, exit);
+    }
+  };
+  void exit.then(({ code, signal }) => end(`exited with ${signal ?? `code ${String(code)}`}`));
+  child.once("error", (error) => end(`could not run: ${error.message}`));
+  child.stdin?.on("error", (error) => end(`stdin failed: ${error.message}`));
 
   let buffered: Buffer = Buffer.alloc(0);
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -503,7 +537,7 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
     while (buffered.length >= 4) {
       const length = buffered.readUInt32BE(0);
       if (length > MAX_FRAME_BYTES) {
-        stop(`the core sent a frame of ${length} bytes`);
+        end(`the core sent a frame of ${length} bytes`);
         child.kill();
         return;
       }
@@ -524,40 +558,92 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
       }
       const key = frame["caller"];
       if (frame["op"] === "message" && typeof key === "number" && typeof frame["text"] === "string") {
-        receiver?.message(key, frame["text"]);
+        deliver(key, frame["text"]);
       } else if (frame["op"] === "error") {
         console.warn(`core refused a frame${typeof key === "number" ? ` for caller ${key}` : ""}: ${String(frame["message"])}`);
       }
       // `closed` needs no action: the glue forgot the caller when it sent `close`.
     }
   });
-  child.stdout?.once("close", () => stop("its stdout closed"));
-
-  const write = (frame: object): void => {
-    const stdin = child.stdin;
-    if (stopped !== undefined || stdin === null || stdin.destroyed) {
-      return;
-    }
-    const body = Buffer.from(JSON.stringify(frame), "utf8");
-    const header = Buffer.alloc(4);
-    header.writeUInt32BE(body.length, 0);
-    stdin.write(Buffer.concat([header, body]));
-  };
+  child.stdout?.once("close", () => end("its stdout closed"));
 
   return {
     child,
+    write(frame) {
+      const stdin = child.stdin;
+      if (ended || stdin === null || stdin.destroyed) {
+        return;
+      }
+      const body = Buffer.from(JSON.stringify(frame), "utf8");
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(body.length, 0);
+      stdin.write(Buffer.concat([header, body]));
+    },
+    end() {
+      child.stdin?.end();
+    },
+  };
+}
+
+/**
+ * Spawns the Rust core (a binary that calls `ipc_runtime::stdio::serve`) and speaks its framed protocol: every
+ * frame is a 4-byte big-endian length and that many bytes of JSON, both ways. With `restart`, a core that
+ * dies is replaced.
+ */
+export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): CoreProcess {
+  let receiver: CoreReceiver | undefined;
+  let stoppedFor: string | undefined;
+  let shuttingDown = false;
+  let restarts = 0;
+  let resolveExited: (exit: CoreExit) => void = () => undefined;
+  const exited = new Promise<CoreExit>((resolve) => {
+    resolveExited = resolve;
+  });
+  const maxRestarts = options.restart?.maxRestarts ?? 0;
+  const delayMs = options.restart?.delayMs ?? 500;
+
+  const launch = (): ReturnType<typeof startChild> =>
+    startChild(binaryPath, options, (key, text) => receiver?.message(key, text), (reason, exit) => {
+      stoppedFor = reason;
+      receiver?.exited(reason);
+      if (shuttingDown || restarts >= maxRestarts) {
+        void exit.then(resolveExited);
+        return;
+      }
+      restarts += 1;
+      console.warn(`core ${reason}; restarting it (${restarts} of ${maxRestarts}) in ${delayMs} ms`);
+      setTimeout(() => {
+        if (shuttingDown) {
+          void exit.then(resolveExited);
+          return;
+        }
+        current = launch();
+        stoppedFor = undefined;
+        receiver?.restarted();
+      }, delayMs);
+    });
+  let current = launch();
+
+  return {
+    get child() {
+      return current.child;
+    },
+    get restarts() {
+      return restarts;
+    },
     exited,
-    open: (key, origin, topFrame) => write({ op: "open", caller: key, origin, topFrame }),
-    message: (key, text) => write({ op: "message", caller: key, text }),
-    close: (key) => write({ op: "close", caller: key }),
+    open: (key, origin, topFrame) => current.write({ op: "open", caller: key, origin, topFrame }),
+    message: (key, text) => current.write({ op: "message", caller: key, text }),
+    close: (key) => current.write({ op: "close", caller: key }),
     connect(next) {
       receiver = next;
-      if (stopped !== undefined) {
-        next.exited(stopped);
+      if (stoppedFor !== undefined) {
+        next.exited(stoppedFor);
       }
     },
     shutdown() {
-      child.stdin?.end();
+      shuttingDown = true;
+      current.end();
     },
   };
 }
