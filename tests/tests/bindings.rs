@@ -75,15 +75,15 @@ fn check_mode_reports_stale_files_without_writing() {
     let _ = std::fs::remove_dir_all(&dir);
     let error = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap_err();
     assert!(
-        matches!(&error, BindingsError::Stale { files } if files.len() == 8),
+        matches!(&error, BindingsError::Stale { files } if files.len() == 9),
         "{error}"
     );
     assert!(!dir.exists(), "check mode never writes");
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, false).unwrap();
-    // ipc-bridge, ipc-web, AppIpc, and the Electron host's ipc-electron, ipc-electron-main, AppIpc.preload,
-    // AppIpc.electron, AppIpc.main.
-    assert_eq!(report.changed.len(), 8);
+    // ipc-bridge, ipc-web, AppIpc, and the Electron host's ipc-electron, ipc-electron-main, AppIpc.preload
+    // (.ts and .cjs), AppIpc.electron, AppIpc.main.
+    assert_eq!(report.changed.len(), 9);
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap();
-    assert_eq!(report.unchanged.len(), 8);
+    assert_eq!(report.unchanged.len(), 9);
     std::fs::remove_dir_all(&dir).unwrap();
 }
