@@ -358,6 +358,9 @@ async fn static_files_are_served_with_protective_headers_and_never_contain_the_t
         "x-content-type-options: nosniff",
         "referrer-policy: no-referrer",
         "cache-control: no-store",
+        "cross-origin-opener-policy: same-origin",
+        "cross-origin-embedder-policy: require-corp",
+        "cross-origin-resource-policy: same-origin",
     ] {
         assert!(index.contains(header), "missing {header}");
     }

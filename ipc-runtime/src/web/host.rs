@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State, WebSocketUpgrade};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -188,7 +188,9 @@ fn refuse(refused: Refused) -> Response {
 }
 
 /// Every request: `Host` must name this host (DNS rebinding), and responses get headers that keep the pages
-/// out of foreign frames, sniffing and caches.
+/// out of foreign frames, sniffing and caches, and isolate them from other origins' windows and resources
+/// (COOP/COEP: no `window.opener` handle across origins, no cross-origin resource loaded without consent;
+/// as a side effect pages are `crossOriginIsolated`, with precise timers).
 async fn guard_requests(
     State(state): State<Arc<HostState>>,
     request: Request,
@@ -213,6 +215,16 @@ async fn guard_requests(
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    for (name, value) in [
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-embedder-policy", "require-corp"),
+        ("cross-origin-resource-policy", "same-origin"),
+    ] {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
     response
 }
 
