@@ -22,3 +22,6 @@ bash tests/electron/check.sh
 
 section "End-to-end: the web example in headless Chromium"
 bash tests/e2e/run.sh
+
+section "Benchmark smoke: the web host benchmark page builds and runs (figures are not asserted)"
+WEB_BENCH_PROFILE=debug bash benches/web/run.sh 20 2 100

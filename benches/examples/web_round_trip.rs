@@ -1,0 +1,95 @@
+//! Web host benchmark server: serves a benchmark trait through the web host and, in the same process, a
+//! minimal raw WebSocket echo server (the baseline). The page in `benches/web` times both from real Chromium;
+//! `bash benches/web/run.sh` builds everything, drives the page and prints the figures.
+//!
+//! Prints one JSON line: `{"url": "<page URL with token>", "echo": "ws://127.0.0.1:<port>"}`, then serves
+//! until stdin closes.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use ipc_runtime::web::WebHost;
+use ipc_runtime::{Caller, Limits, Server, channels};
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpListener;
+use ts_rs::TS;
+
+/// The same small payload as the in-process benchmarks: a few fields (66 bytes of JSON arguments).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Item {
+    pub id: u32,
+    pub name: String,
+    pub tags: Vec<String>,
+}
+
+/// What the page calls. Its own origin is checked as `app://bench`.
+#[channels(allow_origins = ["app://bench"], namespace = "bench", export_to = "web/bindings")]
+pub trait WebBenchIpc {
+    /// Returns the item unchanged.
+    #[invoke]
+    async fn echo(&self, caller: Caller, item: Item) -> Item;
+}
+
+struct Echo;
+
+impl WebBenchIpc for Echo {
+    async fn echo(&self, _caller: Caller, item: Item) -> Item {
+        item
+    }
+}
+
+/// The baseline: every text or binary message is sent straight back, in order. No envelope, no dispatch.
+async fn raw_echo_server() -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                let (mut to_page, mut from_page) = socket.split();
+                while let Some(Ok(message)) = from_page.next().await {
+                    if (message.is_text() || message.is_binary())
+                        && to_page.send(message).await.is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok(addr)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let public = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web/public");
+    // Room for 1,000 pipelined calls from one page.
+    let limits = Limits {
+        max_in_flight: 2048,
+        outbound_queue: 4096,
+        ..Limits::default()
+    };
+    let server = Server::builder(WebBenchIpcService::new(Echo))
+        .limits(limits)
+        .build();
+    let host = WebHost::builder(server)
+        .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .static_dir(public)
+        .page_origin("app://bench")
+        .start()
+        .await?;
+    let echo = raw_echo_server().await?;
+    println!(
+        "{}",
+        serde_json::json!({ "url": host.url(), "echo": format!("ws://{echo}") })
+    );
+    // Serve until the driver closes stdin.
+    let mut sink = Vec::new();
+    tokio::io::stdin().read_to_end(&mut sink).await?;
+    host.shutdown().await?;
+    Ok(())
+}
