@@ -8,6 +8,8 @@
 //! Handlers never see a transport object. They get a [`Caller`]: an opaque id, the verified origin, an emitter
 //! scoped to that caller, and a cancellation token.
 
+#[cfg_attr(not(test), allow(dead_code))]
+mod binary;
 mod caller;
 mod client;
 mod connection;
@@ -26,6 +28,7 @@ pub mod ts;
 #[cfg(feature = "web")]
 pub mod web;
 
+pub use binary::Bytes;
 pub use caller::{Caller, CallerId};
 pub use client::{Call, Client, Subscription};
 pub use connection::Connection;

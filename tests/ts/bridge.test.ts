@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { createAppIpcApi } from "../bindings/AppIpc.js";
-import { createEnvelopeTransport, IpcError, type IpcErrorDetail } from "../bindings/ipc-bridge.js";
+import { createEnvelopeTransport, decodeEnvelope, IpcError, type IpcErrorDetail } from "../bindings/ipc-bridge.js";
 import { fakePipe, flush, frame, track } from "./pipe.js";
 
 async function detailOf(promise: Promise<unknown>): Promise<IpcErrorDetail<unknown>> {
@@ -160,8 +160,8 @@ describe("envelope transport", () => {
 
   it("a synchronous pipe may answer from inside post", async () => {
     const pipe = fakePipe({
-      onPost: (text, self) => {
-        const message: unknown = JSON.parse(text);
+      onPost: (wire, self) => {
+        const message: unknown = decodeEnvelope(wire);
         if (typeof message === "object" && message !== null && "id" in message && typeof message.id === "number") {
           self.feed(frame.reply(message.id, '"sync"'));
         }

@@ -1,11 +1,18 @@
 // A fake text pipe for the runtime tests: it records every envelope the bridge posts and lets a test feed the
 // bridge the exact frames the Rust main side writes (see ipc-runtime/src/envelope.rs and error.rs).
 
-import { createEnvelopeTransport, type EnvelopeTransport, type IpcError } from "../bindings/ipc-bridge.js";
+import {
+  createEnvelopeTransport,
+  decodeEnvelope,
+  type EnvelopeTransport,
+  type IpcError,
+  type WireMessage,
+} from "../bindings/ipc-bridge.js";
 
-/** One envelope the bridge posted, parsed back, next to the raw text. */
+/** One envelope the bridge posted, decoded, next to the raw text (or the raw binary message). */
 export interface Posted {
   readonly text: string;
+  readonly binary: Uint8Array | undefined;
   readonly message: Record<string, unknown>;
 }
 
@@ -19,13 +26,13 @@ export interface FakePipe {
   texts(): string[];
   /** The `id` of the last posted envelope (it must be a number). */
   lastId(): number;
-  /** Feeds one frame from the main side, as text, exactly as it would arrive. */
-  feed(frame: string): void;
+  /** Feeds one frame from the main side, exactly as it would arrive. */
+  feed(frame: WireMessage): void;
 }
 
 export interface FakePipeOptions {
   /** Runs after each post; lets a test answer synchronously or make `post` throw. */
-  readonly onPost?: (text: string, pipe: FakePipe) => void;
+  readonly onPost?: (text: WireMessage, pipe: FakePipe) => void;
 }
 
 export function fakePipe(options: FakePipeOptions = {}): FakePipe {
@@ -33,13 +40,14 @@ export function fakePipe(options: FakePipeOptions = {}): FakePipe {
   const refusals: IpcError[] = [];
   const pipe: FakePipe = {
     transport: createEnvelopeTransport(
-      (text) => {
-        const message: unknown = JSON.parse(text);
+      (wire) => {
+        const message: unknown = decodeEnvelope(wire);
+        const text = typeof wire === "string" ? wire : "<binary>";
         if (typeof message !== "object" || message === null || Array.isArray(message)) {
           throw new Error(`the bridge posted a non-object envelope: ${text}`);
         }
-        posted.push({ text, message: message as Record<string, unknown> });
-        options.onPost?.(text, pipe);
+        posted.push({ text, binary: typeof wire === "string" ? undefined : wire, message: message as Record<string, unknown> });
+        options.onPost?.(wire, pipe);
       },
       { onRefusal: (error) => refusals.push(error) },
     ),

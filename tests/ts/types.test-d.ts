@@ -181,8 +181,8 @@ export function correctUse(api: AppIpcApi, shapes: ShapesApi, signal: AbortSigna
   exact<string | null | undefined>()(drawing.labels["a"]);
   exact<number | undefined>()(drawing.palette.Green);
 
-  const transport: EnvelopeTransport = createEnvelopeTransport((text) => {
-    exact<string>()(text);
+  const transport: EnvelopeTransport = createEnvelopeTransport((message) => {
+    exact<string | Uint8Array>()(message);
   });
   exact<AppIpcApi>()(createAppIpcApi(transport));
   exact<number>()(transport.pending);

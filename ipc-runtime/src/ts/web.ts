@@ -2,7 +2,13 @@
 // No dependencies besides ./ipc-bridge.js. `connectWeb(createXxxApi)` gives renderer code the same typed API
 // object an Electron preload would expose, so the renderer is the same under both hosts.
 
-import { createEnvelopeTransport, type EnvelopeTransport, type IpcError, type IpcTransport } from "./ipc-bridge.js";
+import {
+  createEnvelopeTransport,
+  type EnvelopeTransport,
+  type IpcError,
+  type IpcTransport,
+  type WireMessage,
+} from "./ipc-bridge.js";
 
 /** Close codes the web host sends, besides the standard ones. */
 export const WebCloseCode = {
@@ -115,6 +121,8 @@ export function connectWeb<Api>(
 ): Promise<WebConnection<Api>> {
   const token = options.token ?? readToken() ?? "";
   const socket = new WebSocket(options.url ?? defaultUrl());
+  // Binary messages (payloads with `Uint8Array`s) arrive as one buffer the bridge slices without copying.
+  socket.binaryType = "arraybuffer";
   let resolveClosed: (info: WebCloseInfo) => void = () => undefined;
   const closed = new Promise<WebCloseInfo>((resolve) => {
     resolveClosed = resolve;
@@ -127,23 +135,24 @@ export function connectWeb<Api>(
     });
 
     socket.addEventListener("message", (event: MessageEvent<unknown>) => {
-      if (typeof event.data !== "string") {
-        return;
-      }
       if (transport !== undefined) {
-        transport.receive(event.data);
+        if (typeof event.data === "string") {
+          transport.receive(event.data);
+        } else if (event.data instanceof ArrayBuffer) {
+          transport.receive(new Uint8Array(event.data));
+        }
         return;
       }
-      if (!isWelcome(event.data)) {
+      if (typeof event.data !== "string" || !isWelcome(event.data)) {
         socket.close(WebCloseCode.badHello, "expected welcome");
         return;
       }
-      const post = (text: string): void => {
+      const post = (message: WireMessage): void => {
         // A closing socket drops sends silently; throwing makes the bridge report `disconnected` instead.
         if (socket.readyState !== WebSocket.OPEN) {
           throw new Error("socket is not open");
         }
-        socket.send(text);
+        socket.send(message);
       };
       const live = createEnvelopeTransport(post, options.onRefusal === undefined ? {} : { onRefusal: options.onRefusal });
       transport = live;

@@ -81,6 +81,115 @@ export interface CallOptions {
 /** Longest delay `setTimeout` honours; larger ones fire at once. Also below the wire's `u32` limit. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
+/** A placeholder's only key: `{"$bin": i}` stands for attachment `i` of a binary message. */
+const PLACEHOLDER = "$bin";
+/** The most attachments one binary message may carry (the main side's limit). */
+const MAX_ATTACHMENTS = 4096;
+
+/** A message on the wire: JSON text, or a binary message when the envelope carries `Uint8Array`s. */
+export type WireMessage = string | Uint8Array;
+
+/**
+ * Encodes an envelope. Every `Uint8Array` in it (Node's `Buffer` too) becomes an attachment: the result is then
+ * a binary message (big-endian u32 lengths: `[E][envelope JSON][N][L0..LN-1][attachments]`) instead of
+ * text, so bytes never travel as arrays of numbers.
+ */
+export function encodeEnvelope(envelope: object): WireMessage {
+  const attachments: Uint8Array[] = [];
+  const text = JSON.stringify(envelope, function (this: unknown, key: string, value: unknown): unknown {
+    // The holder's own value, before `toJSON` (which turns a Buffer into `{ type, data }`).
+    const original = (this as Record<string, unknown>)[key];
+    if (original instanceof Uint8Array) {
+      attachments.push(original);
+      return { [PLACEHOLDER]: attachments.length - 1 };
+    }
+    return value;
+  });
+  if (attachments.length === 0) {
+    return text;
+  }
+  const json = new TextEncoder().encode(text);
+  const size = 8 + json.length + 4 * attachments.length + attachments.reduce((sum, a) => sum + a.length, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  view.setUint32(at, json.length);
+  out.set(json, at + 4);
+  at += 4 + json.length;
+  view.setUint32(at, attachments.length);
+  at += 4;
+  for (const attachment of attachments) {
+    view.setUint32(at, attachment.length);
+    at += 4;
+  }
+  for (const attachment of attachments) {
+    out.set(attachment, at);
+    at += attachment.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes a message from the main side. In a binary message every `{"$bin": i}` becomes a `Uint8Array` view of
+ * attachment `i` (no copy); in a text message nothing is replaced. Throws on a malformed message.
+ */
+export function decodeEnvelope(message: WireMessage): unknown {
+  if (typeof message === "string") {
+    return JSON.parse(message);
+  }
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+  let at = 0;
+  const u32 = (what: string): number => {
+    if (at + 4 > message.length) {
+      throw new Error(`binary message truncated: ${what}`);
+    }
+    const value = view.getUint32(at);
+    at += 4;
+    return value;
+  };
+  const jsonLength = u32("envelope length");
+  if (at + jsonLength > message.length) {
+    throw new Error("binary message truncated: envelope");
+  }
+  const text = new TextDecoder("utf-8", { fatal: true }).decode(message.subarray(at, at + jsonLength));
+  at += jsonLength;
+  const count = u32("attachment count");
+  if (count > MAX_ATTACHMENTS) {
+    throw new Error(`binary message has ${count} attachments`);
+  }
+  const lengths: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    lengths.push(u32("attachment lengths"));
+  }
+  const attachments: (Uint8Array | undefined)[] = [];
+  for (const length of lengths) {
+    if (at + length > message.length) {
+      throw new Error("binary message truncated: attachment");
+    }
+    attachments.push(message.subarray(at, at + length));
+    at += length;
+  }
+  if (at !== message.length) {
+    throw new Error(`binary message has ${message.length - at} trailing bytes`);
+  }
+  return JSON.parse(text, (_key: string, value: unknown): unknown => {
+    if (!isRecord(value)) {
+      return value;
+    }
+    const keys = Object.keys(value);
+    const index = value[PLACEHOLDER];
+    if (keys.length !== 1 || keys[0] !== PLACEHOLDER || typeof index !== "number") {
+      return value;
+    }
+    const attachment = attachments[index];
+    if (attachment === undefined) {
+      throw new Error(`binary message: attachment ${index} is missing or used twice`);
+    }
+    attachments[index] = undefined;
+    return attachment;
+  });
+}
+
 /** Returned by every `on…` function; call it to stop listening. */
 export type Unsubscribe = () => void;
 
@@ -91,10 +200,11 @@ export interface IpcTransport {
   subscribe(channel: string, listener: (args: readonly unknown[]) => void): Unsubscribe;
 }
 
-/** An [`IpcTransport`] that speaks the JSON envelope protocol over any text pipe. */
+/** An [`IpcTransport`] that speaks the envelope protocol over any message pipe (text, and binary messages for
+ * `Uint8Array` payloads). */
 export interface EnvelopeTransport extends IpcTransport {
   /** Feed it every message the main side sends. */
-  receive(text: string): void;
+  receive(message: WireMessage): void;
   /** The pipe closed: pending calls reject with `disconnected`, listeners are dropped. */
   disconnect(): void;
   /** Calls awaiting a reply. */
@@ -134,7 +244,7 @@ function rethrowLater(error: unknown): void {
 }
 
 export function createEnvelopeTransport(
-  post: (text: string) => void,
+  post: (message: WireMessage) => void,
   options: EnvelopeTransportOptions = {},
 ): EnvelopeTransport {
   let nextId = 1;
@@ -157,7 +267,7 @@ export function createEnvelopeTransport(
       return false;
     }
     try {
-      post(JSON.stringify(message));
+      post(encodeEnvelope(message));
       return true;
     } catch {
       return false;
@@ -235,10 +345,10 @@ export function createEnvelopeTransport(
       };
     },
 
-    receive(text) {
+    receive(data) {
       let message: unknown;
       try {
-        message = JSON.parse(text);
+        message = decodeEnvelope(data);
       } catch {
         return;
       }

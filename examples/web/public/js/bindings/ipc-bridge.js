@@ -48,6 +48,109 @@ function describeError(detail) {
 }
 /** Longest delay `setTimeout` honours; larger ones fire at once. Also below the wire's `u32` limit. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
+/** A placeholder's only key: `{"$bin": i}` stands for attachment `i` of a binary message. */
+const PLACEHOLDER = "$bin";
+/** The most attachments one binary message may carry (the main side's limit). */
+const MAX_ATTACHMENTS = 4096;
+/**
+ * Encodes an envelope. Every `Uint8Array` in it (Node's `Buffer` too) becomes an attachment: the result is then
+ * a binary message (big-endian u32 lengths: `[E][envelope JSON][N][L0..LN-1][attachments]`) instead of
+ * text, so bytes never travel as arrays of numbers.
+ */
+export function encodeEnvelope(envelope) {
+    const attachments = [];
+    const text = JSON.stringify(envelope, function (key, value) {
+        // The holder's own value, before `toJSON` (which turns a Buffer into `{ type, data }`).
+        const original = this[key];
+        if (original instanceof Uint8Array) {
+            attachments.push(original);
+            return { [PLACEHOLDER]: attachments.length - 1 };
+        }
+        return value;
+    });
+    if (attachments.length === 0) {
+        return text;
+    }
+    const json = new TextEncoder().encode(text);
+    const size = 8 + json.length + 4 * attachments.length + attachments.reduce((sum, a) => sum + a.length, 0);
+    const out = new Uint8Array(size);
+    const view = new DataView(out.buffer);
+    let at = 0;
+    view.setUint32(at, json.length);
+    out.set(json, at + 4);
+    at += 4 + json.length;
+    view.setUint32(at, attachments.length);
+    at += 4;
+    for (const attachment of attachments) {
+        view.setUint32(at, attachment.length);
+        at += 4;
+    }
+    for (const attachment of attachments) {
+        out.set(attachment, at);
+        at += attachment.length;
+    }
+    return out;
+}
+/**
+ * Decodes a message from the main side. In a binary message every `{"$bin": i}` becomes a `Uint8Array` view of
+ * attachment `i` (no copy); in a text message nothing is replaced. Throws on a malformed message.
+ */
+export function decodeEnvelope(message) {
+    if (typeof message === "string") {
+        return JSON.parse(message);
+    }
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    let at = 0;
+    const u32 = (what) => {
+        if (at + 4 > message.length) {
+            throw new Error(`binary message truncated: ${what}`);
+        }
+        const value = view.getUint32(at);
+        at += 4;
+        return value;
+    };
+    const jsonLength = u32("envelope length");
+    if (at + jsonLength > message.length) {
+        throw new Error("binary message truncated: envelope");
+    }
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(message.subarray(at, at + jsonLength));
+    at += jsonLength;
+    const count = u32("attachment count");
+    if (count > MAX_ATTACHMENTS) {
+        throw new Error(`binary message has ${count} attachments`);
+    }
+    const lengths = [];
+    for (let i = 0; i < count; i += 1) {
+        lengths.push(u32("attachment lengths"));
+    }
+    const attachments = [];
+    for (const length of lengths) {
+        if (at + length > message.length) {
+            throw new Error("binary message truncated: attachment");
+        }
+        attachments.push(message.subarray(at, at + length));
+        at += length;
+    }
+    if (at !== message.length) {
+        throw new Error(`binary message has ${message.length - at} trailing bytes`);
+    }
+    return JSON.parse(text, (_key, value) => {
+        if (!isRecord(value)) {
+            return value;
+        }
+        const keys = Object.keys(value);
+        const index = value[PLACEHOLDER];
+        if (keys.length !== 1 || keys[0] !== PLACEHOLDER || typeof index !== "number") {
+            return value;
+        }
+        const attachment = attachments[index];
+        if (attachment === undefined) {
+            throw new Error(`binary message: attachment ${index} is missing or used twice`);
+        }
+        attachments[index] = undefined;
+        return attachment;
+    });
+}
 function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -82,7 +185,7 @@ export function createEnvelopeTransport(post, options = {}) {
             return false;
         }
         try {
-            post(JSON.stringify(message));
+            post(encodeEnvelope(message));
             return true;
         }
         catch {
@@ -156,10 +259,10 @@ export function createEnvelopeTransport(post, options = {}) {
                 listeners.get(channel)?.delete(entry);
             };
         },
-        receive(text) {
+        receive(data) {
             let message;
             try {
-                message = JSON.parse(text);
+                message = decodeEnvelope(data);
             }
             catch {
                 return;

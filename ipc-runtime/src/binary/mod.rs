@@ -1,0 +1,235 @@
+//! Binary payloads. A [`Bytes`] value anywhere in a channel's arguments, result, error or event payload
+//! travels beside the JSON envelope as a raw attachment: a binary WebSocket message or a binary stdio frame,
+//! and a `Uint8Array` in TypeScript. It never becomes a JSON array of numbers on the wire.
+//!
+//! In the envelope's JSON the value is a placeholder `{"$bin": <index>}`; see [`frame`] for the layout of a
+//! message that carries attachments.
+
+pub(crate) mod frame;
+pub(crate) mod scope;
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The placeholder's only key.
+pub(crate) const PLACEHOLDER_KEY: &str = "$bin";
+
+/// Binary data for IPC: `Uint8Array` in TypeScript, an attachment on the wire. Cheap to clone (reference
+/// counted); converts from and to `Vec<u8>` and [`tokio_util::bytes::Bytes`].
+///
+/// Outside an envelope (plain `serde_json::to_string`), it serializes as an array of numbers, like `Vec<u8>`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bytes(tokio_util::bytes::Bytes);
+
+impl Bytes {
+    pub const fn new() -> Self {
+        Self(tokio_util::bytes::Bytes::new())
+    }
+
+    pub const fn from_static(bytes: &'static [u8]) -> Self {
+        Self(tokio_util::bytes::Bytes::from_static(bytes))
+    }
+
+    /// The shared buffer, without copying.
+    pub fn into_inner(self) -> tokio_util::bytes::Bytes {
+        self.0
+    }
+
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.to_vec()
+    }
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes.into())
+    }
+}
+
+impl From<&'static [u8]> for Bytes {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::from_static(bytes)
+    }
+}
+
+impl From<tokio_util::bytes::Bytes> for Bytes {
+    fn from(bytes: tokio_util::bytes::Bytes) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<Bytes> for Vec<u8> {
+    fn from(bytes: Bytes) -> Self {
+        bytes.0.into()
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match scope::attach(&self.0) {
+            Some(index) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(PLACEHOLDER_KEY, &index)?;
+                map.end()
+            }
+            None => serializer.serialize_bytes(&self.0),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BytesVisitor)
+    }
+}
+
+struct BytesVisitor;
+
+impl<'de> Visitor<'de> for BytesVisitor {
+    type Value = Bytes;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("binary data (an attachment placeholder {\"$bin\": n}, or an array of bytes)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Bytes, A::Error> {
+        let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
+            return Err(de::Error::custom("expected {\"$bin\": n}, found {}"));
+        };
+        if key != PLACEHOLDER_KEY {
+            return Err(de::Error::custom(format!(
+                "expected {{\"$bin\": n}}, found key {key:?}"
+            )));
+        }
+        let index: usize = map.next_value()?;
+        if map.next_key::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom("a {\"$bin\": n} placeholder has one key"));
+        }
+        scope::claim(index).map(Bytes).map_err(|claim| {
+            de::Error::custom(match claim {
+                scope::Claim::NoAttachments => {
+                    "a {\"$bin\": n} placeholder in a message without attachments".to_owned()
+                }
+                scope::Claim::Missing(i) => format!("attachment {i} is missing"),
+                scope::Claim::Reused(i) => format!("attachment {i} is used twice"),
+            })
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
+        let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        while let Some(byte) = seq.next_element::<u8>()? {
+            bytes.push(byte);
+        }
+        Ok(bytes.into())
+    }
+
+    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Bytes, E> {
+        Ok(bytes.to_vec().into())
+    }
+
+    fn visit_byte_buf<E: de::Error>(self, bytes: Vec<u8>) -> Result<Bytes, E> {
+        Ok(bytes.into())
+    }
+}
+
+impl ts_rs::TS for Bytes {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+
+    fn name(_: &ts_rs::Config) -> String {
+        "Uint8Array".to_owned()
+    }
+
+    fn inline(_: &ts_rs::Config) -> String {
+        "Uint8Array".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Upload {
+        name: String,
+        body: Bytes,
+        parts: Vec<Bytes>,
+    }
+
+    #[test]
+    fn attachments_replace_the_bytes_in_an_envelope_scope() {
+        let upload = Upload {
+            name: "a".into(),
+            body: Bytes::from(vec![1, 2, 3]),
+            parts: vec![Bytes::from_static(b"xy"), Bytes::new()],
+        };
+        let (json, attachments) = scope::collecting(|| serde_json::to_string(&upload).unwrap());
+        assert_eq!(
+            json,
+            r#"{"name":"a","body":{"$bin":0},"parts":[{"$bin":1},{"$bin":2}]}"#
+        );
+        assert_eq!(attachments.len(), 3);
+        let (back, unclaimed) = scope::providing(attachments, || {
+            serde_json::from_str::<Upload>(&json).unwrap()
+        });
+        assert_eq!(back, upload);
+        assert_eq!(unclaimed, 0);
+    }
+
+    #[test]
+    fn outside_a_scope_it_is_an_array_of_numbers_both_ways() {
+        let json = serde_json::to_string(&Bytes::from(vec![7, 8])).unwrap();
+        assert_eq!(json, "[7,8]");
+        assert_eq!(
+            serde_json::from_str::<Bytes>(&json).unwrap(),
+            Bytes::from(vec![7, 8])
+        );
+    }
+
+    #[test]
+    fn bad_placeholders_are_errors_not_panics() {
+        let decode = |json: &str, attachments: Vec<tokio_util::bytes::Bytes>| {
+            scope::providing(attachments, || serde_json::from_str::<(Bytes, Bytes)>(json))
+                .0
+                .unwrap_err()
+                .to_string()
+        };
+        let one = || vec![tokio_util::bytes::Bytes::from_static(b"x")];
+        assert!(decode(r#"[{"$bin":0},{"$bin":0}]"#, one()).contains("used twice"));
+        assert!(decode(r#"[{"$bin":0},{"$bin":5}]"#, one()).contains("attachment 5 is missing"));
+        assert!(decode(r#"[{"$bin":0},{"bin":1}]"#, one()).contains("found key"));
+        assert!(
+            serde_json::from_str::<Bytes>(r#"{"$bin":0}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("without attachments")
+        );
+        let ((), unclaimed) = scope::providing(one(), || ());
+        assert_eq!(unclaimed, 1);
+    }
+}
