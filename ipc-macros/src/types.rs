@@ -3,6 +3,25 @@
 use syn::visit::Visit;
 use syn::{Type, TypePath};
 
+const BYTES_HINT: &str = "binary data would travel as a JSON array of numbers; use `ipc_runtime::Bytes` (a `Uint8Array` in TypeScript, sent as a binary attachment; `Vec<u8>` converts with `.into()`)";
+
+fn is_u8(ty: &Type) -> bool {
+    matches!(ty, Type::Path(TypePath { qself: None, path }) if path.is_ident("u8"))
+}
+
+/// `Vec<u8>`, however the path to `Vec` is spelled.
+fn is_vec_of_u8(path: &syn::Path) -> bool {
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    last.ident == "Vec"
+        && args.args.len() == 1
+        && matches!(args.args.first(), Some(syn::GenericArgument::Type(ty)) if is_u8(ty))
+}
+
 /// Finds the first part of `ty` that cannot cross the boundary as declared, with the reason.
 pub(crate) fn unsupported_part(ty: &Type) -> Option<(proc_macro2::TokenStream, &'static str)> {
     struct Finder {
@@ -39,6 +58,8 @@ pub(crate) fn unsupported_part(ty: &Type) -> Option<(proc_macro2::TokenStream, &
                         "64/128-bit integers do not survive JSON (`JSON.parse` yields a lossy float); use u32/i32/f64 or send the value as a string",
                     )
                 }
+                Type::Path(TypePath { qself: None, path }) if is_vec_of_u8(path) => Some(BYTES_HINT),
+                Type::Array(array) if is_u8(&array.elem) => Some(BYTES_HINT),
                 _ => None,
             };
             if let Some(reason) = reason {
