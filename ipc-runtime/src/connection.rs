@@ -1,13 +1,18 @@
 //! One connected caller: checks, decodes and dispatches its messages, tracks its in-flight invokes.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future as _;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::Duration;
 
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::caller::{Caller, CallerId};
@@ -16,7 +21,7 @@ use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
 use crate::error::IpcError;
 use crate::panic::{CatchUnwind, panic_message};
 use crate::server::Shared;
-use crate::service::{ChannelDescriptor, ChannelKind, HandlerFuture, HandlerOutcome};
+use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome};
 
 struct InFlightEntry {
     generation: u64,
@@ -190,20 +195,50 @@ impl Connection {
         let timeout_ms = timeout_ms
             .or(descriptor.timeout_ms)
             .unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
+        let mut handler = CatchUnwind(future);
+        // First poll inline: most handlers finish without waiting, and then the call needs no task, timer or
+        // wake-up. Only a handler that is still pending moves to its own task, so the connection keeps
+        // serving (and can receive a `cancel`) while it runs. A cancel cannot arrive during this poll: this
+        // is the task that reads them.
+        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
+        if let Poll::Ready(result) = first {
+            let finished = settle(result);
+            end_call(&cancel, handler);
+            self.deliver(id, generation, descriptor.name, finished)
+                .await;
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let outbound = self.outbound.clone();
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
         tokio::spawn(async move {
-            let finished = run(future, timeout_ms, &cancel).await;
-            let (Some(id), Some(generation)) = (id, generation) else {
-                log_send_outcome(caller_id, descriptor.name, &finished);
-                return;
-            };
-            in_flight.finish(id, generation);
-            let frame = reply_frame(caller_id, descriptor.name, id, finished);
-            // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
-            let _ = outbound.send(OutboundFrame::Text(frame)).await;
+            let finished = run(handler, deadline, timeout_ms, &cancel).await;
+            if let Some(frame) = finish(
+                &in_flight,
+                caller_id,
+                id,
+                generation,
+                descriptor.name,
+                finished,
+            ) {
+                // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
+                let _ = outbound.send(OutboundFrame::Text(frame)).await;
+            }
         });
+    }
+
+    /// Answers a call that ended during its first poll.
+    async fn deliver(
+        &self,
+        id: Option<u64>,
+        generation: Option<u64>,
+        channel: &'static str,
+        finished: Finished,
+    ) {
+        if let Some(frame) = finish(&self.in_flight, self.id, id, generation, channel, finished) {
+            let _ = self.outbound.send(OutboundFrame::Text(frame)).await;
+        }
     }
 
     /// Kind and origin checks, before anything of the payload is decoded.
@@ -273,26 +308,57 @@ impl Drop for Connection {
     }
 }
 
-async fn run(future: HandlerFuture, timeout_ms: u32, cancel: &CancellationToken) -> Finished {
-    let deadline = Duration::from_millis(u64::from(timeout_ms));
-    let mut handler = CatchUnwind(future);
+/// Drives a handler that did not finish on its first poll, until it ends, passes `deadline`, or is cancelled.
+async fn run(
+    mut handler: CatchUnwind,
+    deadline: Instant,
+    timeout_ms: u32,
+    cancel: &CancellationToken,
+) -> Finished {
     let finished = tokio::select! {
         biased;
         () = cancel.cancelled() => Finished::Cancelled,
-        result = tokio::time::timeout(deadline, &mut handler) => match result {
+        result = tokio::time::timeout_at(deadline, &mut handler) => match result {
             Err(_) => Finished::Timeout(timeout_ms),
-            Ok(Err(payload)) => {
-                tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
-                Finished::Panicked
-            }
-            Ok(Ok(outcome)) => Finished::Outcome(outcome),
+            Ok(result) => settle(result),
         },
     };
-    // The call is over: tell anything the handler spawned *before* its future is dropped, so that drop
-    // guards inside the handler already see the token cancelled.
+    end_call(cancel, handler);
+    finished
+}
+
+fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
+    match result {
+        Ok(outcome) => Finished::Outcome(outcome),
+        Err(payload) => {
+            tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
+            Finished::Panicked
+        }
+    }
+}
+
+/// The call is over: tell anything the handler spawned *before* its future is dropped, so that drop guards
+/// inside the handler already see the token cancelled.
+fn end_call(cancel: &CancellationToken, handler: CatchUnwind) {
     cancel.cancel();
     drop(handler);
-    finished
+}
+
+/// Frees the call's in-flight slot and returns its reply frame; `send` calls (no id) are only logged.
+fn finish(
+    in_flight: &InFlight,
+    caller: CallerId,
+    id: Option<u64>,
+    generation: Option<u64>,
+    channel: &str,
+    finished: Finished,
+) -> Option<String> {
+    let (Some(id), Some(generation)) = (id, generation) else {
+        log_send_outcome(caller, channel, &finished);
+        return None;
+    };
+    in_flight.finish(id, generation);
+    Some(reply_frame(caller, channel, id, finished))
 }
 
 fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {
