@@ -12,6 +12,7 @@ mod caller;
 mod client;
 mod connection;
 mod emitter;
+mod encode;
 mod envelope;
 mod error;
 mod memory;
