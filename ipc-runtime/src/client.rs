@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,15 +20,31 @@ use tokio_util::sync::CancellationToken;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
 use crate::error::{IpcError, Never};
+use crate::hash::FastMap;
 
 // Errors are read through `serde_json::Value`: the enum is internally tagged, and serde cannot hand a
 // `RawValue` through the buffering that tagged enums need.
-type Reply = Result<Box<RawValue>, IpcError<serde_json::Value>>;
+type Reply = Result<ReplyText, IpcError<serde_json::Value>>;
+
+/// A reply's payload, left inside the frame it arrived in: the frame is moved to the caller, not copied.
+struct ReplyText {
+    frame: String,
+    /// Where the payload is in `frame`; `None` when the reply had none (read as `null`).
+    payload: Option<Range<usize>>,
+}
+
+impl ReplyText {
+    fn payload(&self) -> &str {
+        self.payload
+            .clone()
+            .map_or("null", |range| &self.frame[range])
+    }
+}
 type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<Box<RawValue>>>>;
 
 #[derive(Default)]
 struct Pending {
-    calls: Mutex<HashMap<u64, oneshot::Sender<Reply>>>,
+    calls: Mutex<FastMap<u64, oneshot::Sender<Reply>>>,
     events: Mutex<EventSinks>,
     refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
 }
@@ -147,7 +164,7 @@ fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
 
 async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pending>) {
     while let Some(OutboundFrame::Text(text)) = inbound.recv().await {
-        route(&text, &pending);
+        route(text, &pending);
     }
     // Dropping the reply senders wakes every waiting call with `Disconnected`; dropping the event senders
     // ends every subscription.
@@ -156,15 +173,26 @@ async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pend
     lock(&pending.refusals).clear();
 }
 
-fn route(text: &str, pending: &Pending) {
-    let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(text) else {
+fn route(text: String, pending: &Pending) {
+    let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(&text) else {
         tracing::warn!("client received an unreadable frame; ignored");
         return;
     };
     match (envelope.kind, envelope.id) {
         (Kind::Reply, Some(id)) => {
-            let payload = envelope.payload.map_or_else(null, ToOwned::to_owned);
-            complete(pending, id, Ok(payload));
+            let payload = envelope.payload.map(|raw| {
+                // `raw` borrows from `text`: its offset there is the distance between the two pointers.
+                let start = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                start..start + raw.get().len()
+            });
+            complete(
+                pending,
+                id,
+                Ok(ReplyText {
+                    frame: text,
+                    payload,
+                }),
+            );
         }
         (Kind::Error, id) => {
             let error = envelope
@@ -196,10 +224,6 @@ fn complete(pending: &Pending, id: u64, reply: Reply) {
     if let Some(tx) = lock(&pending.calls).remove(&id) {
         let _ = tx.send(reply);
     }
-}
-
-fn null() -> Box<RawValue> {
-    RawValue::from_string("null".to_owned()).expect("null is valid JSON")
 }
 
 /// An `invoke` call being prepared. Set options, then `.await` it.
@@ -324,7 +348,7 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
         message: format!("the {what} of channel {channel:?} did not match its declared type: {e}"),
     };
     match reply {
-        Ok(payload) => serde_json::from_str(payload.get()).map_err(|e| mismatch("reply", &e)),
+        Ok(reply) => serde_json::from_str(reply.payload()).map_err(|e| mismatch("reply", &e)),
         Err(IpcError::Handler { error }) => match serde_json::from_value(error) {
             Ok(error) => Err(IpcError::Handler { error }),
             Err(e) => Err(mismatch("error", &e)),

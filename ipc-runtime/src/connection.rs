@@ -1,7 +1,6 @@
 //! One connected caller: checks, decodes and dispatches its messages, tracks its in-flight invokes.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future as _;
 use std::pin::Pin;
@@ -19,6 +18,7 @@ use crate::caller::{Caller, CallerId};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
 use crate::error::IpcError;
+use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
 use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome};
@@ -30,12 +30,12 @@ struct InFlightEntry {
 
 #[derive(Default)]
 struct InFlight {
-    entries: Mutex<HashMap<u64, InFlightEntry>>,
+    entries: Mutex<FastMap<u64, InFlightEntry>>,
     generation: AtomicU64,
 }
 
 impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, InFlightEntry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<u64, InFlightEntry>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -15,6 +15,7 @@ mod emitter;
 mod encode;
 mod envelope;
 mod error;
+mod hash;
 mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;

@@ -1,6 +1,5 @@
 //! The serving side: one [`Service`] plus limits, shared by every connection.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,12 +10,13 @@ use crate::connection::Connection;
 pub use crate::emitter::OutboundFrame;
 use crate::emitter::{EventHub, Peer};
 use crate::envelope::Limits;
+use crate::hash::FastMap;
 use crate::service::{Service, ServiceDescriptor};
 
 pub(crate) struct Shared {
     pub(crate) service: Box<dyn Service>,
     pub(crate) descriptor: &'static ServiceDescriptor,
-    pub(crate) channel_index: HashMap<&'static str, usize>,
+    pub(crate) channel_index: FastMap<&'static str, usize>,
     pub(crate) limits: Limits,
     pub(crate) default_timeout: Duration,
     pub(crate) hub: EventHub,
