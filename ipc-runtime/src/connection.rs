@@ -20,6 +20,7 @@ use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
 use crate::error::IpcError;
 use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
+use crate::scan::{self, Fast};
 use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome};
 
@@ -118,13 +119,33 @@ impl Connection {
     /// invoke's id, or with no id when the message was a `send` or could not be read); they never end the
     /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
     pub async fn receive(&self, text: &str) {
+        if let Some(fast) = self.fast_path(text) {
+            let unchecked = Some(text);
+            match fast {
+                Fast::Send { channel, payload } => {
+                    self.start(None, channel, ChannelKind::Send, payload, None, unchecked)
+                        .await;
+                }
+                Fast::Invoke {
+                    id,
+                    channel,
+                    payload,
+                    timeout_ms,
+                } => {
+                    let kind = ChannelKind::Invoke;
+                    self.start(Some(id), channel, kind, payload, timeout_ms, unchecked)
+                        .await;
+                }
+            }
+            return;
+        }
         let inbound = match Inbound::parse(text, &self.shared.limits) {
             Ok(inbound) => inbound,
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
         match inbound {
             Inbound::Send { channel, payload } => {
-                self.start(None, channel, ChannelKind::Send, payload, None)
+                self.start(None, channel, ChannelKind::Send, payload, None, None)
                     .await;
             }
             Inbound::Invoke {
@@ -133,7 +154,8 @@ impl Connection {
                 payload,
                 timeout_ms,
             } => {
-                self.start(Some(id), channel, ChannelKind::Invoke, payload, timeout_ms)
+                let kind = ChannelKind::Invoke;
+                self.start(Some(id), channel, kind, payload, timeout_ms, None)
                     .await;
             }
             Inbound::Cancel { id } => {
@@ -149,6 +171,15 @@ impl Connection {
     /// Cancels every running handler of this connection and unregisters it. Same as dropping it.
     pub fn close(self) {}
 
+    /// The bridges' own envelope shape, read without validating the payload first: only for services whose
+    /// dispatch decodes strictly (which then validates it). The size limit applies first, as on the strict path.
+    fn fast_path<'a>(&self, text: &'a str) -> Option<Fast<'a>> {
+        if !self.shared.strict_decode || text.len() > self.shared.limits.max_message_bytes {
+            return None;
+        }
+        scan::inbound(text)
+    }
+
     async fn start(
         &self,
         id: Option<u64>,
@@ -156,10 +187,11 @@ impl Connection {
         kind: ChannelKind,
         payload: &str,
         timeout_ms: Option<u32>,
+        unchecked: Option<&str>,
     ) {
         let descriptor = match self.check(channel, kind) {
             Ok(descriptor) => descriptor,
-            Err(error) => return self.refuse(id, channel, &error).await,
+            Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
         };
         let index = self.shared.channel_index[descriptor.name];
         let cancel = self.closed.child_token();
@@ -173,9 +205,11 @@ impl Connection {
             Some(id) => match self.admit(id, &cancel) {
                 Ok(generation) => Some(generation),
                 Err(Admission::Duplicate(error)) => {
-                    return self.refuse(None, channel, &error).await;
+                    return self.refuse_call(unchecked, None, channel, &error).await;
                 }
-                Err(Admission::Busy(error)) => return self.refuse(Some(id), channel, &error).await,
+                Err(Admission::Busy(error)) => {
+                    return self.refuse_call(unchecked, Some(id), channel, &error).await;
+                }
             },
             None => None,
         };
@@ -189,7 +223,7 @@ impl Connection {
                     channel: descriptor.name.to_owned(),
                     message: e.to_string(),
                 };
-                return self.refuse(id, channel, &error).await;
+                return self.refuse_call(unchecked, id, channel, &error).await;
             }
         };
         let timeout_ms = timeout_ms
@@ -290,6 +324,22 @@ impl Connection {
             },
         );
         Ok(generation)
+    }
+
+    /// Refuses a call. If its envelope came from the fast path (`unchecked`) and is in fact malformed, the
+    /// renderer gets the strict parse's refusal instead, exactly as if the strict path had read it.
+    async fn refuse_call(
+        &self,
+        unchecked: Option<&str>,
+        id: Option<u64>,
+        channel: &str,
+        error: &IpcError<()>,
+    ) {
+        if let Some(Err(refusal)) = unchecked.map(|text| Inbound::parse(text, &self.shared.limits))
+        {
+            return self.refuse(refusal.id, "<envelope>", &refusal.error).await;
+        }
+        self.refuse(id, channel, error).await;
     }
 
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {

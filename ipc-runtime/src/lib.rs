@@ -20,6 +20,7 @@ mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;
 mod panic;
+mod scan;
 mod server;
 mod service;
 #[cfg(feature = "stdio")]

@@ -18,6 +18,8 @@ pub(crate) struct Shared {
     pub(crate) descriptor: &'static ServiceDescriptor,
     pub(crate) channel_index: FastMap<&'static str, usize>,
     pub(crate) limits: Limits,
+    /// [`Service::strict_decode`], read once.
+    pub(crate) strict_decode: bool,
     pub(crate) default_timeout: Duration,
     pub(crate) hub: EventHub,
 }
@@ -125,6 +127,7 @@ impl ServerBuilder {
 
     pub fn build(self) -> Server {
         let descriptor = self.service.descriptor();
+        let strict_decode = self.service.strict_decode();
         let channel_index = descriptor
             .channels
             .iter()
@@ -137,6 +140,7 @@ impl ServerBuilder {
                 descriptor,
                 channel_index,
                 limits: self.limits,
+                strict_decode,
                 default_timeout: self.default_timeout,
                 hub: self.hub.unwrap_or_default(),
             }),
