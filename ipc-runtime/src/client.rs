@@ -339,7 +339,14 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
             lock(&inner.pending.calls).remove(&id);
             return Err(IpcError::Disconnected);
         }
-        let cancel = self.cancel.unwrap_or_default();
+        // No token, no cancellation future: creating and polling one would cost a node and a waiter per call.
+        let cancelled = async {
+            match &self.cancel {
+                Some(token) => token.cancelled().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(cancelled);
         let deadline = async {
             match self.timeout {
                 Some(timeout) => tokio::time::sleep(timeout).await,
@@ -354,7 +361,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
                     guard.completed = true;
                     reply.unwrap_or(Err(IpcError::Disconnected))
                 }
-                () = cancel.cancelled() => return Err(IpcError::Cancelled),
+                () = &mut cancelled => return Err(IpcError::Cancelled),
                 () = &mut deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
             };
             if let Some(result) = decode_reply(channel, reply) {

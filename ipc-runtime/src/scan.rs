@@ -54,35 +54,23 @@ impl<'a> Cursor<'a> {
     fn value(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let mut depth = 0usize;
-        let mut i = start;
-        loop {
-            match *bytes.get(i)? {
-                b'"' => i = string_end(bytes, i + 1)?,
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' if depth > 0 => {
-                    depth -= 1;
-                    if depth == 0 {
-                        i += 1;
-                        break;
-                    }
-                }
-                // A scalar ends where the envelope goes on.
-                b',' | b'}' | b']' if depth == 0 => break,
-                _ => {}
+        let end = match *bytes.get(start)? {
+            b'"' => string_end(bytes, start + 1)? + 1,
+            b'[' | b'{' => container_end(bytes, start)?,
+            // A scalar ends where the envelope goes on.
+            _ => {
+                start
+                    + bytes[start..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}' | b']'))?
             }
-            i += 1;
-            // A top-level string is a whole value.
-            if depth == 0 && bytes[start] == b'"' {
-                break;
-            }
-        }
-        if i == start {
+        };
+        if end == start {
             return None;
         }
-        self.pos = i;
-        // Every delimiter above is ASCII, so `start` and `i` are character boundaries.
-        Some(&self.text[start..i])
+        self.pos = end;
+        // Every delimiter above is ASCII, so `start` and `end` are character boundaries.
+        Some(&self.text[start..end])
     }
 
     fn at_end(&self) -> bool {
@@ -93,11 +81,35 @@ impl<'a> Cursor<'a> {
 /// Index of the closing quote of a string whose contents start at `i`.
 fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
     loop {
-        match *bytes.get(i)? {
-            b'"' => return Some(i),
-            b'\\' => i += 2,
-            _ => i += 1,
+        i += bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')?;
+        if bytes[i] == b'"' {
+            return Some(i);
         }
+        // An escape: skip the backslash and the character it escapes.
+        i += 2;
+    }
+}
+
+/// Index just past the bracket that closes the array or object opening at `start`.
+fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    loop {
+        match *bytes.get(i)? {
+            b'"' => i = string_end(bytes, i + 1)?,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 
