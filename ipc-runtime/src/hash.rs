@@ -1,5 +1,5 @@
 //! A cheap hasher for the small maps hit on every call: in-flight and pending calls (by id) and the channel
-//! index (by name). SipHash's flood resistance buys nothing there: the channel index is fixed when the
+//! index (by name). `SipHash`'s flood resistance buys nothing there: the channel index is fixed when the
 //! server is built, and a connection's in-flight map is capped at `Limits::max_in_flight` entries, so a
 //! renderer choosing colliding ids can slow only its own look-ups, by a bounded amount.
 
