@@ -8,18 +8,16 @@ use proc_macro2::TokenStream;
 
 /// A trait with `n` channels, a third of each kind, all with the same payload types.
 pub(crate) fn trait_source(n: usize) -> String {
-    let mut source = String::from("pub trait Wide {\n");
-    for i in 0..n {
-        source.push_str(&match i % 3 {
+    let methods: String = (0..n)
+        .map(|i| match i % 3 {
             0 => format!(
                 "    #[invoke]\n    async fn call_{i}(&self, caller: Caller, item: Item, count: u32) -> Result<Item, Failure>;\n"
             ),
             1 => format!("    #[send]\n    async fn note_{i}(&self, caller: Caller, text: String);\n"),
             _ => format!("    #[event]\n    fn changed_{i}(item: Item);\n"),
-        });
-    }
-    source.push_str("}\n");
-    source
+        })
+        .collect();
+    format!("pub trait Wide {{\n{methods}}}\n")
 }
 
 #[test]
