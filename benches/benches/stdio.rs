@@ -86,6 +86,28 @@ fn raw_child() {
     }
 }
 
+/// The raw child again, but on tokio's stdin/stdout (what the host reads and writes with): a second
+/// baseline that separates the cost of tokio's blocking-pool stdio from the cost of the IPC layer.
+fn tokio_raw_child() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let reply = reply();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let mut input = tokio::io::stdin();
+        let mut output = tokio::io::stdout();
+        let mut head = [0; 4];
+        let mut buf = Vec::new();
+        while input.read_exact(&mut head).await.is_ok() {
+            buf.resize(u32::from_be_bytes(head) as usize, 0);
+            input.read_exact(&mut buf).await.expect("frame body");
+            output.write_all(&reply).await.expect("write");
+            output.flush().await.expect("flush");
+        }
+    });
+}
+
 /// The host child: the bench service over the real stdio host.
 fn host_child(multi_thread: bool) {
     let runtime = if multi_thread {
@@ -172,6 +194,7 @@ fn bench(c: &mut Criterion, name: &str, mut peer: Peer) {
 fn main() {
     match std::env::var(CHILD_ENV).as_deref() {
         Ok("raw") => return raw_child(),
+        Ok("tokio_raw") => return tokio_raw_child(),
         Ok("host") => return host_child(true),
         Ok("host_current_thread") => return host_child(false),
         _ => {}
@@ -182,6 +205,11 @@ fn main() {
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     bench(&mut c, "stdio/raw_pipe_ping_pong", Peer::spawn("raw"));
+    bench(
+        &mut c,
+        "stdio/tokio_stdio_ping_pong",
+        Peer::spawn("tokio_raw"),
+    );
     for (name, mode) in [
         ("stdio/typed_host_multi_thread", "host"),
         ("stdio/typed_host_current_thread", "host_current_thread"),
