@@ -264,3 +264,48 @@ fn eof_exits_zero_and_logs_only_to_stderr() {
     assert!(log.contains("stdio_core serving"), "{log}");
     assert!(log.contains("stdin closed; exiting"), "{log}");
 }
+
+/// Node gives a child's stdio as sockets, not pipes: the host polls those directly too.
+#[cfg(unix)]
+#[test]
+fn serves_over_unix_sockets_as_well_as_pipes() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    let (mut to_child, child_in) = UnixStream::pair().unwrap();
+    let (mut from_child, child_out) = UnixStream::pair().unwrap();
+    let mut child = Command::new(example_path())
+        .stdin(Stdio::from(OwnedFd::from(child_in)))
+        .stdout(Stdio::from(OwnedFd::from(child_out)))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let frame = |value: Value| {
+        let body = value.to_string().into_bytes();
+        let mut framed = u32::try_from(body.len()).unwrap().to_be_bytes().to_vec();
+        framed.extend(body);
+        framed
+    };
+    let text = json!({"kind": "invoke", "id": 1, "channel": "core:parse", "payload": ["42"]});
+    to_child
+        .write_all(&frame(
+            json!({"op": "open", "caller": 1, "origin": "app://main", "topFrame": true}),
+        ))
+        .unwrap();
+    to_child
+        .write_all(&frame(
+            json!({"op": "message", "caller": 1, "text": text.to_string()}),
+        ))
+        .unwrap();
+    let mut head = [0u8; 4];
+    from_child.read_exact(&mut head).unwrap();
+    let mut body = vec![0u8; u32::from_be_bytes(head) as usize];
+    from_child.read_exact(&mut body).unwrap();
+    let reply: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(reply["text"].as_str().unwrap()).unwrap(),
+        json!({"kind": "reply", "id": 1, "payload": 42})
+    );
+    drop(to_child);
+    assert!(child.wait().unwrap().success());
+}

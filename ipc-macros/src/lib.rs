@@ -7,6 +7,8 @@
 mod ast;
 mod attr;
 mod check;
+#[cfg(test)]
+mod cost;
 mod ctxt;
 mod expand;
 mod fallback;
@@ -17,21 +19,27 @@ use proc_macro::TokenStream;
 /// Declares typed IPC channels on a trait. See the `ipc_runtime` crate documentation.
 #[proc_macro_attribute]
 pub fn channels(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args = proc_macro2::TokenStream::from(args);
-    let input = proc_macro2::TokenStream::from(input);
+    expand(args.into(), input.into()).into()
+}
+
+/// The whole macro on `proc_macro2` tokens, so that it also runs outside the compiler (see [`cost`]).
+fn expand(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
     let item: syn::ItemTrait = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(e) => {
             let mut out = input;
             out.extend(e.to_compile_error());
-            return out.into();
+            return out;
         }
     };
     let mut cx = ctxt::Ctxt::default();
     let service = ast::Service::parse(&mut cx, args, &item);
     check::run(&mut cx, &service);
     match cx.finish() {
-        Ok(()) => expand::service(&service).into(),
-        Err(errors) => fallback::emit(&item, &errors).into(),
+        Ok(()) => expand::service(&service),
+        Err(errors) => fallback::emit(&item, &errors),
     }
 }

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
+use std::ops::Range;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -19,17 +20,38 @@ use tokio_util::sync::CancellationToken;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
 use crate::error::{IpcError, Never};
+use crate::hash::FastMap;
+use crate::scan;
 
 // Errors are read through `serde_json::Value`: the enum is internally tagged, and serde cannot hand a
 // `RawValue` through the buffering that tagged enums need.
-type Reply = Result<Box<RawValue>, IpcError<serde_json::Value>>;
+type Reply = Result<ReplyText, IpcError<serde_json::Value>>;
+
+/// A reply's payload, left inside the frame it arrived in: the frame is moved to the caller, not copied.
+struct ReplyText {
+    frame: String,
+    /// Where the payload is in `frame`; `None` when the reply had none (read as `null`).
+    payload: Option<Range<usize>>,
+    /// False when the frame was read on the fast path: only its typed decode validates the payload.
+    checked: bool,
+}
+
+impl ReplyText {
+    fn payload(&self) -> &str {
+        self.payload
+            .clone()
+            .map_or("null", |range| &self.frame[range])
+    }
+}
 type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<Box<RawValue>>>>;
 
 #[derive(Default)]
 struct Pending {
-    calls: Mutex<HashMap<u64, oneshot::Sender<Reply>>>,
+    calls: Mutex<FastMap<u64, oneshot::Sender<Reply>>>,
     events: Mutex<EventSinks>,
     refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
+    /// Set (under the `calls` lock) when the reader ended: no reply can come any more.
+    closed: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -147,24 +169,42 @@ fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
 
 async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pending>) {
     while let Some(OutboundFrame::Text(text)) = inbound.recv().await {
-        route(&text, &pending);
+        route(text, &pending);
     }
     // Dropping the reply senders wakes every waiting call with `Disconnected`; dropping the event senders
     // ends every subscription.
-    lock(&pending.calls).clear();
+    {
+        let mut calls = lock(&pending.calls);
+        pending.closed.store(true, Ordering::Relaxed);
+        calls.clear();
+    }
     lock(&pending.events).clear();
     lock(&pending.refusals).clear();
 }
 
-fn route(text: &str, pending: &Pending) {
-    let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(text) else {
+fn route(text: String, pending: &Pending) {
+    if let Some((id, payload)) = scan::reply(&text) {
+        let payload = Some(offset_in(&text, payload));
+        let reply = ReplyText {
+            frame: text,
+            payload,
+            checked: false,
+        };
+        return complete(pending, id, Ok(reply));
+    }
+    let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(&text) else {
         tracing::warn!("client received an unreadable frame; ignored");
         return;
     };
     match (envelope.kind, envelope.id) {
         (Kind::Reply, Some(id)) => {
-            let payload = envelope.payload.map_or_else(null, ToOwned::to_owned);
-            complete(pending, id, Ok(payload));
+            let payload = envelope.payload.map(|raw| offset_in(&text, raw.get()));
+            let reply = ReplyText {
+                frame: text,
+                payload,
+                checked: true,
+            };
+            complete(pending, id, Ok(reply));
         }
         (Kind::Error, id) => {
             let error = envelope
@@ -191,15 +231,17 @@ fn route(text: &str, pending: &Pending) {
     }
 }
 
+/// Where `part`, a slice of `text`, lies in it: the distance between the two pointers.
+fn offset_in(text: &str, part: &str) -> Range<usize> {
+    let start = part.as_ptr() as usize - text.as_ptr() as usize;
+    start..start + part.len()
+}
+
 fn complete(pending: &Pending, id: u64, reply: Reply) {
     // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
     if let Some(tx) = lock(&pending.calls).remove(&id) {
         let _ = tx.send(reply);
     }
-}
-
-fn null() -> Box<RawValue> {
-    RawValue::from_string("null".to_owned()).expect("null is valid JSON")
 }
 
 /// An `invoke` call being prepared. Set options, then `.await` it.
@@ -297,40 +339,74 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
             lock(&inner.pending.calls).remove(&id);
             return Err(IpcError::Disconnected);
         }
-        let cancel = self.cancel.unwrap_or_default();
+        // No token, no cancellation future: creating and polling one would cost a node and a waiter per call.
+        let cancelled = async {
+            match &self.cancel {
+                Some(token) => token.cancelled().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(cancelled);
         let deadline = async {
             match self.timeout {
                 Some(timeout) => tokio::time::sleep(timeout).await,
                 None => std::future::pending().await,
             }
         };
-        let reply = tokio::select! {
-            reply = rx => {
-                guard.completed = true;
-                reply.unwrap_or(Err(IpcError::Disconnected))
+        tokio::pin!(deadline);
+        let mut rx = rx;
+        loop {
+            let reply = tokio::select! {
+                reply = &mut rx => {
+                    guard.completed = true;
+                    reply.unwrap_or(Err(IpcError::Disconnected))
+                }
+                () = &mut cancelled => return Err(IpcError::Cancelled),
+                () = &mut deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
+            };
+            if let Some(result) = decode_reply(channel, reply) {
+                return result;
             }
-            () = cancel.cancelled() => return Err(IpcError::Cancelled),
-            () = deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
-        };
-        decode_reply(channel, reply)
+            // The reply frame was unreadable after all; the strict reader would have ignored it, so wait on.
+            tracing::warn!("client received an unreadable frame; ignored");
+            let (tx, next) = oneshot::channel();
+            let mut calls = lock(&inner.pending.calls);
+            if inner.pending.closed.load(Ordering::Relaxed) {
+                return Err(IpcError::Disconnected);
+            }
+            calls.insert(id, tx);
+            guard.completed = false;
+            rx = next;
+        }
     }
 }
 
+/// Whether the strict reader accepts `frame`.
+fn readable(frame: &str) -> bool {
+    serde_json::from_str::<RawEnvelope<'_>>(frame).is_ok()
+}
+
+/// The call's result, or `None` when a reply read on the fast path turns out to be malformed JSON: the
+/// strict reader ignores such a frame, so the call keeps waiting.
 fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     channel: &str,
     reply: Reply,
-) -> Result<T, IpcError<E>> {
+) -> Option<Result<T, IpcError<E>>> {
     let mismatch = |what: &str, e: &serde_json::Error| IpcError::Protocol {
         message: format!("the {what} of channel {channel:?} did not match its declared type: {e}"),
     };
-    match reply {
-        Ok(payload) => serde_json::from_str(payload.get()).map_err(|e| mismatch("reply", &e)),
+    Some(match reply {
+        Ok(reply) => match serde_json::from_str(reply.payload()) {
+            Ok(value) => Ok(value),
+            Err(_) if !reply.checked && !readable(&reply.frame) => return None,
+            Err(e) => Err(mismatch("reply", &e)),
+        },
         Err(IpcError::Handler { error }) => match serde_json::from_value(error) {
             Ok(error) => Err(IpcError::Handler { error }),
             Err(e) => Err(mismatch("error", &e)),
         },
         Err(other) => Err(other.map_handler(|_| unreachable!("handler errors are matched above"))),
-    }
+    })
 }
 
 /// A stream of one event channel's payloads. Dropping it unsubscribes.
@@ -361,5 +437,67 @@ impl<T> Subscription<T> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client over bare channels, and a call to channel `c` whose invoke frame has been sent.
+    async fn calling() -> (
+        tokio::task::JoinHandle<Result<u32, IpcError<Never>>>,
+        mpsc::Sender<OutboundFrame>,
+    ) {
+        let (to_main, mut from_client) = mpsc::channel(8);
+        let (to_client, from_main) = mpsc::channel(8);
+        let client = Client::new(to_main, from_main);
+        let args = RawValue::from_string("[]".to_owned());
+        let call = tokio::spawn(client.__invoke::<u32, Never>("c", args).into_future());
+        let invoke = from_client.recv().await.expect("invoke sent");
+        assert_eq!(
+            invoke,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[]}"#
+        );
+        (call, to_client)
+    }
+
+    fn frame(text: &str) -> OutboundFrame {
+        OutboundFrame::Text(text.to_owned())
+    }
+
+    #[tokio::test]
+    async fn a_malformed_reply_is_ignored_and_the_call_waits_on() {
+        let (call, main) = calling().await;
+        main.send(frame(r#"{"kind":"reply","id":1,"payload":[1,}"#))
+            .await
+            .unwrap();
+        main.send(frame(r#"{"kind":"reply","id":1,"payload":7}"#))
+            .await
+            .unwrap();
+        assert_eq!(call.await.unwrap(), Ok(7));
+    }
+
+    #[tokio::test]
+    async fn a_malformed_reply_then_disconnect_fails_the_call() {
+        let (call, main) = calling().await;
+        main.send(frame(r#"{"kind":"reply","id":1,"payload":tru}"#))
+            .await
+            .unwrap();
+        drop(main);
+        assert_eq!(call.await.unwrap(), Err(IpcError::Disconnected));
+    }
+
+    #[tokio::test]
+    async fn a_well_formed_reply_of_the_wrong_type_is_a_protocol_error() {
+        let (call, main) = calling().await;
+        main.send(frame(r#"{"kind":"reply","id":1,"payload":"seven"}"#))
+            .await
+            .unwrap();
+        let result = call.await.unwrap();
+        assert!(
+            matches!(result, Err(IpcError::Protocol { .. })),
+            "{result:?}"
+        );
     }
 }

@@ -1,22 +1,28 @@
 //! One connected caller: checks, decodes and dispatches its messages, tracks its in-flight invokes.
 
-use std::collections::HashMap;
+use std::any::Any;
 use std::fmt;
+use std::future::Future as _;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::Duration;
 
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::caller::{Caller, CallerId};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
 use crate::error::IpcError;
+use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
+use crate::scan::{self, Fast};
 use crate::server::Shared;
-use crate::service::{ChannelDescriptor, ChannelKind, HandlerFuture, HandlerOutcome};
+use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome};
 
 struct InFlightEntry {
     generation: u64,
@@ -25,12 +31,12 @@ struct InFlightEntry {
 
 #[derive(Default)]
 struct InFlight {
-    entries: Mutex<HashMap<u64, InFlightEntry>>,
+    entries: Mutex<FastMap<u64, InFlightEntry>>,
     generation: AtomicU64,
 }
 
 impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, InFlightEntry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<u64, InFlightEntry>> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -113,13 +119,33 @@ impl Connection {
     /// invoke's id, or with no id when the message was a `send` or could not be read); they never end the
     /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
     pub async fn receive(&self, text: &str) {
+        if let Some(fast) = self.fast_path(text) {
+            let unchecked = Some(text);
+            match fast {
+                Fast::Send { channel, payload } => {
+                    self.start(None, channel, ChannelKind::Send, payload, None, unchecked)
+                        .await;
+                }
+                Fast::Invoke {
+                    id,
+                    channel,
+                    payload,
+                    timeout_ms,
+                } => {
+                    let kind = ChannelKind::Invoke;
+                    self.start(Some(id), channel, kind, payload, timeout_ms, unchecked)
+                        .await;
+                }
+            }
+            return;
+        }
         let inbound = match Inbound::parse(text, &self.shared.limits) {
             Ok(inbound) => inbound,
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
         match inbound {
             Inbound::Send { channel, payload } => {
-                self.start(None, channel, ChannelKind::Send, payload, None)
+                self.start(None, channel, ChannelKind::Send, payload, None, None)
                     .await;
             }
             Inbound::Invoke {
@@ -128,7 +154,8 @@ impl Connection {
                 payload,
                 timeout_ms,
             } => {
-                self.start(Some(id), channel, ChannelKind::Invoke, payload, timeout_ms)
+                let kind = ChannelKind::Invoke;
+                self.start(Some(id), channel, kind, payload, timeout_ms, None)
                     .await;
             }
             Inbound::Cancel { id } => {
@@ -144,6 +171,15 @@ impl Connection {
     /// Cancels every running handler of this connection and unregisters it. Same as dropping it.
     pub fn close(self) {}
 
+    /// The bridges' own envelope shape, read without validating the payload first: only for services whose
+    /// dispatch decodes strictly (which then validates it). The size limit applies first, as on the strict path.
+    fn fast_path<'a>(&self, text: &'a str) -> Option<Fast<'a>> {
+        if !self.shared.strict_decode || text.len() > self.shared.limits.max_message_bytes {
+            return None;
+        }
+        scan::inbound(text)
+    }
+
     async fn start(
         &self,
         id: Option<u64>,
@@ -151,10 +187,11 @@ impl Connection {
         kind: ChannelKind,
         payload: &str,
         timeout_ms: Option<u32>,
+        unchecked: Option<&str>,
     ) {
         let descriptor = match self.check(channel, kind) {
             Ok(descriptor) => descriptor,
-            Err(error) => return self.refuse(id, channel, &error).await,
+            Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
         };
         let index = self.shared.channel_index[descriptor.name];
         let cancel = self.closed.child_token();
@@ -168,9 +205,11 @@ impl Connection {
             Some(id) => match self.admit(id, &cancel) {
                 Ok(generation) => Some(generation),
                 Err(Admission::Duplicate(error)) => {
-                    return self.refuse(None, channel, &error).await;
+                    return self.refuse_call(unchecked, None, channel, &error).await;
                 }
-                Err(Admission::Busy(error)) => return self.refuse(Some(id), channel, &error).await,
+                Err(Admission::Busy(error)) => {
+                    return self.refuse_call(unchecked, Some(id), channel, &error).await;
+                }
             },
             None => None,
         };
@@ -184,26 +223,56 @@ impl Connection {
                     channel: descriptor.name.to_owned(),
                     message: e.to_string(),
                 };
-                return self.refuse(id, channel, &error).await;
+                return self.refuse_call(unchecked, id, channel, &error).await;
             }
         };
         let timeout_ms = timeout_ms
             .or(descriptor.timeout_ms)
             .unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
+        let mut handler = CatchUnwind(future);
+        // First poll inline: most handlers finish without waiting, and then the call needs no task, timer or
+        // wake-up. Only a handler that is still pending moves to its own task, so the connection keeps
+        // serving (and can receive a `cancel`) while it runs. A cancel cannot arrive during this poll: this
+        // is the task that reads them.
+        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
+        if let Poll::Ready(result) = first {
+            let finished = settle(result);
+            end_call(&cancel, handler);
+            self.deliver(id, generation, descriptor.name, finished)
+                .await;
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let outbound = self.outbound.clone();
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
         tokio::spawn(async move {
-            let finished = run(future, timeout_ms, &cancel).await;
-            let (Some(id), Some(generation)) = (id, generation) else {
-                log_send_outcome(caller_id, descriptor.name, &finished);
-                return;
-            };
-            in_flight.finish(id, generation);
-            let frame = reply_frame(caller_id, descriptor.name, id, finished);
-            // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
-            let _ = outbound.send(OutboundFrame::Text(frame)).await;
+            let finished = run(handler, deadline, timeout_ms, &cancel).await;
+            if let Some(frame) = finish(
+                &in_flight,
+                caller_id,
+                id,
+                generation,
+                descriptor.name,
+                finished,
+            ) {
+                // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
+                let _ = outbound.send(OutboundFrame::Text(frame)).await;
+            }
         });
+    }
+
+    /// Answers a call that ended during its first poll.
+    async fn deliver(
+        &self,
+        id: Option<u64>,
+        generation: Option<u64>,
+        channel: &'static str,
+        finished: Finished,
+    ) {
+        if let Some(frame) = finish(&self.in_flight, self.id, id, generation, channel, finished) {
+            let _ = self.outbound.send(OutboundFrame::Text(frame)).await;
+        }
     }
 
     /// Kind and origin checks, before anything of the payload is decoded.
@@ -257,6 +326,22 @@ impl Connection {
         Ok(generation)
     }
 
+    /// Refuses a call. If its envelope came from the fast path (`unchecked`) and is in fact malformed, the
+    /// renderer gets the strict parse's refusal instead, exactly as if the strict path had read it.
+    async fn refuse_call(
+        &self,
+        unchecked: Option<&str>,
+        id: Option<u64>,
+        channel: &str,
+        error: &IpcError<()>,
+    ) {
+        if let Some(Err(refusal)) = unchecked.map(|text| Inbound::parse(text, &self.shared.limits))
+        {
+            return self.refuse(refusal.id, "<envelope>", &refusal.error).await;
+        }
+        self.refuse(id, channel, error).await;
+    }
+
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
         tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
         let _ = self
@@ -273,26 +358,57 @@ impl Drop for Connection {
     }
 }
 
-async fn run(future: HandlerFuture, timeout_ms: u32, cancel: &CancellationToken) -> Finished {
-    let deadline = Duration::from_millis(u64::from(timeout_ms));
-    let mut handler = CatchUnwind(future);
+/// Drives a handler that did not finish on its first poll, until it ends, passes `deadline`, or is cancelled.
+async fn run(
+    mut handler: CatchUnwind,
+    deadline: Instant,
+    timeout_ms: u32,
+    cancel: &CancellationToken,
+) -> Finished {
     let finished = tokio::select! {
         biased;
         () = cancel.cancelled() => Finished::Cancelled,
-        result = tokio::time::timeout(deadline, &mut handler) => match result {
+        result = tokio::time::timeout_at(deadline, &mut handler) => match result {
             Err(_) => Finished::Timeout(timeout_ms),
-            Ok(Err(payload)) => {
-                tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
-                Finished::Panicked
-            }
-            Ok(Ok(outcome)) => Finished::Outcome(outcome),
+            Ok(result) => settle(result),
         },
     };
-    // The call is over: tell anything the handler spawned *before* its future is dropped, so that drop
-    // guards inside the handler already see the token cancelled.
+    end_call(cancel, handler);
+    finished
+}
+
+fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
+    match result {
+        Ok(outcome) => Finished::Outcome(outcome),
+        Err(payload) => {
+            tracing::error!(panic = panic_message(payload.as_ref()), "handler panicked");
+            Finished::Panicked
+        }
+    }
+}
+
+/// The call is over: tell anything the handler spawned *before* its future is dropped, so that drop guards
+/// inside the handler already see the token cancelled.
+fn end_call(cancel: &CancellationToken, handler: CatchUnwind) {
     cancel.cancel();
     drop(handler);
-    finished
+}
+
+/// Frees the call's in-flight slot and returns its reply frame; `send` calls (no id) are only logged.
+fn finish(
+    in_flight: &InFlight,
+    caller: CallerId,
+    id: Option<u64>,
+    generation: Option<u64>,
+    channel: &str,
+    finished: Finished,
+) -> Option<String> {
+    let (Some(id), Some(generation)) = (id, generation) else {
+        log_send_outcome(caller, channel, &finished);
+        return None;
+    };
+    in_flight.finish(id, generation);
+    Some(reply_frame(caller, channel, id, finished))
 }
 
 fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {

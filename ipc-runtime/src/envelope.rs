@@ -201,13 +201,7 @@ fn encode<E: Serialize>(envelope: &OutboundEnvelope<'_, E>) -> String {
 }
 
 pub(crate) fn encode_reply(id: u64, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope {
-        kind: Kind::Reply,
-        id: Some(id),
-        channel: None,
-        payload: Some(payload),
-        error: None,
-    })
+    crate::encode::reply(id, payload)
 }
 
 /// An error reply; `id` is `None` when the failed message's id could not be read.
@@ -222,23 +216,11 @@ pub(crate) fn encode_error<E: Serialize>(id: Option<u64>, error: &IpcError<E>) -
 }
 
 pub(crate) fn encode_event(channel: &str, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope {
-        kind: Kind::Event,
-        id: None,
-        channel: Some(channel),
-        payload: Some(payload),
-        error: None,
-    })
+    crate::encode::channel_message("event", channel, payload)
 }
 
 pub(crate) fn encode_send(channel: &str, payload: &RawValue) -> String {
-    encode::<()>(&OutboundEnvelope {
-        kind: Kind::Send,
-        id: None,
-        channel: Some(channel),
-        payload: Some(payload),
-        error: None,
-    })
+    crate::encode::channel_message("send", channel, payload)
 }
 
 pub(crate) fn encode_invoke(
@@ -247,32 +229,92 @@ pub(crate) fn encode_invoke(
     payload: &RawValue,
     timeout_ms: Option<u32>,
 ) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Invoke<'a> {
-        kind: Kind,
-        id: u64,
-        channel: &'a str,
-        payload: &'a RawValue,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        timeout_ms: Option<u32>,
-    }
-    serde_json::to_string(&Invoke {
-        kind: Kind::Invoke,
-        id,
-        channel,
-        payload,
-        timeout_ms,
-    })
-    .expect("envelope serialisation is infallible")
+    crate::encode::invoke(id, channel, payload, timeout_ms)
 }
 
 pub(crate) fn encode_cancel(id: u64) -> String {
-    encode::<()>(&OutboundEnvelope {
-        kind: Kind::Cancel,
-        id: Some(id),
-        channel: None,
-        payload: None,
-        error: None,
-    })
+    crate::encode::cancel(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The serde encoding the hand-written writers replaced: they must produce the same bytes.
+    fn serde_outbound(
+        kind: Kind,
+        id: Option<u64>,
+        channel: Option<&str>,
+        payload: Option<&RawValue>,
+    ) -> String {
+        encode::<()>(&OutboundEnvelope {
+            kind,
+            id,
+            channel,
+            payload,
+            error: None,
+        })
+    }
+
+    fn serde_invoke(id: u64, channel: &str, payload: &RawValue, timeout_ms: Option<u32>) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Invoke<'a> {
+            kind: Kind,
+            id: u64,
+            channel: &'a str,
+            payload: &'a RawValue,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            timeout_ms: Option<u32>,
+        }
+        serde_json::to_string(&Invoke {
+            kind: Kind::Invoke,
+            id,
+            channel,
+            payload,
+            timeout_ms,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn hand_written_envelopes_match_serde_byte_for_byte() {
+        let payloads = [
+            r#"[{"id":7,"name":"Ada","tags":["a","b"]}]"#,
+            "[]",
+            "null",
+            r#""x\"y""#,
+        ];
+        let channels = ["app:echo", "", "odd \"name\"\\\u{1}\n\u{7f}", "ünï:cødé"];
+        let ids = [0, 1, 42, u64::MAX];
+        for payload in payloads {
+            let payload = RawValue::from_string(payload.to_owned()).unwrap();
+            for channel in channels {
+                for id in ids {
+                    for timeout in [None, Some(1), Some(u32::MAX)] {
+                        assert_eq!(
+                            encode_invoke(id, channel, &payload, timeout),
+                            serde_invoke(id, channel, &payload, timeout)
+                        );
+                    }
+                    assert_eq!(
+                        encode_reply(id, &payload),
+                        serde_outbound(Kind::Reply, Some(id), None, Some(&payload))
+                    );
+                    assert_eq!(
+                        encode_cancel(id),
+                        serde_outbound(Kind::Cancel, Some(id), None, None)
+                    );
+                }
+                assert_eq!(
+                    encode_event(channel, &payload),
+                    serde_outbound(Kind::Event, None, Some(channel), Some(&payload))
+                );
+                assert_eq!(
+                    encode_send(channel, &payload),
+                    serde_outbound(Kind::Send, None, Some(channel), Some(&payload))
+                );
+            }
+        }
+    }
 }

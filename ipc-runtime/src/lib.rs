@@ -14,12 +14,15 @@ mod caller;
 mod client;
 mod connection;
 mod emitter;
+mod encode;
 mod envelope;
 mod error;
+mod hash;
 mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;
 mod panic;
+mod scan;
 mod server;
 mod service;
 #[cfg(feature = "stdio")]

@@ -1,6 +1,5 @@
 //! The serving side: one [`Service`] plus limits, shared by every connection.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,13 +10,16 @@ use crate::connection::Connection;
 pub use crate::emitter::OutboundFrame;
 use crate::emitter::{EventHub, Peer};
 use crate::envelope::Limits;
+use crate::hash::FastMap;
 use crate::service::{Service, ServiceDescriptor};
 
 pub(crate) struct Shared {
     pub(crate) service: Box<dyn Service>,
     pub(crate) descriptor: &'static ServiceDescriptor,
-    pub(crate) channel_index: HashMap<&'static str, usize>,
+    pub(crate) channel_index: FastMap<&'static str, usize>,
     pub(crate) limits: Limits,
+    /// [`Service::strict_decode`], read once.
+    pub(crate) strict_decode: bool,
     pub(crate) default_timeout: Duration,
     pub(crate) hub: EventHub,
 }
@@ -125,6 +127,7 @@ impl ServerBuilder {
 
     pub fn build(self) -> Server {
         let descriptor = self.service.descriptor();
+        let strict_decode = self.service.strict_decode();
         let channel_index = descriptor
             .channels
             .iter()
@@ -137,6 +140,7 @@ impl ServerBuilder {
                 descriptor,
                 channel_index,
                 limits: self.limits,
+                strict_decode,
                 default_timeout: self.default_timeout,
                 hub: self.hub.unwrap_or_default(),
             }),

@@ -118,6 +118,13 @@ pub trait Service: Send + Sync + 'static {
         caller: Caller,
         payload: &str,
     ) -> Result<HandlerFuture, DecodeError>;
+
+    /// Whether [`Service::dispatch`] refuses every `payload` that is not valid JSON before it runs any
+    /// handler code (the generated services decode with `serde_json` and return `true`). The runtime then
+    /// skips validating the payload a second time while it reads the envelope.
+    fn strict_decode(&self) -> bool {
+        false
+    }
 }
 
 /// Strictly decodes a JSON argument array into the channel's argument tuple.

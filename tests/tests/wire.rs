@@ -93,6 +93,33 @@ async fn malformed_envelopes_get_protocol_errors() {
     raw.still_serves().await;
 }
 
+/// The runtime reads envelopes in the bridges' exact shape without validating the payload first (its typed
+/// decode does that). A malformed payload there must still get exactly the strict parser's answer: the same
+/// error, with no id, as the same text with a trailing space (which only the strict path reads).
+#[tokio::test]
+async fn malformed_payloads_in_the_bridges_shape_get_the_strict_answer() {
+    let mut raw = connect("app://main", true);
+    let cases = [
+        r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/x",]}"#,
+        r#"{"kind":"invoke","id":2,"channel":"app_ipc:open_file","payload":["\x"]}"#,
+        r#"{"kind":"invoke","id":3,"channel":"app_ipc:open_file","payload":[tru]}"#,
+        r#"{"kind":"invoke","id":4,"channel":"app_ipc:open_file","payload":[1,}}"#,
+        r#"{"kind":"invoke","id":5,"channel":"app_ipc:nope","payload":[1,}}"#,
+        r#"{"kind":"invoke","id":6,"channel":"app_ipc:set_title","payload":[1,]}"#,
+        r#"{"kind":"send","channel":"app_ipc:set_title","payload":["t",]}"#,
+        r#"{"kind":"send","channel":"app_ipc:set_title","payload":01}"#,
+    ];
+    for case in cases {
+        let fast = raw.exchange(case).await;
+        let strict = raw.exchange(format!("{case} ")).await;
+        assert_eq!(fast, strict, "{case}");
+        assert_eq!(fast["id"], Value::Null, "{case}");
+        assert_eq!(kind(&fast), "protocol", "{case}: {fast}");
+    }
+    raw.handler_untouched();
+    raw.still_serves().await;
+}
+
 #[tokio::test]
 async fn payloads_are_decoded_strictly() {
     let mut raw = connect("app://main", true);

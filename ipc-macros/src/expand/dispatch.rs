@@ -56,6 +56,10 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 #schema::DESCRIPTOR
             }
 
+            fn strict_decode(&self) -> bool {
+                true
+            }
+
             fn dispatch(
                 &self,
                 channel: usize,

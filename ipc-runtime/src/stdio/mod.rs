@@ -43,6 +43,7 @@
 mod codec;
 mod frame;
 mod mux;
+mod pipes;
 mod serve;
 
 pub use serve::{StdioError, StdioHost, serve, serve_io};

@@ -8,6 +8,7 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 
 use super::codec::{FrameCodec, Inbound};
 use super::mux::Mux;
+use super::pipes;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -68,7 +69,15 @@ impl StdioHost {
 
     /// Serves over this process's stdin and stdout until stdin reaches EOF.
     pub async fn serve(self) -> Result<(), StdioError> {
-        self.serve_io(tokio::io::stdin(), tokio::io::stdout()).await
+        // As a task, the read loop runs on a worker of a multi-thread runtime, next to the tasks it wakes,
+        // instead of on the thread that called `block_on` (a cross-thread wake-up per frame).
+        let session = tokio::spawn(self.serve_io(pipes::stdin(), pipes::stdout()));
+        match session.await {
+            Ok(result) => result,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // Cancelled: the runtime is shutting down.
+            Err(error) => Err(StdioError::Read(std::io::Error::other(error))),
+        }
     }
 
     /// Serves over any byte streams.

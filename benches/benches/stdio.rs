@@ -1,0 +1,223 @@
+//! The stdio (child-process) host: one small invoke round trip from a parent process through the real
+//! `ipc_runtime::stdio` host in a child process, against a raw ping-pong of the *same bytes* over the same
+//! kind of pipes between the same two kinds of processes (a child that answers each request frame with the
+//! recorded reply frame, with no runtime at all).
+//! Run: `cargo bench -p ipc-benches --bench stdio`
+//!
+//! The bench binary is its own child: with `IPC_BENCH_CHILD` set it serves instead of measuring.
+//! The parent side is identical in every case (write one request frame, read one reply frame, blocking
+//! std I/O), so the ratio isolates what the host adds over the pipe round trip itself.
+
+// Shared with the other benches; this one uses only the service and the sample.
+#[allow(dead_code)]
+mod common;
+
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BenchService, Handler, ORIGIN, handle, sample};
+use criterion::Criterion;
+use ipc_runtime::Server;
+use serde::Serialize;
+
+const CHILD_ENV: &str = "IPC_BENCH_CHILD";
+
+/// A stdio-host frame with a `text` field, in the field order the host writes.
+#[derive(Serialize)]
+struct Message<'a> {
+    op: &'a str,
+    caller: u64,
+    text: &'a str,
+}
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut frame = u32::try_from(body.len())
+        .expect("small frame")
+        .to_be_bytes()
+        .to_vec();
+    frame.extend_from_slice(body);
+    frame
+}
+
+fn message(text: &str) -> Vec<u8> {
+    framed(
+        &serde_json::to_vec(&Message {
+            op: "message",
+            caller: 1,
+            text,
+        })
+        .expect("encodes"),
+    )
+}
+
+/// The parent -> child frame of `echo(sample())`. The same bytes every time: id 1 is free again as soon as
+/// its reply is written.
+fn request() -> Vec<u8> {
+    let args = serde_json::to_string(&(sample(),)).expect("encodes");
+    message(&format!(
+        r#"{{"kind":"invoke","id":1,"channel":"bench:echo","payload":{args}}}"#
+    ))
+}
+
+/// The child -> parent frame the host answers [`request`] with.
+fn reply() -> Vec<u8> {
+    let value = serde_json::to_string(&handle(sample())).expect("encodes");
+    message(&format!(r#"{{"kind":"reply","id":1,"payload":{value}}}"#))
+}
+
+fn read_frame(from: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut head = [0; 4];
+    from.read_exact(&mut head)?;
+    buf.resize(u32::from_be_bytes(head) as usize, 0);
+    from.read_exact(buf)
+}
+
+/// The raw child: answers every request frame with the recorded reply frame.
+fn raw_child() {
+    let reply = reply();
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::stdout().lock();
+    let mut buf = Vec::new();
+    while read_frame(&mut input, &mut buf).is_ok() {
+        output.write_all(&reply).expect("write");
+        output.flush().expect("flush");
+    }
+}
+
+/// The raw child again, but on tokio's stdin/stdout (what the host reads and writes with): a second
+/// baseline that separates the cost of tokio's blocking-pool stdio from the cost of the IPC layer.
+fn tokio_raw_child() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let reply = reply();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let mut input = tokio::io::stdin();
+        let mut output = tokio::io::stdout();
+        let mut head = [0; 4];
+        let mut buf = Vec::new();
+        while input.read_exact(&mut head).await.is_ok() {
+            buf.resize(u32::from_be_bytes(head) as usize, 0);
+            input.read_exact(&mut buf).await.expect("frame body");
+            output.write_all(&reply).await.expect("write");
+            output.flush().await.expect("flush");
+        }
+    });
+}
+
+/// The host child: the bench service over the real stdio host.
+fn host_child(multi_thread: bool) {
+    let runtime = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    }
+    .expect("runtime");
+    runtime
+        .block_on(ipc_runtime::stdio::serve(Server::new(BenchService::new(
+            Handler,
+        ))))
+        .expect("stdio host");
+}
+
+struct Peer {
+    child: Child,
+    input: Option<ChildStdin>,
+    output: ChildStdout,
+    buf: Vec<u8>,
+}
+
+impl Peer {
+    fn spawn(mode: &str) -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("own path"))
+            .env(CHILD_ENV, mode)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn child");
+        let input = child.stdin.take().expect("stdin");
+        let output = child.stdout.take().expect("stdout");
+        Self {
+            child,
+            input: Some(input),
+            output,
+            buf: Vec::new(),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let input = self.input.as_mut().expect("open until dropped");
+        input.write_all(bytes).expect("write to the child");
+    }
+
+    fn round_trip(&mut self, request: &[u8]) -> &[u8] {
+        self.write(request);
+        read_frame(&mut self.output, &mut self.buf).expect("read reply");
+        &self.buf
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        // EOF on its stdin ends either child.
+        self.input.take();
+        let _ = self.child.wait();
+    }
+}
+
+fn bench(c: &mut Criterion, name: &str, mut peer: Peer) {
+    let request = request();
+    let expected = reply();
+    assert_eq!(
+        peer.round_trip(&request),
+        &expected[4..],
+        "{name}: the reply must be the recorded bytes"
+    );
+    c.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                black_box(peer.round_trip(black_box(&request)));
+            }
+            start.elapsed()
+        });
+    });
+}
+
+fn main() {
+    match std::env::var(CHILD_ENV).as_deref() {
+        Ok("raw") => return raw_child(),
+        Ok("tokio_raw") => return tokio_raw_child(),
+        Ok("host") => return host_child(true),
+        Ok("host_current_thread") => return host_child(false),
+        _ => {}
+    }
+    let mut c = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench(&mut c, "stdio/raw_pipe_ping_pong", Peer::spawn("raw"));
+    bench(
+        &mut c,
+        "stdio/tokio_stdio_ping_pong",
+        Peer::spawn("tokio_raw"),
+    );
+    for (name, mode) in [
+        ("stdio/typed_host_multi_thread", "host"),
+        ("stdio/typed_host_current_thread", "host_current_thread"),
+    ] {
+        let mut peer = Peer::spawn(mode);
+        let open = format!(r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true}}"#);
+        peer.write(&framed(open.as_bytes()));
+        bench(&mut c, name, peer);
+    }
+    c.final_summary();
+}

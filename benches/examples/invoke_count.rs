@@ -1,0 +1,42 @@
+//! A fixed number of small invokes (or baseline calls), for instruction counts under callgrind: run it with
+//! two counts and divide the difference in instructions by the difference in calls, which cancels the
+//! start-up cost. See `scripts/callgrind-invoke.sh` and `BENCHMARKS.md`.
+//!
+//! `invoke_count <typed|baseline> <calls>`
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+
+use common::{BenchClient, BenchService, Handler, ORIGIN, baseline, payload, sample};
+use ipc_runtime::Server;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().unwrap_or_else(|| "typed".to_owned());
+    let calls: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    match mode.as_str() {
+        "baseline" => {
+            let payload = payload();
+            for _ in 0..calls {
+                black_box(baseline(black_box(&payload)));
+            }
+        }
+        "typed" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let server = Server::new(BenchService::new(Handler));
+                let client = BenchClient::connect_in_memory(&server, ORIGIN);
+                let item = sample();
+                for _ in 0..calls {
+                    black_box(client.echo(black_box(item.clone())).await.expect("echo"));
+                }
+            });
+        }
+        other => panic!("unknown mode {other:?}: expected typed or baseline"),
+    }
+}
