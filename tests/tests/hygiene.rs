@@ -14,7 +14,7 @@ mod no_prelude {
         async fn invoke(
             &self,
             caller: ::renamed_ipc::Caller,
-            a: ::std::vec::Vec<u8>,
+            a: ::renamed_ipc::Bytes,
             b: ::std::option::Option<bool>,
         ) -> ::std::result::Result<u32, ::std::string::String>;
         #[event]
@@ -29,7 +29,7 @@ mod no_prelude {
         async fn invoke(
             &self,
             _caller: ::renamed_ipc::Caller,
-            a: ::std::vec::Vec<u8>,
+            a: ::renamed_ipc::Bytes,
             b: ::std::option::Option<bool>,
         ) -> ::std::result::Result<u32, ::std::string::String> {
             match b {
@@ -49,9 +49,9 @@ async fn generated_code_is_hygienic() {
     let server = renamed_ipc::Server::new(no_prelude::BareService::new(no_prelude::Impl));
     let client = no_prelude::BareClient::connect_in_memory(&server, "app://main");
     client.send("x".to_owned()).await.unwrap();
-    assert_eq!(client.invoke(vec![1, 2, 3], Some(true)).await, Ok(3));
+    assert_eq!(client.invoke(vec![1, 2, 3].into(), Some(true)).await, Ok(3));
     assert_eq!(
-        client.invoke(vec![], None).await,
+        client.invoke(ipc_runtime::Bytes::new(), None).await,
         Err(renamed_ipc::IpcError::Handler {
             error: "no".to_owned()
         })
