@@ -191,7 +191,7 @@ fn routes_replies_and_events_to_the_right_caller_and_denies_foreign_origins() {
 #[test]
 fn malformed_frames_and_unknown_callers_are_refused_and_the_child_keeps_serving() {
     let mut parent = Parent::spawn("refusals");
-    parent.send_raw(b"\x00 not json");
+    parent.send_raw(b"{ not json");
     let error = parent.next();
     assert_eq!(error["op"], "error");
     assert!(error.get("caller").is_none(), "{error}");

@@ -58,7 +58,9 @@ pub(crate) fn unsupported_part(ty: &Type) -> Option<(proc_macro2::TokenStream, &
                         "64/128-bit integers do not survive JSON (`JSON.parse` yields a lossy float); use u32/i32/f64 or send the value as a string",
                     )
                 }
-                Type::Path(TypePath { qself: None, path }) if is_vec_of_u8(path) => Some(BYTES_HINT),
+                Type::Path(TypePath { qself: None, path }) if is_vec_of_u8(path) => {
+                    Some(BYTES_HINT)
+                }
                 Type::Array(array) if is_u8(&array.elem) => Some(BYTES_HINT),
                 _ => None,
             };

@@ -17,6 +17,9 @@ use serde_json::value::RawValue;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use tokio_util::bytes::Bytes;
+
+use crate::binary::{Encoded, frame, frame_for, scope};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
 use crate::error::{IpcError, Never};
@@ -43,11 +46,28 @@ impl ReplyText {
             .map_or("null", |range| &self.frame[range])
     }
 }
-type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<Box<RawValue>>>>;
+/// What a call's waiter receives: the reply (or error) and the attachments its placeholders name.
+struct Answer {
+    reply: Reply,
+    attachments: Vec<Bytes>,
+}
+
+impl From<Reply> for Answer {
+    fn from(reply: Reply) -> Self {
+        Self {
+            reply,
+            attachments: Vec::new(),
+        }
+    }
+}
+
+/// One event's payload and its attachments.
+type EventPayload = (Box<RawValue>, Vec<Bytes>);
+type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<EventPayload>>>;
 
 #[derive(Default)]
 struct Pending {
-    calls: Mutex<FastMap<u64, oneshot::Sender<Reply>>>,
+    calls: Mutex<FastMap<u64, oneshot::Sender<Answer>>>,
     events: Mutex<EventSinks>,
     refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
     /// Set (under the `calls` lock) when the reader ended: no reply can come any more.
@@ -59,7 +79,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 struct Inner {
-    outbound: mpsc::Sender<String>,
+    outbound: mpsc::Sender<OutboundFrame>,
     next_id: AtomicU64,
     pending: Arc<Pending>,
 }
@@ -82,7 +102,10 @@ impl Client {
     /// A client that writes envelopes to `outbound` and reads the main side's frames from `inbound`.
     /// Spawns a reader task on the current tokio runtime; when `inbound` ends, every pending call fails with
     /// [`IpcError::Disconnected`] and every subscription ends.
-    pub fn new(outbound: mpsc::Sender<String>, inbound: mpsc::Receiver<OutboundFrame>) -> Self {
+    pub fn new(
+        outbound: mpsc::Sender<OutboundFrame>,
+        inbound: mpsc::Receiver<OutboundFrame>,
+    ) -> Self {
         let pending = Arc::new(Pending::default());
         tokio::spawn(read_loop(inbound, pending.clone()));
         Self {
@@ -101,9 +124,18 @@ impl Client {
 
     /// Sends a message exactly as given, bypassing the typed layer. For tests of hostile or malformed input.
     pub async fn send_raw(&self, text: impl Into<String>) -> Result<(), IpcError<Never>> {
+        self.send_frame(OutboundFrame::Text(text.into())).await
+    }
+
+    /// Sends a binary message exactly as given (see [`crate::Bytes`] for the layout). For tests.
+    pub async fn send_raw_binary(&self, message: Bytes) -> Result<(), IpcError<Never>> {
+        self.send_frame(OutboundFrame::Binary(message)).await
+    }
+
+    async fn send_frame(&self, frame: OutboundFrame) -> Result<(), IpcError<Never>> {
         self.inner
             .outbound
-            .send(text.into())
+            .send(frame)
             .await
             .map_err(|_| IpcError::Disconnected)
     }
@@ -119,17 +151,21 @@ impl Client {
     pub async fn __send(
         &self,
         channel: &'static str,
-        args: Result<Box<RawValue>, serde_json::Error>,
+        args: Result<Encoded, serde_json::Error>,
     ) -> Result<(), IpcError<Never>> {
         let args = args.map_err(|e| encode_failure(channel, &e))?;
-        self.send_raw(encode_send(channel, &args)).await
+        self.send_frame(frame_for(
+            encode_send(channel, &args.json),
+            &args.attachments,
+        ))
+        .await
     }
 
     #[doc(hidden)]
     pub fn __invoke<T, E>(
         &self,
         channel: &'static str,
-        args: Result<Box<RawValue>, serde_json::Error>,
+        args: Result<Encoded, serde_json::Error>,
     ) -> Call<T, E> {
         Call {
             client: self.clone(),
@@ -168,8 +204,20 @@ fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
 }
 
 async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pending>) {
-    while let Some(OutboundFrame::Text(text)) = inbound.recv().await {
-        route(text, &pending);
+    while let Some(received) = inbound.recv().await {
+        match received {
+            OutboundFrame::Text(text) => route(text, Vec::new(), &pending),
+            OutboundFrame::Binary(message) => match frame::decode(&message) {
+                Ok(decoded) => {
+                    let (envelope, attachments) = decoded.into_parts();
+                    let text = String::from_utf8_lossy(&envelope).into_owned();
+                    route(text, attachments, &pending);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "client received an unreadable binary message; ignored");
+                }
+            },
+        }
     }
     // Dropping the reply senders wakes every waiting call with `Disconnected`; dropping the event senders
     // ends every subscription.
@@ -182,7 +230,7 @@ async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pend
     lock(&pending.refusals).clear();
 }
 
-fn route(text: String, pending: &Pending) {
+fn route(text: String, attachments: Vec<Bytes>, pending: &Pending) {
     if let Some((id, payload)) = scan::reply(&text) {
         let payload = Some(offset_in(&text, payload));
         let reply = ReplyText {
@@ -190,7 +238,8 @@ fn route(text: String, pending: &Pending) {
             payload,
             checked: false,
         };
-        return complete(pending, id, Ok(reply));
+        let reply = Ok(reply);
+        return complete(pending, id, Answer { reply, attachments });
     }
     let Ok(envelope) = serde_json::from_str::<RawEnvelope<'_>>(&text) else {
         tracing::warn!("client received an unreadable frame; ignored");
@@ -199,12 +248,12 @@ fn route(text: String, pending: &Pending) {
     match (envelope.kind, envelope.id) {
         (Kind::Reply, Some(id)) => {
             let payload = envelope.payload.map(|raw| offset_in(&text, raw.get()));
-            let reply = ReplyText {
+            let reply = Ok(ReplyText {
                 frame: text,
                 payload,
                 checked: true,
-            };
-            complete(pending, id, Ok(reply));
+            });
+            complete(pending, id, Answer { reply, attachments });
         }
         (Kind::Error, id) => {
             let error = envelope
@@ -214,7 +263,8 @@ fn route(text: String, pending: &Pending) {
                     message: "the main side sent an unreadable error".to_owned(),
                 });
             if let Some(id) = id {
-                complete(pending, id, Err(error));
+                let reply = Err(error);
+                complete(pending, id, Answer { reply, attachments });
             } else {
                 lock(&pending.refusals).retain(|tx| tx.send(error.clone()).is_ok());
             }
@@ -224,7 +274,7 @@ fn route(text: String, pending: &Pending) {
                 return;
             };
             if let Some(sinks) = lock(&pending.events).get_mut(channel) {
-                sinks.retain(|tx| tx.send(payload.to_owned()).is_ok());
+                sinks.retain(|tx| tx.send((payload.to_owned(), attachments.clone())).is_ok());
             }
         }
         _ => tracing::warn!(?envelope.kind, "client received an unexpected envelope; ignored"),
@@ -237,10 +287,10 @@ fn offset_in(text: &str, part: &str) -> Range<usize> {
     start..start + part.len()
 }
 
-fn complete(pending: &Pending, id: u64, reply: Reply) {
+fn complete(pending: &Pending, id: u64, answer: Answer) {
     // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
     if let Some(tx) = lock(&pending.calls).remove(&id) {
-        let _ = tx.send(reply);
+        let _ = tx.send(answer);
     }
 }
 
@@ -251,7 +301,7 @@ fn complete(pending: &Pending, id: u64, reply: Reply) {
 pub struct Call<T, E> {
     client: Client,
     channel: &'static str,
-    args: Result<Box<RawValue>, String>,
+    args: Result<Encoded, String>,
     timeout: Option<Duration>,
     cancel: Option<CancellationToken>,
     _types: PhantomData<fn() -> (T, E)>,
@@ -305,7 +355,8 @@ impl Drop for PendingGuard {
         if !self.completed {
             lock(&self.client.inner.pending.calls).remove(&self.id);
             // Best effort: if the queue is full or closed, the main side's deadline still ends the handler.
-            let _ = self.client.inner.outbound.try_send(encode_cancel(self.id));
+            let cancel = OutboundFrame::Text(encode_cancel(self.id));
+            let _ = self.client.inner.outbound.try_send(cancel);
         }
     }
 }
@@ -329,12 +380,11 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         let timeout_ms = self
             .timeout
             .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
-        if inner
-            .outbound
-            .send(encode_invoke(id, channel, &args, timeout_ms))
-            .await
-            .is_err()
-        {
+        let message = frame_for(
+            encode_invoke(id, channel, &args.json, timeout_ms),
+            &args.attachments,
+        );
+        if inner.outbound.send(message).await.is_err() {
             guard.completed = true;
             lock(&inner.pending.calls).remove(&id);
             return Err(IpcError::Disconnected);
@@ -357,9 +407,9 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         let mut rx = rx;
         loop {
             let reply = tokio::select! {
-                reply = &mut rx => {
+                answer = &mut rx => {
                     guard.completed = true;
-                    reply.unwrap_or(Err(IpcError::Disconnected))
+                    answer.unwrap_or_else(|_| Answer::from(Err(IpcError::Disconnected)))
                 }
                 () = &mut cancelled => return Err(IpcError::Cancelled),
                 () = &mut deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
@@ -390,29 +440,43 @@ fn readable(frame: &str) -> bool {
 /// strict reader ignores such a frame, so the call keeps waiting.
 fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     channel: &str,
-    reply: Reply,
+    answer: Answer,
 ) -> Option<Result<T, IpcError<E>>> {
     let mismatch = |what: &str, e: &serde_json::Error| IpcError::Protocol {
         message: format!("the {what} of channel {channel:?} did not match its declared type: {e}"),
     };
+    let Answer { reply, attachments } = answer;
     Some(match reply {
-        Ok(reply) => match serde_json::from_str(reply.payload()) {
-            Ok(value) => Ok(value),
-            Err(_) if !reply.checked && !readable(&reply.frame) => return None,
-            Err(e) => Err(mismatch("reply", &e)),
-        },
-        Err(IpcError::Handler { error }) => match serde_json::from_value(error) {
-            Ok(error) => Err(IpcError::Handler { error }),
-            Err(e) => Err(mismatch("error", &e)),
-        },
+        Ok(reply) => {
+            match with_attachments(attachments, || serde_json::from_str(reply.payload())) {
+                Ok(value) => Ok(value),
+                Err(_) if !reply.checked && !readable(&reply.frame) => return None,
+                Err(e) => Err(mismatch("reply", &e)),
+            }
+        }
+        Err(IpcError::Handler { error }) => {
+            match with_attachments(attachments, || serde_json::from_value(error)) {
+                Ok(error) => Err(IpcError::Handler { error }),
+                Err(e) => Err(mismatch("error", &e)),
+            }
+        }
         Err(other) => Err(other.map_handler(|_| unreachable!("handler errors are matched above"))),
     })
+}
+
+/// Runs a decode with `attachments` available to its placeholders (none: nothing to install).
+fn with_attachments<T>(attachments: Vec<Bytes>, decode: impl FnOnce() -> T) -> T {
+    if attachments.is_empty() {
+        decode()
+    } else {
+        scope::providing(attachments, decode).0
+    }
 }
 
 /// A stream of one event channel's payloads. Dropping it unsubscribes.
 pub struct Subscription<T> {
     channel: &'static str,
-    receiver: mpsc::UnboundedReceiver<Box<RawValue>>,
+    receiver: mpsc::UnboundedReceiver<EventPayload>,
     decode: fn(&str) -> Result<T, crate::DecodeError>,
 }
 
@@ -429,8 +493,8 @@ impl<T> Subscription<T> {
     /// (a main side built from a different trait version) are logged and skipped.
     pub async fn next(&mut self) -> Option<T> {
         loop {
-            let raw = self.receiver.recv().await?;
-            match (self.decode)(raw.get()) {
+            let (raw, attachments) = self.receiver.recv().await?;
+            match with_attachments(attachments, || (self.decode)(raw.get())) {
                 Ok(value) => return Some(value),
                 Err(e) => {
                     tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped");
@@ -452,12 +516,12 @@ mod tests {
         let (to_main, mut from_client) = mpsc::channel(8);
         let (to_client, from_main) = mpsc::channel(8);
         let client = Client::new(to_main, from_main);
-        let args = RawValue::from_string("[]".to_owned());
+        let args = crate::binary::encode_payload(&[(); 0]);
         let call = tokio::spawn(client.__invoke::<u32, Never>("c", args).into_future());
         let invoke = from_client.recv().await.expect("invoke sent");
         assert_eq!(
             invoke,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[]}"#
+            frame(r#"{"kind":"invoke","id":1,"channel":"c","payload":[]}"#)
         );
         (call, to_client)
     }

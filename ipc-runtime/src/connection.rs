@@ -12,17 +12,19 @@ use std::time::Duration;
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_util::bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
+use crate::binary::{frame, frame_for, scope};
 use crate::caller::{Caller, CallerId};
 use crate::emitter::OutboundFrame;
-use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate};
+use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate, too_large};
 use crate::error::IpcError;
 use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
 use crate::scan::{self, Fast};
 use crate::server::Shared;
-use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome};
+use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome};
 
 struct InFlightEntry {
     generation: u64,
@@ -76,6 +78,14 @@ enum Admission {
     Busy(IpcError<()>),
 }
 
+/// How a call's envelope was read.
+enum Source<'a> {
+    /// On the fast path, payload not yet validated: the text, to re-read strictly if the call is refused.
+    Unchecked(&'a str),
+    /// Parsed strictly; the binary attachments that came with it (none for text).
+    Checked(Vec<Bytes>),
+}
+
 enum Finished {
     Outcome(HandlerOutcome),
     Timeout(u32),
@@ -120,7 +130,7 @@ impl Connection {
     /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
     pub async fn receive(&self, text: &str) {
         if let Some(fast) = self.fast_path(text) {
-            let unchecked = Some(text);
+            let unchecked = Source::Unchecked(text);
             match fast {
                 Fast::Send { channel, payload } => {
                     self.start(None, channel, ChannelKind::Send, payload, None, unchecked)
@@ -139,13 +149,51 @@ impl Connection {
             }
             return;
         }
+        self.receive_checked(text, Vec::new()).await;
+    }
+
+    /// Handles one binary message: an envelope with attachments (see [`crate::Bytes`]). The size limit
+    /// covers the whole message; a message that cannot be read is refused like unreadable text.
+    pub async fn receive_binary(&self, message: Bytes) {
+        let limit = self.shared.limits.max_message_bytes;
+        if message.len() > limit {
+            return self
+                .refuse(None, "<envelope>", &too_large(message.len(), limit))
+                .await;
+        }
+        match frame::decode(&message) {
+            Ok(decoded) => {
+                let (envelope, attachments) = decoded.into_parts();
+                let text = std::str::from_utf8(&envelope).unwrap_or_default();
+                self.receive_checked(text, attachments).await;
+            }
+            Err(e) => {
+                let error = IpcError::Protocol {
+                    message: e.to_string(),
+                };
+                self.refuse(None, "<envelope>", &error).await;
+            }
+        }
+    }
+
+    /// Handles one message of either kind.
+    pub async fn receive_frame(&self, frame: OutboundFrame) {
+        match frame {
+            OutboundFrame::Text(text) => self.receive(&text).await,
+            OutboundFrame::Binary(message) => self.receive_binary(message).await,
+        }
+    }
+
+    /// The strict path: the whole envelope is parsed and validated before anything else.
+    async fn receive_checked(&self, text: &str, attachments: Vec<Bytes>) {
         let inbound = match Inbound::parse(text, &self.shared.limits) {
             Ok(inbound) => inbound,
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
+        let source = Source::Checked(attachments);
         match inbound {
             Inbound::Send { channel, payload } => {
-                self.start(None, channel, ChannelKind::Send, payload, None, None)
+                self.start(None, channel, ChannelKind::Send, payload, None, source)
                     .await;
             }
             Inbound::Invoke {
@@ -155,7 +203,7 @@ impl Connection {
                 timeout_ms,
             } => {
                 let kind = ChannelKind::Invoke;
-                self.start(Some(id), channel, kind, payload, timeout_ms, None)
+                self.start(Some(id), channel, kind, payload, timeout_ms, source)
                     .await;
             }
             Inbound::Cancel { id } => {
@@ -187,8 +235,12 @@ impl Connection {
         kind: ChannelKind,
         payload: &str,
         timeout_ms: Option<u32>,
-        unchecked: Option<&str>,
+        source: Source<'_>,
     ) {
+        let (unchecked, attachments) = match source {
+            Source::Unchecked(text) => (Some(text), Vec::new()),
+            Source::Checked(attachments) => (None, attachments),
+        };
         let descriptor = match self.check(channel, kind) {
             Ok(descriptor) => descriptor,
             Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
@@ -213,7 +265,20 @@ impl Connection {
             },
             None => None,
         };
-        let future = match self.shared.service.dispatch(index, caller, payload) {
+        let dispatched = if attachments.is_empty() {
+            self.shared.service.dispatch(index, caller, payload)
+        } else {
+            // Placeholders in the payload claim their attachments while it is decoded.
+            match scope::providing(attachments, || {
+                self.shared.service.dispatch(index, caller, payload)
+            }) {
+                (Ok(_), unclaimed) if unclaimed > 0 => Err(DecodeError::new(format!(
+                    "{unclaimed} binary attachment(s) are not referred to by the arguments"
+                ))),
+                (dispatched, _) => dispatched,
+            }
+        };
+        let future = match dispatched {
             Ok(future) => future,
             Err(e) => {
                 if let (Some(id), Some(generation)) = (id, generation) {
@@ -257,7 +322,7 @@ impl Connection {
                 finished,
             ) {
                 // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
-                let _ = outbound.send(OutboundFrame::Text(frame)).await;
+                let _ = outbound.send(frame).await;
             }
         });
     }
@@ -271,7 +336,7 @@ impl Connection {
         finished: Finished,
     ) {
         if let Some(frame) = finish(&self.in_flight, self.id, id, generation, channel, finished) {
-            let _ = self.outbound.send(OutboundFrame::Text(frame)).await;
+            let _ = self.outbound.send(frame).await;
         }
     }
 
@@ -402,7 +467,7 @@ fn finish(
     generation: Option<u64>,
     channel: &str,
     finished: Finished,
-) -> Option<String> {
+) -> Option<OutboundFrame> {
     let (Some(id), Some(generation)) = (id, generation) else {
         log_send_outcome(caller, channel, &finished);
         return None;
@@ -411,14 +476,17 @@ fn finish(
     Some(reply_frame(caller, channel, id, finished))
 }
 
-fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> String {
+fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> OutboundFrame {
     let internal = |message: &str| IpcError::<()>::Internal {
         message: message.to_owned(),
     };
-    match finished {
-        Finished::Outcome(HandlerOutcome::Reply(payload)) => encode_reply(id, &payload),
-        Finished::Outcome(HandlerOutcome::HandlerError(error)) => {
-            encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error })
+    let text = match finished {
+        Finished::Outcome(HandlerOutcome::Reply(payload, attachments)) => {
+            return frame_for(encode_reply(id, &payload), &attachments);
+        }
+        Finished::Outcome(HandlerOutcome::HandlerError(error, attachments)) => {
+            let text = encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error });
+            return frame_for(text, &attachments);
         }
         Finished::Outcome(HandlerOutcome::Internal(detail)) => {
             tracing::error!(%caller, channel, id, detail, "handler result could not be encoded");
@@ -432,13 +500,14 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
         }
         Finished::Cancelled => encode_error(Some(id), &IpcError::<()>::Cancelled),
         Finished::Panicked => encode_error(Some(id), &internal("the handler panicked")),
-    }
+    };
+    OutboundFrame::Text(text)
 }
 
 fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
     match finished {
-        Finished::Outcome(HandlerOutcome::Reply(_)) | Finished::Cancelled => {}
-        Finished::Outcome(HandlerOutcome::HandlerError(_) | HandlerOutcome::Internal(_)) => {
+        Finished::Outcome(HandlerOutcome::Reply(..)) | Finished::Cancelled => {}
+        Finished::Outcome(HandlerOutcome::HandlerError(..) | HandlerOutcome::Internal(_)) => {
             tracing::error!(%caller, channel, "send handler failed");
         }
         Finished::Timeout(ms) => {

@@ -5,18 +5,22 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 
+use crate::binary::{Encoded, frame_for};
 use crate::caller::CallerId;
 use crate::envelope::encode_event;
 use crate::service::ChannelDescriptor;
 
-/// A frame the main side sends to one renderer. Hosts turn it into a WebSocket message, an IPC message, ...
+/// One message on the wire, either way: what the main side sends a renderer, and what the in-memory host's
+/// client sends the main side. Hosts turn it into a WebSocket message, a stdio frame, ...
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutboundFrame {
     /// One JSON envelope.
     Text(String),
+    /// One envelope with binary attachments, laid out as described in the `binary` module (a binary
+    /// WebSocket message as it is).
+    Binary(tokio_util::bytes::Bytes),
 }
 
 pub(crate) struct Peer {
@@ -142,10 +146,14 @@ impl Emitter {
     pub fn __emit(
         &self,
         channel: &'static ChannelDescriptor,
-        payload: Result<Box<RawValue>, serde_json::Error>,
+        payload: Result<Encoded, serde_json::Error>,
     ) -> Result<usize, EmitError> {
         let payload = payload.map_err(|e| EmitError::Encode(e.to_string()))?;
-        let frame = OutboundFrame::Text(encode_event(channel.name, &payload));
+        // Encoded once; each subscriber's copy shares the text's or the binary message's buffer.
+        let frame = frame_for(
+            encode_event(channel.name, &payload.json),
+            &payload.attachments,
+        );
         let peers = self.registry.lock();
         match self.target {
             Target::One(id) => {

@@ -8,7 +8,6 @@
 //! Handlers never see a transport object. They get a [`Caller`]: an opaque id, the verified origin, an emitter
 //! scoped to that caller, and a cancellation token.
 
-#[cfg_attr(not(test), allow(dead_code))]
 mod binary;
 mod caller;
 mod client;
@@ -42,14 +41,15 @@ pub use ipc_macros::channels;
 pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
 pub use service::{
-    ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome, Service,
-    ServiceDescriptor,
+    Attachment, ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome,
+    Service, ServiceDescriptor,
 };
 pub use tokio_util::sync::CancellationToken;
 
 /// Items used by macro-generated code. Not a public API: names and signatures may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::binary::{Encoded, encode_payload};
     pub use crate::service::{decode_args, encode_handler_error, encode_value};
     pub use serde;
     pub use serde_json;

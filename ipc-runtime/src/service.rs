@@ -8,7 +8,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
+use crate::binary::encode_payload;
 use crate::caller::Caller;
+
+/// One binary attachment of an encoded payload (a shared, reference-counted buffer).
+pub type Attachment = tokio_util::bytes::Bytes;
 
 /// The three kinds of channel, named after Electron's IPC patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,13 +74,13 @@ impl ServiceDescriptor {
     }
 }
 
-/// What a handler produced, already encoded as JSON.
+/// What a handler produced, already encoded as JSON, with the binary attachments its placeholders name.
 #[derive(Debug)]
 pub enum HandlerOutcome {
     /// The successful value (`null` for `send` channels and unit returns).
-    Reply(Box<RawValue>),
+    Reply(Box<RawValue>, Vec<Attachment>),
     /// The handler returned `Err(e)`; this is `e`.
-    HandlerError(Box<RawValue>),
+    HandlerError(Box<RawValue>, Vec<Attachment>),
     /// The result could not be encoded. The text is logged, never sent.
     Internal(String),
 }
@@ -134,16 +138,16 @@ pub fn decode_args<T: DeserializeOwned>(payload: &str) -> Result<T, DecodeError>
 
 /// Encodes a handler's successful value.
 pub fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
-    match serde_json::value::to_raw_value(value) {
-        Ok(raw) => HandlerOutcome::Reply(raw),
+    match encode_payload(value) {
+        Ok(encoded) => HandlerOutcome::Reply(encoded.json, encoded.attachments),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the reply: {e}")),
     }
 }
 
 /// Encodes a handler's `Err` value.
 pub fn encode_handler_error<E: Serialize + ?Sized>(error: &E) -> HandlerOutcome {
-    match serde_json::value::to_raw_value(error) {
-        Ok(raw) => HandlerOutcome::HandlerError(raw),
+    match encode_payload(error) {
+        Ok(encoded) => HandlerOutcome::HandlerError(encoded.json, encoded.attachments),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the handler error: {e}")),
     }
 }

@@ -33,7 +33,9 @@ impl Raw {
     }
 
     async fn next(&mut self) -> Value {
-        let OutboundFrame::Text(text) = self.rx.recv().await.expect("connection open");
+        let OutboundFrame::Text(text) = self.rx.recv().await.expect("connection open") else {
+            panic!("a text envelope was expected");
+        };
         serde_json::from_str(&text).unwrap()
     }
 

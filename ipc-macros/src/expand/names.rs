@@ -31,8 +31,8 @@ pub(crate) fn args_tuple_value(args: &[Arg<'_>]) -> TokenStream {
     quote!((#(#idents,)*))
 }
 
-/// An expression encoding the arguments (by name) as the wire's JSON array:
-/// `Result<Box<RawValue>, serde_json::Error>`.
+/// An expression encoding the arguments (by name) as the wire's JSON array, with any binary attachments:
+/// `Result<Encoded, serde_json::Error>`.
 ///
 /// Each argument type is named once, in a turbofish, with its own span, so a type that is not `Serialize`
 /// is reported at that type (not as the whole tuple, at the attribute). The helper is declared inside the
@@ -40,7 +40,7 @@ pub(crate) fn args_tuple_value(args: &[Arg<'_>]) -> TokenStream {
 pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
     let serde_json = quote!(#krate::__private::serde_json);
     if args.is_empty() {
-        return quote!(#serde_json::value::to_raw_value(&[(); 0]));
+        return quote!(#krate::__private::encode_payload(&[(); 0]));
     }
     let params = generic_params(args);
     let types = args.iter().map(|a| a.ty);
@@ -49,9 +49,9 @@ pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
         match (#(&#idents,)*) {
             args => {
                 fn encode_args<#(#params: #krate::__private::serde::Serialize),*>(args: (#(&#params,)*))
-                    -> ::core::result::Result<::std::boxed::Box<#serde_json::value::RawValue>, #serde_json::Error>
+                    -> ::core::result::Result<#krate::__private::Encoded, #serde_json::Error>
                 {
-                    #serde_json::value::to_raw_value(&args)
+                    #krate::__private::encode_payload(&args)
                 }
                 encode_args::<#(#types),*>(args)
             }

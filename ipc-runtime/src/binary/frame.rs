@@ -35,9 +35,15 @@ pub(crate) struct BinaryMessage {
 }
 
 impl BinaryMessage {
+    #[cfg(test)]
     pub(crate) fn envelope(&self) -> &str {
         // Checked in `decode`.
         std::str::from_utf8(&self.envelope).unwrap_or_default()
+    }
+
+    /// The envelope text (checked UTF-8) and the attachments.
+    pub(crate) fn into_parts(self) -> (Bytes, Vec<Bytes>) {
+        (self.envelope, self.attachments)
     }
 }
 

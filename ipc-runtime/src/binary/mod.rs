@@ -18,6 +18,36 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The placeholder's only key.
 pub(crate) const PLACEHOLDER_KEY: &str = "$bin";
 
+/// A value encoded for the wire: its JSON (with placeholders) and the attachments they refer to.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Encoded {
+    pub(crate) json: Box<serde_json::value::RawValue>,
+    pub(crate) attachments: Vec<tokio_util::bytes::Bytes>,
+}
+
+/// Encodes `value`; every [`Bytes`] in it becomes an attachment.
+#[doc(hidden)]
+pub fn encode_payload<T: Serialize + ?Sized>(value: &T) -> Result<Encoded, serde_json::Error> {
+    let (json, attachments) = scope::collecting(|| serde_json::value::to_raw_value(value));
+    Ok(Encoded {
+        json: json?,
+        attachments,
+    })
+}
+
+/// The frame for an envelope: text, or a binary message when attachments travel with it.
+pub(crate) fn frame_for(
+    envelope: String,
+    attachments: &[tokio_util::bytes::Bytes],
+) -> crate::emitter::OutboundFrame {
+    if attachments.is_empty() {
+        crate::emitter::OutboundFrame::Text(envelope)
+    } else {
+        crate::emitter::OutboundFrame::Binary(frame::encode(&envelope, attachments))
+    }
+}
+
 /// Binary data for IPC: `Uint8Array` in TypeScript, an attachment on the wire. Cheap to clone (reference
 /// counted); converts from and to `Vec<u8>` and [`tokio_util::bytes::Bytes`].
 ///

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use tokio::sync::mpsc;
 use tokio_util::bytes::Bytes;
 
-use super::frame::{CallerKey, ChildFrame, ParentFrame};
+use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame, encode_binary};
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::observer::{ConnectionEvent, Observer};
@@ -44,24 +44,30 @@ impl Mux {
     }
 
     /// Handles one frame body. Returns `false` once the writer is gone (nothing more can be answered).
-    pub(crate) async fn handle(&mut self, body: &[u8]) -> bool {
-        match ParentFrame::parse(body) {
-            Ok(ParentFrame::Open {
+    pub(crate) async fn handle(&mut self, body: Bytes) -> bool {
+        match ParentFrame::parse(&body) {
+            Ok(ParentFrame::Json(JsonFrame::Open {
                 caller,
                 origin,
                 top_frame,
-            }) => self.open(caller, &origin, top_frame).await,
-            Ok(ParentFrame::Message { caller, text }) => match self.callers.get(&caller) {
+            })) => self.open(caller, &origin, top_frame).await,
+            Ok(ParentFrame::Json(JsonFrame::Message { caller, text })) => {
+                match self.callers.get(&caller) {
+                    Some(connection) => {
+                        connection.receive(&text).await;
+                        true
+                    }
+                    None => self.no_caller(caller).await,
+                }
+            }
+            Ok(ParentFrame::Binary { caller, message }) => match self.callers.get(&caller) {
                 Some(connection) => {
-                    connection.receive(&text).await;
+                    connection.receive_binary(message).await;
                     true
                 }
-                None => {
-                    self.refuse(Some(caller), &format!("no open caller {caller}"))
-                        .await
-                }
+                None => self.no_caller(caller).await,
             },
-            Ok(ParentFrame::Close { caller }) => {
+            Ok(ParentFrame::Json(JsonFrame::Close { caller })) => {
                 if let Some(connection) = self.callers.remove(&caller) {
                     tracing::debug!(caller, id = %connection.id(), "stdio caller closed");
                     let id = connection.id();
@@ -76,6 +82,11 @@ impl Mux {
             }
             Err(message) => self.refuse(None, &message).await,
         }
+    }
+
+    async fn no_caller(&self, caller: CallerKey) -> bool {
+        self.refuse(Some(caller), &format!("no open caller {caller}"))
+            .await
     }
 
     /// Tells the parent a frame was refused.
@@ -127,12 +138,14 @@ async fn forward(
     writer: mpsc::Sender<Bytes>,
 ) {
     while let Some(frame) = frames.recv().await {
-        let OutboundFrame::Text(text) = frame;
-        let frame = ChildFrame::Message {
-            caller,
-            text: &text,
-        }
-        .encode();
+        let frame = match frame {
+            OutboundFrame::Text(text) => ChildFrame::Message {
+                caller,
+                text: &text,
+            }
+            .encode(),
+            OutboundFrame::Binary(message) => encode_binary(caller, &message),
+        };
         if writer.send(frame).await.is_err() {
             return;
         }

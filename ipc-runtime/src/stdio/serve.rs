@@ -119,7 +119,7 @@ where
         let keep_going = match next {
             None => break Ok(()),
             Some(Err(error)) => break Err(StdioError::Read(error)),
-            Some(Ok(Inbound::Frame(body))) => mux.handle(&body).await,
+            Some(Ok(Inbound::Frame(body))) => mux.handle(body.freeze()).await,
             Some(Ok(Inbound::Oversized { len })) => {
                 let message = format!("frame of {len} bytes exceeds the limit of {max_frame}");
                 mux.refuse(None, &message).await

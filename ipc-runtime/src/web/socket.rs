@@ -13,8 +13,6 @@ use super::handshake::{WELCOME, close_code, verify_hello};
 use super::token::Token;
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
-use crate::envelope::encode_error;
-use crate::error::IpcError;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -64,9 +62,7 @@ impl Session {
             return;
         }
         let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
-        let connection = self
-            .server
-            .connect(&self.origin, top_frame, outbound.clone());
+        let connection = self.server.connect(&self.origin, top_frame, outbound);
         let id = connection.id();
         tracing::info!(caller = %id, origin = %self.origin, peer = %self.peer, "web page connected");
         if let Some(observer) = &self.observer {
@@ -77,7 +73,7 @@ impl Session {
         }
         let (closing, close_requested) = oneshot::channel();
         let writer = tokio::spawn(write_frames(sink, frames, close_requested));
-        let close_frame = self.read_frames(&mut stream, &connection, &outbound).await;
+        let close_frame = self.read_frames(&mut stream, &connection).await;
         // Dropping the connection cancels its running handlers and removes it from the event hub.
         drop(connection);
         let reason = close_frame.as_ref().map(|f| f.reason.to_string());
@@ -124,12 +120,11 @@ impl Session {
         }
     }
 
-    /// Feeds text frames to the connection until the socket ends; returns the close frame to send, if any.
+    /// Feeds text and binary messages to the connection until the socket ends; returns the close frame to send, if any.
     async fn read_frames(
         &self,
         stream: &mut Stream,
         connection: &Connection,
-        outbound: &mpsc::Sender<OutboundFrame>,
     ) -> Option<CloseFrame> {
         loop {
             let message = tokio::select! {
@@ -139,11 +134,7 @@ impl Session {
             match message {
                 None | Some(Ok(Message::Close(_))) => return None,
                 Some(Ok(Message::Text(text))) => connection.receive(text.as_str()).await,
-                Some(Ok(Message::Binary(_))) => {
-                    let error = IpcError::<()>::Protocol { message: "binary messages are not accepted; send JSON text".to_owned() };
-                    tracing::warn!(caller = %connection.id(), "binary message refused");
-                    let _ = outbound.send(OutboundFrame::Text(encode_error(None, &error))).await;
-                }
+                Some(Ok(Message::Binary(message))) => connection.receive_binary(message).await,
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Err(error)) => return too_big(&error).map(|reason| {
                     tracing::warn!(caller = %connection.id(), %reason, "web socket closed: message too big");
@@ -191,8 +182,12 @@ async fn write_frames(
                 return;
             }
             frame = frames.recv() => {
-                let Some(OutboundFrame::Text(text)) = frame else { return };
-                if sink.send(Message::Text(Utf8Bytes::from(text))).await.is_err() {
+                let message = match frame {
+                    Some(OutboundFrame::Text(text)) => Message::Text(Utf8Bytes::from(text)),
+                    Some(OutboundFrame::Binary(message)) => Message::Binary(message),
+                    None => return,
+                };
+                if sink.send(message).await.is_err() {
                     return;
                 }
             }
