@@ -61,6 +61,31 @@ fn request() -> Vec<u8> {
     ))
 }
 
+/// A binary stdio frame for caller 1: `[0][caller: u64][binary message]` around one attachment of `len`
+/// bytes, laid out by hand (see `ipc_runtime::Bytes`).
+fn binary_frame(envelope: &str, len: usize) -> Vec<u8> {
+    let mut body = vec![0];
+    body.extend_from_slice(&1_u64.to_be_bytes());
+    body.extend_from_slice(&u32::try_from(envelope.len()).expect("small").to_be_bytes());
+    body.extend_from_slice(envelope.as_bytes());
+    body.extend_from_slice(&1_u32.to_be_bytes());
+    body.extend_from_slice(&u32::try_from(len).expect("below 4 GiB").to_be_bytes());
+    body.extend((0..len).map(|i| u8::try_from(i % 251).expect("below 251")));
+    framed(&body)
+}
+
+/// `echo_bytes(len bytes)` and the host's reply to it.
+fn bytes_request(len: usize) -> Vec<u8> {
+    binary_frame(
+        r#"{"kind":"invoke","id":1,"channel":"bench:echo_bytes","payload":[{"$bin":0}]}"#,
+        len,
+    )
+}
+
+fn bytes_reply(len: usize) -> Vec<u8> {
+    binary_frame(r#"{"kind":"reply","id":1,"payload":{"$bin":0}}"#, len)
+}
+
 /// The child -> parent frame the host answers [`request`] with.
 fn reply() -> Vec<u8> {
     let value = serde_json::to_string(&handle(sample())).expect("encodes");
@@ -74,9 +99,9 @@ fn read_frame(from: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<()> {
     from.read_exact(buf)
 }
 
-/// The raw child: answers every request frame with the recorded reply frame.
-fn raw_child() {
-    let reply = reply();
+/// The raw child: answers every request frame with the recorded reply frame (for `len` bytes when set).
+fn raw_child(len: Option<usize>) {
+    let reply = len.map_or_else(reply, bytes_reply);
     let mut input = std::io::stdin().lock();
     let mut output = std::io::stdout().lock();
     let mut buf = Vec::new();
@@ -121,9 +146,15 @@ fn host_child(multi_thread: bool) {
     }
     .expect("runtime");
     runtime
-        .block_on(ipc_runtime::stdio::serve(Server::new(BenchService::new(
-            Handler,
-        ))))
+        .block_on(ipc_runtime::stdio::serve(
+            Server::builder(BenchService::new(Handler))
+                // Room for the 16 MiB payloads.
+                .limits(ipc_runtime::Limits {
+                    max_message_bytes: 32 * 1024 * 1024,
+                    ..ipc_runtime::Limits::default()
+                })
+                .build(),
+        ))
         .expect("stdio host");
 }
 
@@ -191,12 +222,48 @@ fn bench(c: &mut Criterion, name: &str, mut peer: Peer) {
     });
 }
 
+/// Round trips of `len` bytes each way: the typed host against the raw ping-pong of the same frames.
+fn bench_bytes(c: &mut Criterion, len: usize, label: &str) {
+    let mut group = c.benchmark_group(format!("stdio_bytes/{label}"));
+    group.throughput(criterion::Throughput::Bytes(2 * len as u64));
+    let request = bytes_request(len);
+    let expected = bytes_reply(len);
+    for (name, mode) in [
+        ("raw_pipe_ping_pong", format!("raw_bytes:{len}")),
+        ("typed_host", "host".to_owned()),
+    ] {
+        let mut peer = Peer::spawn(&mode);
+        if mode == "host" {
+            let open = format!(r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true}}"#);
+            peer.write(&framed(open.as_bytes()));
+        }
+        assert!(
+            peer.round_trip(&request) == &expected[4..],
+            "{name}: the reply must be the recorded bytes"
+        );
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    black_box(peer.round_trip(black_box(&request)));
+                }
+                start.elapsed()
+            });
+        });
+    }
+    group.finish();
+}
+
 fn main() {
-    match std::env::var(CHILD_ENV).as_deref() {
-        Ok("raw") => return raw_child(),
-        Ok("tokio_raw") => return tokio_raw_child(),
-        Ok("host") => return host_child(true),
-        Ok("host_current_thread") => return host_child(false),
+    let mode = std::env::var(CHILD_ENV).unwrap_or_default();
+    if let Some(len) = mode.strip_prefix("raw_bytes:") {
+        return raw_child(Some(len.parse().expect("a length")));
+    }
+    match mode.as_str() {
+        "raw" => return raw_child(None),
+        "tokio_raw" => return tokio_raw_child(),
+        "host" => return host_child(true),
+        "host_current_thread" => return host_child(false),
         _ => {}
     }
     let mut c = Criterion::default()
@@ -219,5 +286,7 @@ fn main() {
         peer.write(&framed(open.as_bytes()));
         bench(&mut c, name, peer);
     }
+    bench_bytes(&mut c, 1024 * 1024, "1MiB");
+    bench_bytes(&mut c, 16 * 1024 * 1024, "16MiB");
     c.final_summary();
 }

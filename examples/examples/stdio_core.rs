@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ipc_runtime::{Caller, Server, channels};
+use ipc_runtime::{Bytes, Caller, Server, channels};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -51,6 +51,10 @@ pub trait CoreIpc {
     /// Accepts calls from iframes too: answers whether the caller is the top frame.
     #[invoke(allow_subframes)]
     async fn whoami(&self, caller: Caller) -> String;
+
+    /// Binary data both ways (attachments, `Uint8Array` in TypeScript): the bytes reversed.
+    #[invoke]
+    async fn reverse_bytes(&self, caller: Caller, data: Bytes) -> Bytes;
 }
 
 struct Core;
@@ -82,6 +86,12 @@ impl CoreIpc for Core {
 
     async fn whoami(&self, caller: Caller) -> String {
         format!("caller {} from {}", caller.id(), caller.origin())
+    }
+
+    async fn reverse_bytes(&self, _caller: Caller, data: Bytes) -> Bytes {
+        let mut bytes = data.to_vec();
+        bytes.reverse();
+        bytes.into()
     }
 }
 

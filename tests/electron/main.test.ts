@@ -23,6 +23,7 @@ const PARSE = "core:parse";
 const WHOAMI = "core:whoami";
 const NOTE = "core:note";
 const ECHOED = "core:echoed";
+const REVERSE_BYTES = "core:reverse_bytes";
 const CANCEL = CoreIpcMainSpec.cancelChannel;
 
 interface World {
@@ -55,7 +56,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 describe("Electron main glue against the real stdio core", () => {
   it("registers exactly one handler or listener per channel, plus the cancel channel", () => {
     const { ipcMain, registration } = world();
-    assert.equal(ipcMain.handlerCount, 4); // echo, sleep, parse, whoami
+    assert.equal(ipcMain.handlerCount, 5); // echo, sleep, parse, whoami, reverseBytes
     assert.equal(ipcMain.listenerCount(NOTE), 1);
     assert.equal(ipcMain.listenerCount(CANCEL), 1);
     registration.dispose();
@@ -102,6 +103,23 @@ describe("Electron main glue against the real stdio core", () => {
     const outcome = await ipcMain.invoke(page.mainFrame, ECHO, 1, ["hi"], undefined);
     assert.deepEqual(outcome, { ok: true, value: "hi (caller caller#1 from app://main)" });
     assert.deepEqual(await echoed, [["hi"]]);
+  });
+
+  it("binary data crosses as Uint8Array both ways (binary stdio frames, never arrays of numbers)", async () => {
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    const data = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < data.length; i += 1) {
+      data[i] = i % 251;
+    }
+    const outcome = (await ipcMain.invoke(page.mainFrame, REVERSE_BYTES, 1, [data], undefined)) as { ok: boolean; value: unknown };
+    assert.equal(outcome.ok, true);
+    assert.ok(outcome.value instanceof Uint8Array, `a Uint8Array comes back, not ${typeof outcome.value}`);
+    assert.equal(outcome.value.length, data.length);
+    assert.deepEqual(outcome.value.subarray(0, 4), data.slice(-4).reverse());
+    // A Node Buffer is a Uint8Array too: it is sent as bytes, not as Buffer's JSON form.
+    const small = (await ipcMain.invoke(page.mainFrame, REVERSE_BYTES, 2, [Buffer.from("abc")], undefined)) as { value: Uint8Array };
+    assert.deepEqual([...small.value], [..."cba"].map((c) => c.charCodeAt(0)));
   });
 
   it("send: reaches the handler, which answers with an event", async () => {

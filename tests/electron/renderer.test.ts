@@ -45,6 +45,10 @@ function bridge(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.map(bridge);
   }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    // Electron's table of bridgeable types: "cloneable types" (typed arrays among them) are structured-cloned.
+    return structuredClone(value);
+  }
   if (typeof value === "object" && value !== null) {
     // Class instances (AbortSignal, ...) arrive as plain copies of their own enumerable properties.
     const copy: Record<string, unknown> = {};
@@ -172,7 +176,7 @@ for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompile
       await runPreload(world, "isolated");
       const exposed = world.standIn.exposed.get("coreIpc");
       assert.ok(typeof exposed === "object" && exposed !== null);
-      assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "sleep", "whoami"]);
+      assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "reverseBytes", "sleep", "whoami"]);
       for (const value of Object.values(exposed)) {
         assert.equal(typeof value, "function");
       }
@@ -190,6 +194,13 @@ for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompile
       off(); // idempotent
       assert.equal(world.page.rendererListeners.get("core:echoed")?.size ?? 0, 0, "the disposer removed the exact wrapper");
       assert.equal(await api.parse(" 7 "), 7);
+    });
+
+    it("Uint8Array arguments and results cross intact", async () => {
+      const api = electronApi();
+      const reversed = await api.reverseBytes(new Uint8Array([1, 2, 3, 250]));
+      assert.ok(reversed instanceof Uint8Array);
+      assert.deepEqual([...reversed], [250, 3, 2, 1]);
     });
 
     it("rebuilds typed errors as IpcError with `detail`", async () => {

@@ -2,4 +2,5 @@
 //! by `cargo test` (the generated `export_bindings_*` tests) and type-checked with `tsc --strict` in CI.
 
 pub mod app;
+pub mod blob;
 pub mod shapes;

@@ -1,6 +1,6 @@
 //! The channel trait and handler shared by both benches, plus the hand-written serde baseline.
 
-use ipc_runtime::{Caller, channels};
+use ipc_runtime::{Bytes, Caller, channels};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -22,6 +22,9 @@ pub trait Bench {
     /// The event being measured.
     #[event]
     fn tick(seq: u32);
+    /// Large binary payloads: the bytes come back unchanged, both ways as attachments.
+    #[invoke]
+    async fn echo_bytes(&self, caller: Caller, data: Bytes) -> Bytes;
 }
 
 /// The handler both paths call.
@@ -38,6 +41,10 @@ pub(crate) struct Handler;
 impl Bench for Handler {
     async fn echo(&self, _caller: Caller, item: Item) -> Item {
         handle(item)
+    }
+
+    async fn echo_bytes(&self, _caller: Caller, data: Bytes) -> Bytes {
+        data
     }
 }
 

@@ -30,6 +30,10 @@ export interface CoreIpcPreloadApi {
    * Accepts calls from iframes too: answers whether the caller is the top frame.
    */
   whoami(options?: ElectronCallOptions): Promise<IpcOutcome<string, never>>;
+  /**
+   * Binary data both ways (attachments, `Uint8Array` in TypeScript): the bytes reversed.
+   */
+  reverseBytes(data: Uint8Array, options?: ElectronCallOptions): Promise<IpcOutcome<Uint8Array, never>>;
 }
 
 declare global {
@@ -66,6 +70,10 @@ export function electronCoreIpcApi(): CoreIpcApi {
     whoami: async (options?: CallOptions): Promise<string> => {
       const value = await electronInvoke("core:whoami", options, ($o) => exposed.whoami($o));
       return value as string;
+    },
+    reverseBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
+      const value = await electronInvoke("core:reverse_bytes", options, ($o) => exposed.reverseBytes(data, $o));
+      return value as Uint8Array;
     },
   });
 }

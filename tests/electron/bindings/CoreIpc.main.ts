@@ -12,6 +12,7 @@ export const CoreIpcMainSpec = {
     { name: "core:note", kind: "send", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "core:parse", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "core:whoami", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: true },
+    { name: "core:reverse_bytes", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
   ],
 } as const satisfies TraitSpec;
 

@@ -10,6 +10,7 @@ const CHANNEL_ECHOED = "core:echoed";
 const CHANNEL_NOTE = "core:note";
 const CHANNEL_PARSE = "core:parse";
 const CHANNEL_WHOAMI = "core:whoami";
+const CHANNEL_REVERSE_BYTES = "core:reverse_bytes";
 const CANCEL_CHANNEL = "CoreIpc:__cancel";
 
 if (process.contextIsolated !== true) {
@@ -94,4 +95,5 @@ $contextBridge.exposeInMainWorld("coreIpc", {
   },
   parse: (text: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_PARSE, [text], options),
   whoami: (options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_WHOAMI, [], options),
+  reverseBytes: (data: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_REVERSE_BYTES, [data], options),
 });

@@ -32,6 +32,10 @@ export interface CoreIpcApi {
    * Accepts calls from iframes too: answers whether the caller is the top frame.
    */
   whoami(options?: CallOptions): Promise<string>;
+  /**
+   * Binary data both ways (attachments, `Uint8Array` in TypeScript): the bytes reversed.
+   */
+  reverseBytes(data: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
 }
 
 /** What each `invoke` function rejects with. */
@@ -40,6 +44,7 @@ export interface CoreIpcErrors {
   readonly sleep: IpcError<never>;
   readonly parse: IpcError<ParseFailure>;
   readonly whoami: IpcError<never>;
+  readonly reverseBytes: IpcError<never>;
 }
 
 /** Wire names and kinds, for hosts. Renderer code never needs them. */
@@ -50,6 +55,7 @@ export const CoreIpcChannels = {
   note: { name: "core:note", kind: "send" },
   parse: { name: "core:parse", kind: "invoke" },
   whoami: { name: "core:whoami", kind: "invoke" },
+  reverseBytes: { name: "core:reverse_bytes", kind: "invoke" },
 } as const;
 
 /** Builds the typed API over a host's transport. */
@@ -75,6 +81,10 @@ export function createCoreIpcApi(transport: IpcTransport): CoreIpcApi {
     whoami: async (options?: CallOptions): Promise<string> => {
       const value = await transport.invoke("core:whoami", [], options);
       return value as string;
+    },
+    reverseBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
+      const value = await transport.invoke("core:reverse_bytes", [data], options);
+      return value as Uint8Array;
     },
   });
 }
