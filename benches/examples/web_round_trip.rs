@@ -10,10 +10,11 @@ use std::path::PathBuf;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ipc_runtime::web::WebHost;
-use ipc_runtime::{Caller, Limits, Server, channels};
+use ipc_runtime::{Bytes, Caller, Limits, Server, channels};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use ts_rs::TS;
 
 /// The same small payload as the in-process benchmarks: a few fields (66 bytes of JSON arguments).
@@ -30,6 +31,10 @@ pub trait WebBenchIpc {
     /// Returns the item unchanged.
     #[invoke]
     async fn echo(&self, caller: Caller, item: Item) -> Item;
+
+    /// Returns the bytes unchanged (an attachment both ways).
+    #[invoke]
+    async fn echo_bytes(&self, caller: Caller, data: Bytes) -> Bytes;
 }
 
 struct Echo;
@@ -37,6 +42,10 @@ struct Echo;
 impl WebBenchIpc for Echo {
     async fn echo(&self, _caller: Caller, item: Item) -> Item {
         item
+    }
+
+    async fn echo_bytes(&self, _caller: Caller, data: Bytes) -> Bytes {
+        data
     }
 }
 
@@ -47,7 +56,13 @@ async fn raw_echo_server() -> std::io::Result<SocketAddr> {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let Ok(socket) = tokio_tungstenite::accept_async(stream).await else {
+                // The same caps as the web host's socket (twice its message limit), for 16 MiB payloads.
+                let config = WebSocketConfig::default()
+                    .max_message_size(Some(64 << 20))
+                    .max_frame_size(Some(64 << 20));
+                let accepted =
+                    tokio_tungstenite::accept_async_with_config(stream, Some(config)).await;
+                let Ok(socket) = accepted else {
                     return;
                 };
                 let (mut to_page, mut from_page) = socket.split();
@@ -67,11 +82,11 @@ async fn raw_echo_server() -> std::io::Result<SocketAddr> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let public = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web/public");
-    // Room for 1,000 pipelined calls from one page.
+    // Room for 1,000 pipelined calls from one page, and for 16 MiB payloads.
     let limits = Limits {
         max_in_flight: 2048,
         outbound_queue: 4096,
-        ..Limits::default()
+        max_message_bytes: 32 * 1024 * 1024,
     };
     let server = Server::builder(WebBenchIpcService::new(Echo))
         .limits(limits)

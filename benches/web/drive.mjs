@@ -55,6 +55,10 @@ try {
   }
   const p = results.pipelined;
   console.log(`| pipelined, ${p.inFlight} in flight (calls/s) | ${p.typedPerSecond} | ${p.rawPerSecond} | ${ratio(p.typedPerSecond, p.rawPerSecond)} |`);
+  for (const b of results.binary) {
+    const mib = b.bytes / (1024 * 1024);
+    console.log(`| ${mib} MiB each way, ${b.calls} round trips (MiB/s, both directions) | ${b.typedMiBPerSecond} | ${b.rawMiBPerSecond} | ${ratio(b.typedMiBPerSecond, b.rawMiBPerSecond)} |`);
+  }
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });

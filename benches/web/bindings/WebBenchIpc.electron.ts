@@ -10,6 +10,10 @@ export interface WebBenchIpcPreloadApi {
    * Returns the item unchanged.
    */
   echo(item: Item, options?: ElectronCallOptions): Promise<IpcOutcome<Item, never>>;
+  /**
+   * Returns the bytes unchanged (an attachment both ways).
+   */
+  echoBytes(data: Uint8Array, options?: ElectronCallOptions): Promise<IpcOutcome<Uint8Array, never>>;
 }
 
 declare global {
@@ -30,6 +34,10 @@ export function electronWebBenchIpcApi(): WebBenchIpcApi {
     echo: async (item: Item, options?: CallOptions): Promise<Item> => {
       const value = await electronInvoke("bench:echo", options, ($o) => exposed.echo(item, $o));
       return value as Item;
+    },
+    echoBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
+      const value = await electronInvoke("bench:echo_bytes", options, ($o) => exposed.echoBytes(data, $o));
+      return value as Uint8Array;
     },
   });
 }

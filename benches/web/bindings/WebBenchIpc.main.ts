@@ -7,6 +7,7 @@ export const WebBenchIpcMainSpec = {
   cancelChannel: "WebBenchIpc:__cancel",
   channels: [
     { name: "bench:echo", kind: "invoke", allowOrigins: ["app://bench"], allowSubframes: false },
+    { name: "bench:echo_bytes", kind: "invoke", allowOrigins: ["app://bench"], allowSubframes: false },
   ],
 } as const satisfies TraitSpec;
 

@@ -5,6 +5,7 @@
 const { contextBridge: $contextBridge, ipcRenderer: $ipcRenderer } = require("electron");
 
 const CHANNEL_ECHO = "bench:echo";
+const CHANNEL_ECHO_BYTES = "bench:echo_bytes";
 const CANCEL_CHANNEL = "WebBenchIpc:__cancel";
 
 if (process.contextIsolated !== true) {
@@ -68,4 +69,5 @@ function $subscribe(channel, listener, deliver) {
 
 $contextBridge.exposeInMainWorld("webBenchIpc", {
   echo: (item, options) => $invoke(CHANNEL_ECHO, [item], options),
+  echoBytes: (data, options) => $invoke(CHANNEL_ECHO_BYTES, [data], options),
 });

@@ -5,6 +5,7 @@
 import { contextBridge as $contextBridge, ipcRenderer as $ipcRenderer, type IpcRendererEvent } from "electron";
 
 const CHANNEL_ECHO = "bench:echo";
+const CHANNEL_ECHO_BYTES = "bench:echo_bytes";
 const CANCEL_CHANNEL = "WebBenchIpc:__cancel";
 
 if (process.contextIsolated !== true) {
@@ -79,4 +80,5 @@ function $subscribe(channel: string, listener: unknown, deliver: (args: readonly
 
 $contextBridge.exposeInMainWorld("webBenchIpc", {
   echo: (item: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ECHO, [item], options),
+  echoBytes: (data: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ECHO_BYTES, [data], options),
 });

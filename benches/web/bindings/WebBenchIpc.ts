@@ -12,16 +12,22 @@ export interface WebBenchIpcApi {
    * Returns the item unchanged.
    */
   echo(item: Item, options?: CallOptions): Promise<Item>;
+  /**
+   * Returns the bytes unchanged (an attachment both ways).
+   */
+  echoBytes(data: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
 }
 
 /** What each `invoke` function rejects with. */
 export interface WebBenchIpcErrors {
   readonly echo: IpcError<never>;
+  readonly echoBytes: IpcError<never>;
 }
 
 /** Wire names and kinds, for hosts. Renderer code never needs them. */
 export const WebBenchIpcChannels = {
   echo: { name: "bench:echo", kind: "invoke" },
+  echoBytes: { name: "bench:echo_bytes", kind: "invoke" },
 } as const;
 
 /** Builds the typed API over a host's transport. */
@@ -30,6 +36,10 @@ export function createWebBenchIpcApi(transport: IpcTransport): WebBenchIpcApi {
     echo: async (item: Item, options?: CallOptions): Promise<Item> => {
       const value = await transport.invoke("bench:echo", [item], options);
       return value as Item;
+    },
+    echoBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
+      const value = await transport.invoke("bench:echo_bytes", [data], options);
+      return value as Uint8Array;
     },
   });
 }

@@ -5,6 +5,7 @@
 // Query: ?echo=ws://...&calls=N&rounds=R&pipelined=P. Results go to `window.benchResults`.
 
 import { createWebBenchIpcApi, type Item } from "../bindings/WebBenchIpc.js";
+import { decodeEnvelope, encodeEnvelope } from "../bindings/ipc-bridge.js";
 import { connectWeb } from "../bindings/ipc-web.js";
 
 interface Summary {
@@ -14,8 +15,17 @@ interface Summary {
   readonly p99Us: number;
 }
 
+interface BytesFigure {
+  readonly bytes: number;
+  readonly calls: number;
+  /** Payload bytes moved per second, both directions counted. */
+  readonly typedMiBPerSecond: number;
+  readonly rawMiBPerSecond: number;
+}
+
 interface Results {
   readonly crossOriginIsolated: boolean;
+  readonly binary: readonly BytesFigure[];
   readonly roundTrip: { readonly typed: Summary; readonly raw: Summary };
   readonly pipelined: {
     readonly inFlight: number;
@@ -42,7 +52,7 @@ const ITEM: Item = { id: 7, name: "widget", tags: ["red", "green", "blue"] };
 
 /** A raw WebSocket whose echoes resolve in order. */
 class RawEcho {
-  private readonly waiting: ((text: string) => void)[] = [];
+  private readonly waiting: ((message: string | Uint8Array) => void)[] = [];
   private nextId = 1;
 
   private constructor(private readonly socket: WebSocket) {
@@ -50,6 +60,8 @@ class RawEcho {
       const resolve = this.waiting.shift();
       if (resolve !== undefined && typeof event.data === "string") {
         resolve(event.data);
+      } else if (resolve !== undefined && event.data instanceof ArrayBuffer) {
+        resolve(new Uint8Array(event.data));
       }
     };
   }
@@ -57,19 +69,50 @@ class RawEcho {
   static open(url: string): Promise<RawEcho> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
+      socket.binaryType = "arraybuffer";
       socket.onopen = () => resolve(new RawEcho(socket));
       socket.onerror = () => reject(new Error(`cannot open ${url}`));
     });
   }
 
-  /** The same work the typed path does on the page side: build and stringify an envelope, parse the reply. */
-  call(): Promise<unknown> {
-    const text = JSON.stringify({ kind: "invoke", id: this.nextId++, channel: "bench:echo", payload: [ITEM] });
+  /** The same work the typed path does on the page side: encode an envelope, decode the reply. */
+  call(payload: readonly unknown[] = [ITEM], channel = "bench:echo"): Promise<unknown> {
+    const message = encodeEnvelope({ kind: "invoke", id: this.nextId++, channel, payload });
     return new Promise((resolve) => {
-      this.waiting.push((reply) => resolve(JSON.parse(reply)));
-      this.socket.send(text);
+      this.waiting.push((reply) => resolve(decodeEnvelope(reply)));
+      this.socket.send(message);
     });
   }
+}
+
+/** Round trips of `size` bytes each way: typed `echoBytes` against the raw echo of the same binary message. */
+async function binaryFigure(
+  typedCall: (data: Uint8Array) => Promise<Uint8Array>,
+  raw: RawEcho,
+  size: number,
+  calls: number,
+): Promise<BytesFigure> {
+  const data = new Uint8Array(size);
+  for (let i = 0; i < size; i += 997) {
+    data[i] = i % 251;
+  }
+  const back = await typedCall(data);
+  if (back.length !== size || back[997 * 3] !== data[997 * 3]) {
+    throw new Error(`echoBytes returned ${back.length} bytes, not the ${size} sent`);
+  }
+  await raw.call([data], "bench:echo_bytes");
+  let typedMs = 0;
+  let rawMs = 0;
+  for (let i = 0; i < calls; i += 1) {
+    let started = performance.now();
+    await typedCall(data);
+    typedMs += performance.now() - started;
+    started = performance.now();
+    await raw.call([data], "bench:echo_bytes");
+    rawMs += performance.now() - started;
+  }
+  const rate = (ms: number): number => Math.round((2 * size * calls) / (1024 * 1024) / (ms / 1000));
+  return { bytes: size, calls, typedMiBPerSecond: rate(typedMs), rawMiBPerSecond: rate(rawMs) };
 }
 
 function summarise(samples: number[]): Summary {
@@ -129,8 +172,14 @@ async function run(): Promise<Results> {
     rawMs += await pipelined(rawCall, IN_FLIGHT);
   }
   const perSecond = (ms: number): number => Math.round((IN_FLIGHT * pipelinedRounds) / (ms / 1000));
+  const echoBytes = (data: Uint8Array): Promise<Uint8Array> => api.echoBytes(data);
+  const binary = [
+    await binaryFigure(echoBytes, raw, 1024 * 1024, ROUNDS * 2),
+    await binaryFigure(echoBytes, raw, 16 * 1024 * 1024, Math.max(1, Math.floor(ROUNDS / 2))),
+  ];
   return {
     crossOriginIsolated: window.crossOriginIsolated,
+    binary,
     roundTrip: { typed: summarise(typed), raw: summarise(rawSamples) },
     pipelined: { inFlight: IN_FLIGHT, typedPerSecond: perSecond(typedMs), rawPerSecond: perSecond(rawMs) },
   };
