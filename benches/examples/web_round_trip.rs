@@ -55,6 +55,8 @@ async fn raw_echo_server() -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            // As the web host does.
+            let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
                 // The same caps as the web host's socket (twice its message limit), for 16 MiB payloads.
                 let config = WebSocketConfig::default()
