@@ -71,8 +71,10 @@ async fn exchange(
 ) -> Value {
     let text = json!({"kind": "invoke", "id": id, "channel": channel, "payload": []});
     tx.send(text.to_string()).await.unwrap();
-    let OutboundFrame::Text(reply) = rx.recv().await.expect("connection serving");
-    serde_json::from_str(&reply).unwrap()
+    match rx.recv().await.expect("connection serving") {
+        OutboundFrame::Text(reply) => serde_json::from_str(&reply).unwrap(),
+        other @ OutboundFrame::Binary(_) => panic!("expected a text frame, got {other:?}"),
+    }
 }
 
 #[tokio::test]
