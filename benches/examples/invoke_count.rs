@@ -28,13 +28,19 @@ fn main() {
                 .enable_all()
                 .build()
                 .expect("runtime");
+            // The calling loop runs as a task, as in the criterion bench (not as `block_on`'s own future,
+            // which the scheduler checks for wake-ups only between driver polls).
             rt.block_on(async {
                 let server = Server::new(BenchService::new(Handler));
                 let client = BenchClient::connect_in_memory(&server, ORIGIN);
-                let item = sample();
-                for _ in 0..calls {
-                    black_box(client.echo(black_box(item.clone())).await.expect("echo"));
-                }
+                tokio::spawn(async move {
+                    let item = sample();
+                    for _ in 0..calls {
+                        black_box(client.echo(black_box(item.clone())).await.expect("echo"));
+                    }
+                })
+                .await
+                .expect("calling task");
             });
         }
         other => panic!("unknown mode {other:?}: expected typed or baseline"),

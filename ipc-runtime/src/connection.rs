@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::fmt;
 use std::future::Future as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -456,7 +457,13 @@ fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
 /// inside the handler already see the token cancelled.
 fn end_call(cancel: &CancellationToken, handler: CatchUnwind) {
     cancel.cancel();
-    drop(handler);
+    // A drop guard that panics must not take the connection's task (which may have polled it inline) down.
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(handler))) {
+        tracing::error!(
+            panic = panic_message(payload.as_ref()),
+            "handler panicked while dropped"
+        );
+    }
 }
 
 /// Frees the call's in-flight slot and returns its reply frame; `send` calls (no id) are only logged.
@@ -520,3 +527,7 @@ fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
 fn saturate_ms(duration: Duration) -> u32 {
     saturate(usize::try_from(duration.as_millis()).unwrap_or(usize::MAX)).max(1)
 }
+
+#[cfg(test)]
+#[path = "connection_tests.rs"]
+mod tests;

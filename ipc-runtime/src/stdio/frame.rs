@@ -42,6 +42,9 @@ impl ParentFrame {
     /// Reads one frame body; a binary one is sliced, not copied.
     pub(crate) fn parse(body: &Bytes) -> Result<Self, String> {
         if body.first() != Some(&BINARY_FRAME) {
+            if let Some(frame) = super::fast::message(body) {
+                return Ok(Self::Json(frame));
+            }
             return serde_json::from_slice(body)
                 .map(Self::Json)
                 .map_err(|e| format!("malformed frame: {e}"));
@@ -84,6 +87,9 @@ pub(crate) enum ChildFrame<'a> {
 
 impl ChildFrame<'_> {
     pub(crate) fn encode(&self) -> Bytes {
+        if let Self::Message { caller, text } = self {
+            return super::fast::encode_message(*caller, text);
+        }
         // Plain strings and integers: serialisation cannot fail.
         Bytes::from(serde_json::to_vec(self).expect("frame serialisation is infallible"))
     }

@@ -41,6 +41,7 @@
 //! stdout; a binary serving this host logs to stderr.
 
 mod codec;
+mod fast;
 mod frame;
 mod mux;
 mod pipes;
