@@ -16,6 +16,8 @@ mod emitter;
 mod encode;
 mod envelope;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hash;
 mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]

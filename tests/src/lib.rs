@@ -3,4 +3,5 @@
 
 pub mod app;
 pub mod blob;
+pub mod recording;
 pub mod shapes;

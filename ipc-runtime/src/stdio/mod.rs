@@ -43,6 +43,8 @@
 mod codec;
 mod fast;
 mod frame;
+#[doc(hidden)]
+pub mod fuzzing;
 mod mux;
 mod pipes;
 mod serve;

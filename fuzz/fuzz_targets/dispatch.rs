@@ -1,0 +1,164 @@
+//! The generated dispatch of a sample trait, served through the in-memory host's raw connection.
+//!
+//! Input: envelopes separated by `\n`. Checked for every input: each answer is a JSON `reply` or `error`,
+//! every answer with an id answers an invoke with that id (and no id is answered more often than it was
+//! sent), and no handler runs for a channel the origin may not call.
+#![no_main]
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ipc_runtime::{Caller, Limits, OutboundFrame, Server, channels};
+use libfuzzer_sys::fuzz_target;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Overflow;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Shape {
+    Circle { radius: f64 },
+    Polygon(Vec<(f64, f64)>),
+    Empty,
+}
+
+#[channels(allow_origins = ["app://main"])]
+pub trait FuzzIpc {
+    #[send]
+    async fn note(&self, caller: Caller, text: String, level: u8);
+
+    #[invoke]
+    async fn echo(&self, caller: Caller, text: String) -> String;
+
+    #[invoke]
+    async fn add(&self, caller: Caller, a: i64, b: i64) -> Result<i64, Overflow>;
+
+    #[invoke]
+    async fn area(&self, caller: Caller, shape: Shape) -> f64;
+
+    #[invoke(allow_subframes)]
+    async fn count(&self, caller: Caller, items: Vec<Option<u32>>, flags: HashMap<String, bool>)
+    -> usize;
+
+    #[invoke(allow_origins = ["app://settings"])]
+    async fn secret(&self, caller: Caller) -> String;
+
+    #[event]
+    fn tick(n: u32);
+}
+
+/// Counts handler runs; `secret` must never run for the `app://main` caller this target uses.
+#[derive(Default)]
+struct Handler {
+    runs: AtomicUsize,
+}
+
+impl FuzzIpc for Handler {
+    async fn note(&self, _caller: Caller, _text: String, _level: u8) {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+    }
+    async fn echo(&self, _caller: Caller, text: String) -> String {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        text
+    }
+    async fn add(&self, _caller: Caller, a: i64, b: i64) -> Result<i64, Overflow> {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        a.checked_add(b).ok_or(Overflow)
+    }
+    async fn area(&self, _caller: Caller, shape: Shape) -> f64 {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        match shape {
+            Shape::Circle { radius } => radius * radius * 3.0,
+            Shape::Polygon(points) => points.len() as f64,
+            Shape::Empty => 0.0,
+        }
+    }
+    async fn count(
+        &self,
+        _caller: Caller,
+        items: Vec<Option<u32>>,
+        flags: HashMap<String, bool>,
+    ) -> usize {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        items.len() + flags.len()
+    }
+    async fn secret(&self, caller: Caller) -> String {
+        panic!("denied channel reached its handler from {}", caller.origin());
+    }
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime")
+    })
+}
+
+/// Invoke ids in the messages, counted (a message that is not an invoke contributes nothing).
+fn invoke_ids(messages: &[String]) -> HashMap<u64, usize> {
+    let mut ids = HashMap::new();
+    for message in messages {
+        let Ok(value) = serde_json::from_str::<Value>(message) else {
+            continue;
+        };
+        if value["kind"] == "invoke" {
+            if let Some(id) = value["id"].as_u64() {
+                *ids.entry(id).or_default() += 1;
+            }
+        }
+    }
+    ids
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let messages: Vec<String> = rest
+        .split(|b| *b == b'\n')
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect();
+    let sent = invoke_ids(&messages);
+    let limits = Limits {
+        max_message_bytes: 512,
+        max_in_flight: 4,
+        outbound_queue: 1024,
+    };
+    runtime().block_on(async {
+        let server = Server::builder(FuzzIpcService::new(Handler::default()))
+            .limits(limits)
+            .build();
+        let (tx, mut rx) = server.connect_raw("app://main", flags & 1 == 0);
+        for message in &messages {
+            tx.send(message.clone()).await.expect("connection open");
+        }
+        // Closing the input ends the connection: running calls are cancelled and every sender goes away.
+        drop(tx);
+        let mut answered: HashMap<u64, usize> = HashMap::new();
+        while let Some(OutboundFrame::Text(text)) = rx.recv().await {
+            let value: Value = serde_json::from_str(&text).expect("answers are JSON");
+            let kind = value["kind"].as_str().expect("answers have a kind");
+            assert!(kind == "reply" || kind == "error", "unexpected answer {text}");
+            match value.get("id") {
+                Some(id) => {
+                    let id = id.as_u64().expect("numeric id");
+                    let n = answered.entry(id).or_default();
+                    *n += 1;
+                    assert!(
+                        *n <= sent.get(&id).copied().unwrap_or(0),
+                        "id {id} answered more often than invoked: {text}"
+                    );
+                }
+                None => assert_eq!(kind, "error", "a reply without id: {text}"),
+            }
+        }
+        assert_eq!(server.events().connected(), 0, "the connection unregistered");
+    });
+});
