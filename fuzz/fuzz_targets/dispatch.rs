@@ -1,6 +1,7 @@
 //! The generated dispatch of a sample trait, served through the in-memory host's raw connection.
 //!
-//! Input: envelopes separated by `\n`. Checked for every input: each answer is a JSON `reply` or `error`,
+//! Input: messages separated by `\n`; one starting with byte 0 is sent as a binary message (the rest),
+//! any other as text. Checked for every input: each answer is a JSON `reply` or `error`,
 //! every answer with an id answers an invoke with that id (and no id is answered more often than it was
 //! sent), and no handler runs for a channel the origin may not call.
 #![no_main]
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ipc_runtime::{Caller, Limits, OutboundFrame, Server, channels};
+use ipc_runtime::{Bytes, Caller, Limits, OutboundFrame, Server, channels};
 use libfuzzer_sys::fuzz_target;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,6 +44,9 @@ pub trait FuzzIpc {
     #[invoke(allow_subframes)]
     async fn count(&self, caller: Caller, items: Vec<Option<u32>>, flags: HashMap<String, bool>)
     -> usize;
+
+    #[invoke]
+    async fn blob(&self, caller: Caller, name: String, data: Bytes) -> Bytes;
 
     #[invoke(allow_origins = ["app://settings"])]
     async fn secret(&self, caller: Caller) -> String;
@@ -86,6 +90,10 @@ impl FuzzIpc for Handler {
         self.runs.fetch_add(1, Ordering::Relaxed);
         items.len() + flags.len()
     }
+    async fn blob(&self, _caller: Caller, _name: String, data: Bytes) -> Bytes {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        data
+    }
     async fn secret(&self, caller: Caller) -> String {
         panic!("denied channel reached its handler from {}", caller.origin());
     }
@@ -102,10 +110,23 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 }
 
 /// Invoke ids in the messages, counted (a message that is not an invoke contributes nothing).
-fn invoke_ids(messages: &[String]) -> HashMap<u64, usize> {
+fn invoke_ids(frames: &[OutboundFrame]) -> HashMap<u64, usize> {
     let mut ids = HashMap::new();
-    for message in messages {
-        let Ok(value) = serde_json::from_str::<Value>(message) else {
+    for frame in frames {
+        // A binary message's envelope follows its 4-byte length; a generous guess suffices here.
+        let text = match frame {
+            OutboundFrame::Text(text) => text.as_bytes(),
+            OutboundFrame::Binary(message) => message.get(4..).unwrap_or_default(),
+        };
+        let Ok(value) = serde_json::Deserializer::from_slice(text)
+            .into_iter::<Value>()
+            .next()
+            .unwrap_or(Ok(Value::Null))
+        else {
+            // An oversized invoke is still answered with the id its first bytes name.
+            if let Some(id) = leading_id(text) {
+                *ids.entry(id).or_default() += 1;
+            }
             continue;
         };
         if value["kind"] == "invoke" {
@@ -117,15 +138,24 @@ fn invoke_ids(messages: &[String]) -> HashMap<u64, usize> {
     ids
 }
 
+fn leading_id(text: &[u8]) -> Option<u64> {
+    let rest = text.strip_prefix(br#"{"kind":"invoke","id":"#)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
-    let messages: Vec<String> = rest
+    let frames: Vec<OutboundFrame> = rest
         .split(|b| *b == b'\n')
-        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .map(|m| match m.split_first() {
+            Some((0, binary)) => OutboundFrame::Binary(binary.to_vec().into()),
+            _ => OutboundFrame::Text(String::from_utf8_lossy(m).into_owned()),
+        })
         .collect();
-    let sent = invoke_ids(&messages);
+    let sent = invoke_ids(&frames);
     let limits = Limits {
         max_message_bytes: 512,
         max_in_flight: 4,
@@ -135,14 +165,22 @@ fuzz_target!(|data: &[u8]| {
         let server = Server::builder(FuzzIpcService::new(Handler::default()))
             .limits(limits)
             .build();
-        let (tx, mut rx) = server.connect_raw("app://main", flags & 1 == 0);
-        for message in &messages {
-            tx.send(message.clone()).await.expect("connection open");
+        let (tx, mut rx) = server.connect_frames("app://main", flags & 1 == 0);
+        for frame in frames {
+            tx.send(frame).await.expect("connection open");
         }
         // Closing the input ends the connection: running calls are cancelled and every sender goes away.
         drop(tx);
         let mut answered: HashMap<u64, usize> = HashMap::new();
-        while let Some(OutboundFrame::Text(text)) = rx.recv().await {
+        while let Some(frame) = rx.recv().await {
+            let text = match frame {
+                OutboundFrame::Text(text) => text,
+                // A reply carrying attachments: its envelope is what is checked here.
+                OutboundFrame::Binary(message) => {
+                    let len = u32::from_be_bytes(message[..4].try_into().unwrap()) as usize;
+                    String::from_utf8(message[4..4 + len].to_vec()).expect("UTF-8 envelope")
+                }
+            };
             let value: Value = serde_json::from_str(&text).expect("answers are JSON");
             let kind = value["kind"].as_str().expect("answers have a kind");
             assert!(kind == "reply" || kind == "error", "unexpected answer {text}");

@@ -1,10 +1,13 @@
-//! The renderer -> main envelope decoder, under a small and the default size limit.
+//! The renderer -> main envelope decoders: the binary message layout, and the JSON envelope under a small
+//! and the default size limit.
 #![no_main]
 
 use ipc_runtime::Limits;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // The same bytes as a binary message (envelope with attachments), then as a text envelope.
+    ipc_runtime::fuzzing::decode_binary(data);
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

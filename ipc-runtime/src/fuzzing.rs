@@ -2,7 +2,9 @@
 //! through these functions. Not a public API: names and signatures may change in any release.
 
 use serde_json::value::RawValue;
+use tokio_util::bytes::Bytes;
 
+use crate::binary::frame;
 use crate::envelope::{Inbound, Limits, encode_cancel, encode_invoke, encode_send};
 
 #[cfg(feature = "stdio")]
@@ -39,4 +41,22 @@ pub fn parse_envelope(text: &str, limits: &Limits) -> bool {
 
 fn raw(payload: &str) -> &RawValue {
     serde_json::from_str(payload).expect("a parsed payload is valid JSON")
+}
+
+/// Decodes `message` as a binary message (envelope plus attachments). An accepted one is encoded again and
+/// must come out byte for byte the same (the layout has exactly one encoding).
+pub fn decode_binary(message: &[u8]) -> bool {
+    let message = Bytes::copy_from_slice(message);
+    let Ok(decoded) = frame::decode(&message) else {
+        return false;
+    };
+    let (envelope, attachments) = decoded.into_parts();
+    let envelope = std::str::from_utf8(&envelope).expect("decode checked the envelope is UTF-8");
+    assert_eq!(frame::encoded_len(envelope, &attachments), message.len());
+    assert_eq!(
+        frame::encode(envelope, &attachments),
+        message,
+        "re-encoding changed the message"
+    );
+    true
 }

@@ -269,8 +269,10 @@ impl Wire {
     }
 
     async fn next(&mut self) -> Value {
-        let OutboundFrame::Text(text) = self.rx.recv().await.expect("connection open");
-        serde_json::from_str(&text).expect("answers are JSON")
+        match self.rx.recv().await.expect("connection open") {
+            OutboundFrame::Text(text) => serde_json::from_str(&text).expect("answers are JSON"),
+            OutboundFrame::Binary(_) => panic!("no case here returns attachments"),
+        }
     }
 }
 
@@ -391,7 +393,7 @@ async fn a_flood_of_valid_sends_reaches_the_handler_exactly_once_each() {
 /// A fake main side for the typed client: what it reads the client wrote, what it writes the client reads.
 fn client_with_fake_main() -> (
     AppIpcClient,
-    mpsc::Receiver<String>,
+    mpsc::Receiver<OutboundFrame>,
     mpsc::Sender<OutboundFrame>,
 ) {
     let (to_main, from_client) = mpsc::channel(16);
@@ -410,7 +412,10 @@ async fn the_client_ignores_replies_to_ids_it_never_sent() {
         let client = client.clone();
         async move { client.open_file("/a".to_owned()).await }
     });
-    let request: Value = serde_json::from_str(&main_rx.recv().await.unwrap()).unwrap();
+    let Some(OutboundFrame::Text(request)) = main_rx.recv().await else {
+        panic!("a text invoke");
+    };
+    let request: Value = serde_json::from_str(&request).unwrap();
     let id = request["id"].as_u64().unwrap();
     for stray in [
         json!({"kind":"reply","id":id + 1000,"payload":"stray"}),

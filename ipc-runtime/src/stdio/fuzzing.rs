@@ -20,7 +20,7 @@ pub fn decode_frames(data: &[u8], max_frame: usize, chunk: usize) -> usize {
             match item {
                 Inbound::Frame(body) => {
                     assert!(body.len() <= max_frame, "frame over the limit handed out");
-                    let _ = ParentFrame::parse(&body);
+                    let _ = ParentFrame::parse(&body.freeze());
                 }
                 Inbound::Oversized { len } => {
                     assert!(len > max_frame as u64, "in-limit frame reported oversized");
