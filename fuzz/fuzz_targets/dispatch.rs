@@ -36,7 +36,7 @@ pub trait FuzzIpc {
     async fn echo(&self, caller: Caller, text: String) -> String;
 
     #[invoke]
-    async fn add(&self, caller: Caller, a: i64, b: i64) -> Result<i64, Overflow>;
+    async fn add(&self, caller: Caller, a: i32, b: i32) -> Result<i32, Overflow>;
 
     #[invoke]
     async fn area(&self, caller: Caller, shape: Shape) -> f64;
@@ -51,8 +51,6 @@ pub trait FuzzIpc {
     #[invoke(allow_origins = ["app://settings"])]
     async fn secret(&self, caller: Caller) -> String;
 
-    #[event]
-    fn tick(n: u32);
 }
 
 /// Counts handler runs; `secret` must never run for the `app://main` caller this target uses.
@@ -69,7 +67,7 @@ impl FuzzIpc for Handler {
         self.runs.fetch_add(1, Ordering::Relaxed);
         text
     }
-    async fn add(&self, _caller: Caller, a: i64, b: i64) -> Result<i64, Overflow> {
+    async fn add(&self, _caller: Caller, a: i32, b: i32) -> Result<i32, Overflow> {
         self.runs.fetch_add(1, Ordering::Relaxed);
         a.checked_add(b).ok_or(Overflow)
     }
