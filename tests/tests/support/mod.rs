@@ -1,0 +1,141 @@
+//! Shared by the load and fault tests: the sample app behind the real web host, a Rust client for it over
+//! a real loopback WebSocket, and a tiny deterministic random source.
+
+#![allow(dead_code, unreachable_pub)] // each test binary uses its own part
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use ipc_runtime::web::WebHost;
+use ipc_runtime::{Client, ConnectionEvent, Limits, OutboundFrame, Server};
+use ipc_tests::app::{AppIpcClient, AppIpcService};
+use ipc_tests::recording::Recorder;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+/// The sample app served by the web host, with its recording handler and a count of open connections.
+pub struct WebApp {
+    pub host: WebHost,
+    pub handler: Arc<Recorder>,
+    pub open: Arc<AtomicI64>,
+}
+
+pub async fn start_web(handler: Recorder, limits: Limits, max_connections: usize) -> WebApp {
+    let handler = Arc::new(handler);
+    let server = Server::builder(AppIpcService::from_arc(handler.clone()))
+        .limits(limits)
+        .build();
+    let open = Arc::new(AtomicI64::new(0));
+    let counter = open.clone();
+    let host = WebHost::builder(server)
+        .page_origin("app://main")
+        .max_connections(max_connections)
+        .on_connection(move |event| {
+            let delta = match event {
+                ConnectionEvent::Connected { .. } => 1,
+                ConnectionEvent::Disconnected { .. } => -1,
+                _ => 0,
+            };
+            counter.fetch_add(delta, Ordering::SeqCst);
+        })
+        .start()
+        .await
+        .expect("web host starts");
+    WebApp {
+        host,
+        handler,
+        open,
+    }
+}
+
+/// A typed client over one WebSocket, and the task pumping it; aborting the task drops the socket
+/// without a close frame (a crashed or killed renderer).
+pub struct WebClient {
+    pub client: AppIpcClient,
+    pub pump: JoinHandle<()>,
+}
+
+pub async fn connect_web(app: &WebApp) -> WebClient {
+    let mut request = app.host.socket_url().into_client_request().unwrap();
+    let origin = HeaderValue::from_str(app.host.origin()).unwrap();
+    request.headers_mut().insert("Origin", origin);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("upgrade");
+    let hello =
+        serde_json::json!({"kind":"hello","token":app.host.token().reveal(),"topFrame":true});
+    socket.send(Message::text(hello.to_string())).await.unwrap();
+    match socket.next().await {
+        Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), r#"{"kind":"welcome"}"#),
+        other => panic!("no welcome: {other:?}"),
+    }
+    let (to_main, mut outbound) = mpsc::channel::<OutboundFrame>(1024);
+    let (inbound, from_main) = mpsc::channel::<OutboundFrame>(1024);
+    let pump = tokio::spawn(async move {
+        let (mut sink, mut stream) = socket.split();
+        let write = async {
+            while let Some(frame) = outbound.recv().await {
+                let message = match frame {
+                    OutboundFrame::Text(text) => Message::text(text),
+                    OutboundFrame::Binary(bytes) => Message::binary(bytes),
+                };
+                if sink.send(message).await.is_err() {
+                    break;
+                }
+            }
+        };
+        let read = async {
+            while let Some(Ok(message)) = stream.next().await {
+                let frame = match message {
+                    Message::Text(text) => OutboundFrame::Text(text.as_str().to_owned()),
+                    Message::Binary(bytes) => OutboundFrame::Binary(bytes),
+                    Message::Close(_) => break,
+                    _ => continue,
+                };
+                if inbound.send(frame).await.is_err() {
+                    break;
+                }
+            }
+        };
+        // Either direction ending ends the connection (dropping `inbound` fails the pending calls).
+        tokio::select! { () = write => {}, () = read => {} }
+    });
+    WebClient {
+        client: AppIpcClient::new(Client::new(to_main, from_main)),
+        pump,
+    }
+}
+
+/// xorshift64*: deterministic per seed, good enough to pick which calls to cancel.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+/// Peak resident set size of this process, from `/proc/self/status` (kB), if the platform has it.
+pub fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Waits (yielding to the runtime) until `done` holds. No clock: a hang is the test harness's to catch.
+pub async fn settle(mut done: impl FnMut() -> bool) {
+    while !done() {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}
