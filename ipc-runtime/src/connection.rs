@@ -409,6 +409,9 @@ impl Connection {
     }
 
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
+        // An id that names a running call is not this message's to settle (a malformed, misrouted or denied
+        // invoke reusing it): answering with it would end that call with this refusal.
+        let id = id.filter(|id| !self.in_flight.lock().contains_key(id));
         tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
         let _ = self
             .outbound

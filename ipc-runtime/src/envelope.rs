@@ -97,7 +97,8 @@ impl<'a> Inbound<'a> {
                 message: format!("malformed envelope: {e}"),
             },
         })?;
-        let id = raw.id;
+        // Only an invoke's id names a call this refusal may settle; any other kind's id is not echoed.
+        let id = raw.id.filter(|_| raw.kind == Kind::Invoke);
         let protocol = |message: &str| Refusal {
             id,
             error: IpcError::Protocol {

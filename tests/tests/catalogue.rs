@@ -113,7 +113,7 @@ fn catalogue() -> Vec<Case> {
         case(
             "renderer sends a reply (to an id never sent)",
             r#"{"kind":"reply","id":42,"payload":"x"}"#,
-            Error("protocol", Some(42)),
+            Error("protocol", None),
         ),
         case(
             "renderer sends an event",
@@ -128,12 +128,12 @@ fn catalogue() -> Vec<Case> {
         case(
             "send carrying an id",
             r#"{"kind":"send","id":7,"channel":"app_ipc:set_title","payload":["t"]}"#,
-            Error("protocol", Some(7)),
+            Error("protocol", None),
         ),
         case(
             "cancel with a payload",
             r#"{"kind":"cancel","id":8,"payload":[]}"#,
-            Error("protocol", Some(8)),
+            Error("protocol", None),
         ),
         case(
             "cancel for an unknown id",
@@ -268,6 +268,11 @@ impl Wire {
         self.tx.send(text.into()).await.expect("connection open");
     }
 
+    async fn exchange(&mut self, text: impl Into<String>) -> Value {
+        self.send(text).await;
+        self.next().await
+    }
+
     async fn next(&mut self) -> Value {
         match self.rx.recv().await.expect("connection open") {
             OutboundFrame::Text(text) => serde_json::from_str(&text).expect("answers are JSON"),
@@ -337,6 +342,32 @@ async fn a_duplicate_in_flight_id_is_refused_and_a_finished_id_may_be_reused() {
         json!({"kind":"reply","id":5,"payload":"contents of /again"})
     );
     assert_eq!(wire.handler.calls(), ["slow(30)", "open_file(/again)"]);
+}
+
+/// Regression (found by the `dispatch` fuzz target): a refused message that carried an id was answered
+/// with that id even when it was not an invoke, or when the id belonged to a call still running; the
+/// renderer's pending call with that id was then settled by someone else's refusal.
+#[tokio::test]
+async fn a_refusal_never_settles_a_running_call_that_has_its_id() {
+    let mut wire = Wire::connect(MAIN, true);
+    wire.send(invoke(5, "slow", "[40]")).await;
+    let intruders = [
+        r#"{"kind":"send","id":5,"channel":"app_ipc:set_title","payload":["t"]}"#.to_owned(),
+        r#"{"kind":"send","id":5,"channel":"app_ipc:nope"}"#.to_owned(),
+        r#"{"kind":"cancel","id":5,"payload":[]}"#.to_owned(),
+        r#"{"kind":"reply","id":5,"payload":1}"#.to_owned(),
+        r#"{"kind":"invoke","id":5,"channel":"app_ipc:open_file"}"#.to_owned(),
+        invoke(5, "nope", "[]"),
+        invoke(5, "settings_only", "[]"),
+        invoke(5, "open_file", "[42]"),
+    ];
+    for intruder in &intruders {
+        let answer = wire.exchange(intruder).await;
+        assert_eq!(answer["kind"], "error", "{intruder}: {answer}");
+        assert_eq!(answer["id"], Value::Null, "{intruder} settled call 5: {answer}");
+    }
+    assert_eq!(wire.next().await, json!({"kind":"reply","id":5,"payload":40}));
+    assert_eq!(wire.handler.calls(), ["slow(40)"]);
 }
 
 #[tokio::test]

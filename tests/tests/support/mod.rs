@@ -59,7 +59,11 @@ pub struct WebClient {
     pub pump: JoinHandle<()>,
 }
 
-pub async fn connect_web(app: &WebApp) -> WebClient {
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A socket that passed the handshake and is now a connection of the host.
+pub async fn open_web(app: &WebApp) -> Socket {
     let mut request = app.host.socket_url().into_client_request().unwrap();
     let origin = HeaderValue::from_str(app.host.origin()).unwrap();
     request.headers_mut().insert("Origin", origin);
@@ -73,6 +77,11 @@ pub async fn connect_web(app: &WebApp) -> WebClient {
         Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), r#"{"kind":"welcome"}"#),
         other => panic!("no welcome: {other:?}"),
     }
+    socket
+}
+
+pub async fn connect_web(app: &WebApp) -> WebClient {
+    let socket = open_web(app).await;
     let (to_main, mut outbound) = mpsc::channel::<OutboundFrame>(1024);
     let (inbound, from_main) = mpsc::channel::<OutboundFrame>(1024);
     let pump = tokio::spawn(async move {

@@ -1,0 +1,130 @@
+//! Faults: handlers that panic or never finish, a WebSocket dropped mid-call, the stdio peer vanishing
+//! mid-call. Callers get typed errors, the runtime keeps serving others, and afterwards no handler future
+//! is alive, no call is in flight and no connection is registered.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use futures_util::SinkExt as _;
+use ipc_runtime::stdio::serve_io;
+use ipc_runtime::{IpcError, Limits, Server};
+use ipc_tests::app::{AppIpcClient, AppIpcService};
+use ipc_tests::recording::Recorder;
+use serde_json::json;
+use support::{connect_web, settle, start_web};
+use tokio::task::JoinSet;
+use tokio_util::bytes::Bytes;
+use tokio_util::codec::{FramedWrite, LengthDelimitedCodec};
+
+const FOREVER: u32 = u32::MAX;
+
+fn app() -> (Arc<Recorder>, Server) {
+    let handler = Arc::new(Recorder::default());
+    let server = Server::new(AppIpcService::from_arc(handler.clone()));
+    (handler, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panicking_handlers_become_internal_errors_and_leave_nothing_behind() {
+    let (handler, server) = app();
+    let client = AppIpcClient::connect_in_memory(&server, "app://main");
+    let mut calls = JoinSet::new();
+    for _ in 0..100 {
+        let client = client.clone();
+        calls.spawn(async move { client.explode().await });
+    }
+    while let Some(result) = calls.join_next().await {
+        let result = result.unwrap();
+        assert!(
+            matches!(&result, Err(IpcError::Internal { .. })),
+            "{result:?}"
+        );
+    }
+    assert_eq!(
+        client.open_file("/after".to_owned()).await,
+        Ok(Some("contents of /after".to_owned()))
+    );
+    assert_eq!(handler.runs(), 101);
+    assert_eq!(handler.live(), 0);
+    assert_eq!(client.raw().in_flight(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn never_finishing_handlers_end_at_their_deadline() {
+    let (handler, server) = app();
+    let client = AppIpcClient::connect_in_memory(&server, "app://main");
+    let other = AppIpcClient::connect_in_memory(&server, "app://main");
+    let mut calls = JoinSet::new();
+    for _ in 0..50 {
+        let client = client.clone();
+        // The channel's declared deadline (50 ms) applies.
+        calls.spawn(async move { client.slow(FOREVER).await });
+    }
+    // Meanwhile another caller is served.
+    assert_eq!(
+        other.open_file("/x".to_owned()).await,
+        Ok(Some("contents of /x".to_owned()))
+    );
+    while let Some(result) = calls.join_next().await {
+        assert_eq!(result.unwrap(), Err(IpcError::Timeout { timeout_ms: 50 }));
+    }
+    settle(|| handler.live() == 0).await;
+    assert_eq!(client.raw().in_flight(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_dropped_mid_call_fails_its_calls_and_cancels_their_handlers() {
+    let app = start_web(Recorder::default(), Limits::default(), 8).await;
+    let doomed = connect_web(&app).await;
+    let survivor = connect_web(&app).await;
+    let mut calls = JoinSet::new();
+    for _ in 0..20 {
+        let client = doomed.client.clone();
+        calls.spawn(async move { client.slow(FOREVER).timeout(Duration::from_secs(600)).await });
+    }
+    settle(|| app.handler.live() == 20).await;
+    // The renderer dies: its TCP connection goes away without a close frame.
+    doomed.pump.abort();
+    while let Some(result) = calls.join_next().await {
+        assert_eq!(result.unwrap(), Err(IpcError::Disconnected));
+    }
+    settle(|| app.handler.live() == 0 && app.open.load(Ordering::SeqCst) == 1).await;
+    assert_eq!(app.host.events().connected(), 1);
+    assert_eq!(
+        survivor.client.open_file("/still".to_owned()).await,
+        Ok(Some("contents of /still".to_owned()))
+    );
+    assert_eq!(doomed.client.raw().in_flight(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stdio_peer_vanishing_mid_call_ends_the_session_and_every_handler() {
+    let (handler, server) = app();
+    let (parent, child) = tokio::io::duplex(64 * 1024);
+    let (child_read, child_write) = tokio::io::split(child);
+    let session = tokio::spawn(serve_io(server.clone(), child_read, child_write));
+    let (parent_read, parent_write) = tokio::io::split(parent);
+    let mut to_child = FramedWrite::new(parent_write, LengthDelimitedCodec::new());
+    for caller in 1..=3u64 {
+        let open = json!({"op":"open","caller":caller,"origin":"app://main","topFrame":true});
+        to_child.send(Bytes::from(open.to_string())).await.unwrap();
+        for id in 0..10u64 {
+            let text = json!({"kind":"invoke","id":id,"channel":"app_ipc:slow","payload":[FOREVER],"timeoutMs":600_000});
+            let frame = json!({"op":"message","caller":caller,"text":text.to_string()});
+            to_child.send(Bytes::from(frame.to_string())).await.unwrap();
+        }
+    }
+    settle(|| handler.live() == 30).await;
+    // The parent process is gone: both pipes close at once.
+    drop((to_child, parent_read));
+    let result = session.await.unwrap();
+    assert!(
+        result.is_ok() || matches!(result, Err(ipc_runtime::stdio::StdioError::Write(_))),
+        "{result:?}"
+    );
+    settle(|| handler.live() == 0).await;
+    assert_eq!(server.events().connected(), 0);
+}
