@@ -44,6 +44,7 @@ fn invoke(id: u64, channel: &str, payload: &str) -> String {
     format!(r#"{{"kind":"invoke","id":{id},"channel":"app_ipc:{channel}","payload":{payload}}}"#)
 }
 
+#[allow(clippy::too_many_lines)] // a table: one entry per case
 fn catalogue() -> Vec<Case> {
     use Expect::{Error, Silence};
     let big = "x".repeat(600);
@@ -364,9 +365,16 @@ async fn a_refusal_never_settles_a_running_call_that_has_its_id() {
     for intruder in &intruders {
         let answer = wire.exchange(intruder).await;
         assert_eq!(answer["kind"], "error", "{intruder}: {answer}");
-        assert_eq!(answer["id"], Value::Null, "{intruder} settled call 5: {answer}");
+        assert_eq!(
+            answer["id"],
+            Value::Null,
+            "{intruder} settled call 5: {answer}"
+        );
     }
-    assert_eq!(wire.next().await, json!({"kind":"reply","id":5,"payload":40}));
+    assert_eq!(
+        wire.next().await,
+        json!({"kind":"reply","id":5,"payload":40})
+    );
     assert_eq!(wire.handler.calls(), ["slow(40)"]);
 }
 
