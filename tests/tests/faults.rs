@@ -14,7 +14,7 @@ use ipc_runtime::{IpcError, Limits, Server};
 use ipc_tests::app::{AppIpcClient, AppIpcService};
 use ipc_tests::recording::Recorder;
 use serde_json::json;
-use support::{connect_web, settle, start_web};
+use support::{alive_tasks, connect_web, settle, start_web};
 use tokio::task::JoinSet;
 use tokio_util::bytes::Bytes;
 use tokio_util::codec::{FramedWrite, LengthDelimitedCodec};
@@ -31,6 +31,7 @@ fn app() -> (Arc<Recorder>, Server) {
 async fn panicking_handlers_become_internal_errors_and_leave_nothing_behind() {
     let (handler, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, "app://main");
+    let baseline = alive_tasks();
     let mut calls = JoinSet::new();
     for _ in 0..100 {
         let client = client.clone();
@@ -50,6 +51,7 @@ async fn panicking_handlers_become_internal_errors_and_leave_nothing_behind() {
     assert_eq!(handler.runs(), 101);
     assert_eq!(handler.live(), 0);
     assert_eq!(client.raw().in_flight(), 0);
+    settle(|| alive_tasks() <= baseline).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,6 +59,7 @@ async fn never_finishing_handlers_end_at_their_deadline() {
     let (handler, server) = app();
     let client = AppIpcClient::connect_in_memory(&server, "app://main");
     let other = AppIpcClient::connect_in_memory(&server, "app://main");
+    let baseline = alive_tasks();
     let mut calls = JoinSet::new();
     for _ in 0..50 {
         let client = client.clone();
@@ -73,6 +76,7 @@ async fn never_finishing_handlers_end_at_their_deadline() {
     }
     settle(|| handler.live() == 0).await;
     assert_eq!(client.raw().in_flight(), 0);
+    settle(|| alive_tasks() <= baseline).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,6 +84,7 @@ async fn a_websocket_dropped_mid_call_fails_its_calls_and_cancels_their_handlers
     let app = start_web(Recorder::default(), Limits::default(), 8).await;
     let doomed = connect_web(&app).await;
     let survivor = connect_web(&app).await;
+    let baseline = alive_tasks();
     let mut calls = JoinSet::new();
     for _ in 0..20 {
         let client = doomed.client.clone();
@@ -98,11 +103,14 @@ async fn a_websocket_dropped_mid_call_fails_its_calls_and_cancels_their_handlers
         Ok(Some("contents of /still".to_owned()))
     );
     assert_eq!(doomed.client.raw().in_flight(), 0);
+    // The dropped socket's tasks (pump, host reader/writer) are gone too, not only the handlers.
+    settle(|| alive_tasks() < baseline).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stdio_peer_vanishing_mid_call_ends_the_session_and_every_handler() {
     let (handler, server) = app();
+    let baseline = alive_tasks();
     let (parent, child) = tokio::io::duplex(64 * 1024);
     let (child_read, child_write) = tokio::io::split(child);
     let session = tokio::spawn(serve_io(server.clone(), child_read, child_write));
@@ -127,4 +135,5 @@ async fn the_stdio_peer_vanishing_mid_call_ends_the_session_and_every_handler() 
     );
     settle(|| handler.live() == 0).await;
     assert_eq!(server.events().connected(), 0);
+    settle(|| alive_tasks() <= baseline).await;
 }

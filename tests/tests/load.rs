@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use ipc_runtime::{CancellationToken, IpcError, Limits, Server};
 use ipc_tests::app::{AppIpcClient, AppIpcService};
 use ipc_tests::recording::Recorder;
-use support::{Rng, connect_web, peak_rss_kb, settle, start_web};
+use support::{Rng, alive_tasks, connect_web, peak_rss_kb, settle, start_web};
 use tokio::task::JoinSet;
 
 const CONNECTIONS: usize = 64;
@@ -174,6 +174,7 @@ async fn run(host: &str, clients: Vec<AppIpcClient>, handler: &Recorder, total: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_memory_host_delivers_every_reply_to_its_caller() {
+    let baseline = alive_tasks();
     let handler = Arc::new(Recorder::counting());
     let server = Server::new(AppIpcService::from_arc(handler.clone()));
     let clients = (0..CONNECTIONS)
@@ -182,11 +183,13 @@ async fn in_memory_host_delivers_every_reply_to_its_caller() {
     run("in-memory", clients, &handler, total_calls(12_800)).await;
     // The clients are gone: every connection unregisters.
     settle(|| server.events().connected() == 0).await;
+    settle(|| alive_tasks() <= baseline).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn web_host_delivers_every_reply_to_its_caller() {
     let app = start_web(Recorder::counting(), Limits::default(), CONNECTIONS).await;
+    let baseline = alive_tasks();
     let mut clients = Vec::new();
     let mut pumps = Vec::new();
     for _ in 0..CONNECTIONS {
@@ -200,4 +203,7 @@ async fn web_host_delivers_every_reply_to_its_caller() {
     }
     settle(|| app.open.load(std::sync::atomic::Ordering::SeqCst) == 0).await;
     assert_eq!(app.host.events().connected(), 0);
+    // No task per connection is left. The host itself may hold one more than at the start (a task of
+    // its own that comes and goes, seen with a single socket too); a leak per connection would be +64.
+    settle(|| alive_tasks() <= baseline + 1).await;
 }

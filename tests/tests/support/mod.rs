@@ -142,9 +142,21 @@ pub fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Waits (yielding to the runtime) until `done` holds. No clock: a hang is the test harness's to catch.
+/// Waits until `done` holds, checking every millisecond; gives up (panics) after 10 s so that a leak fails
+/// the test instead of hanging it. Not a timing assertion: it only bounds how long the test waits.
 pub async fn settle(mut done: impl FnMut() -> bool) {
-    while !done() {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
+    assert!(done(), "did not settle within 10 s");
+}
+
+/// Tasks alive on the current tokio runtime (spawned and not yet finished or dropped).
+pub fn alive_tasks() -> usize {
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
 }
