@@ -265,6 +265,37 @@ fn eof_exits_zero_and_logs_only_to_stderr() {
     assert!(log.contains("stdin closed; exiting"), "{log}");
 }
 
+/// The core killed mid-call (crash, OOM kill): its output ends after whole frames, no reply to the running
+/// call ever appears, and a fresh child serves. (What renderers see then is the main glue's job, tested in
+/// `tests/electron/main.test.ts`: `disconnected`.)
+#[test]
+fn a_child_killed_mid_call_leaves_whole_frames_and_a_fresh_child_serves() {
+    let mut parent = Parent::spawn("killed");
+    parent.open(1, "app://main");
+    parent.invoke(1, 1, "sleep", &json!(600_000));
+    parent.invoke(1, 2, "echo", &json!("before"));
+    while parent.next()["text"]["id"] != 2 {}
+    parent.child.kill().unwrap();
+    // `try_next` panics on a torn frame; every frame left must be whole and none may answer call 1.
+    while let Some(frame) = parent.try_next() {
+        assert_ne!(frame["text"]["id"], 1, "{frame}");
+    }
+    assert!(!parent.child.wait().unwrap().success());
+
+    let mut fresh = Parent::spawn("after-kill");
+    fresh.open(1, "app://main");
+    fresh.invoke(1, 1, "echo", &json!("after"));
+    let reply = loop {
+        let frame = fresh.next();
+        if frame["text"]["id"] == 1 {
+            break frame;
+        }
+    };
+    assert_eq!(reply["text"]["kind"], "reply", "{reply}");
+    let (_, status, _) = fresh.finish();
+    assert_eq!(status.code(), Some(0));
+}
+
 /// Node gives a child's stdio as sockets, not pipes: the host polls those directly too.
 #[cfg(unix)]
 #[test]
