@@ -42,15 +42,18 @@ pub trait FuzzIpc {
     async fn area(&self, caller: Caller, shape: Shape) -> f64;
 
     #[invoke(allow_subframes)]
-    async fn count(&self, caller: Caller, items: Vec<Option<u32>>, flags: HashMap<String, bool>)
-    -> usize;
+    async fn count(
+        &self,
+        caller: Caller,
+        items: Vec<Option<u32>>,
+        flags: HashMap<String, bool>,
+    ) -> usize;
 
     #[invoke]
     async fn blob(&self, caller: Caller, name: String, data: Bytes) -> Bytes;
 
     #[invoke(allow_origins = ["app://settings"])]
     async fn secret(&self, caller: Caller) -> String;
-
 }
 
 /// Counts handler runs; `secret` must never run for the `app://main` caller this target uses.
@@ -93,7 +96,10 @@ impl FuzzIpc for Handler {
         data
     }
     async fn secret(&self, caller: Caller) -> String {
-        panic!("denied channel reached its handler from {}", caller.origin());
+        panic!(
+            "denied channel reached its handler from {}",
+            caller.origin()
+        );
     }
 }
 
@@ -181,7 +187,10 @@ fuzz_target!(|data: &[u8]| {
             };
             let value: Value = serde_json::from_str(&text).expect("answers are JSON");
             let kind = value["kind"].as_str().expect("answers have a kind");
-            assert!(kind == "reply" || kind == "error", "unexpected answer {text}");
+            assert!(
+                kind == "reply" || kind == "error",
+                "unexpected answer {text}"
+            );
             match value.get("id") {
                 Some(id) => {
                     let id = id.as_u64().expect("numeric id");
@@ -195,6 +204,10 @@ fuzz_target!(|data: &[u8]| {
                 None => assert_eq!(kind, "error", "a reply without id: {text}"),
             }
         }
-        assert_eq!(server.events().connected(), 0, "the connection unregistered");
+        assert_eq!(
+            server.events().connected(),
+            0,
+            "the connection unregistered"
+        );
     });
 });
