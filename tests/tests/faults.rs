@@ -137,3 +137,52 @@ async fn the_stdio_peer_vanishing_mid_call_ends_the_session_and_every_handler() 
     assert_eq!(server.events().connected(), 0);
     settle(|| alive_tasks() <= baseline).await;
 }
+
+/// The connection's own in-flight map (what a host holds), after calls that panicked, passed their deadline,
+/// were cancelled on the wire, or were refused: every entry is gone, and the connection still serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_flight_entries_return_to_zero_after_every_kind_of_ending() {
+    let (handler, server) = app();
+    let (outbound, mut answers) = tokio::sync::mpsc::channel(1024);
+    let connection = server.connect("app://main", true, outbound);
+    let invoke = |id: u64, channel: &str, payload: &str| {
+        format!(
+            r#"{{"kind":"invoke","id":{id},"channel":"app_ipc:{channel}","payload":{payload}}}"#
+        )
+    };
+    for id in 0..10 {
+        connection.receive(&invoke(id, "explode", "[]")).await;
+        connection
+            .receive(&invoke(100 + id, "slow", &format!("[{FOREVER}]")))
+            .await;
+        connection
+            .receive(&invoke(200 + id, "open_file", "[42]"))
+            .await;
+    }
+    for id in 0..10 {
+        let text = format!(
+            r#"{{"kind":"invoke","id":{},"channel":"app_ipc:slow","payload":[{FOREVER}],"timeoutMs":600000}}"#,
+            300 + id
+        );
+        connection.receive(&text).await;
+        connection
+            .receive(&format!(r#"{{"kind":"cancel","id":{}}}"#, 300 + id))
+            .await;
+    }
+    // 10 internal + 10 timeout + 10 invalid_input + 10 cancelled answers.
+    for _ in 0..40 {
+        answers.recv().await.expect("an answer");
+    }
+    settle(|| connection.in_flight() == 0 && handler.live() == 0).await;
+    connection
+        .receive(&invoke(999, "open_file", r#"["/ok"]"#))
+        .await;
+    let ipc_runtime::OutboundFrame::Text(reply) = answers.recv().await.unwrap() else {
+        panic!("a text reply");
+    };
+    assert_eq!(
+        reply,
+        r#"{"kind":"reply","id":999,"payload":"contents of /ok"}"#
+    );
+    assert_eq!(connection.in_flight(), 0);
+}
