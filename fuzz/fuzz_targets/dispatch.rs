@@ -114,32 +114,38 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 }
 
 /// Invoke ids in the messages, counted (a message that is not an invoke contributes nothing).
-fn invoke_ids(frames: &[OutboundFrame]) -> HashMap<u64, usize> {
+/// Invoke ids in the messages, counted the way the runtime reads them: an oversized text message by the id
+/// its first bytes name (it is never parsed), any other by its parsed `id` when its kind is `invoke`.
+fn invoke_ids(frames: &[OutboundFrame], max_message_bytes: usize) -> HashMap<u64, usize> {
     let mut ids = HashMap::new();
     for frame in frames {
-        // A binary message's envelope follows its 4-byte length; a generous guess suffices here.
-        let text = match frame {
-            OutboundFrame::Text(text) => text.as_bytes(),
-            OutboundFrame::Binary(message) => message.get(4..).unwrap_or_default(),
-        };
-        let Ok(value) = serde_json::Deserializer::from_slice(text)
-            .into_iter::<Value>()
-            .next()
-            .unwrap_or(Ok(Value::Null))
-        else {
-            // An oversized invoke is still answered with the id its first bytes name.
-            if let Some(id) = leading_id(text) {
-                *ids.entry(id).or_default() += 1;
+        let id = match frame {
+            OutboundFrame::Text(text) if text.len() > max_message_bytes => {
+                leading_id(text.as_bytes())
             }
-            continue;
-        };
-        if value["kind"] == "invoke" {
-            if let Some(id) = value["id"].as_u64() {
-                *ids.entry(id).or_default() += 1;
+            OutboundFrame::Text(text) => parsed_invoke_id(text.as_bytes()),
+            // A binary message's envelope follows its 4-byte length; a generous guess suffices here.
+            OutboundFrame::Binary(message) => {
+                parsed_invoke_id(message.get(4..).unwrap_or_default())
             }
+        };
+        if let Some(id) = id {
+            *ids.entry(id).or_default() += 1;
         }
     }
     ids
+}
+
+fn parsed_invoke_id(text: &[u8]) -> Option<u64> {
+    let value = serde_json::Deserializer::from_slice(text)
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
+    if value["kind"] == "invoke" {
+        value["id"].as_u64()
+    } else {
+        None
+    }
 }
 
 fn leading_id(text: &[u8]) -> Option<u64> {
@@ -159,12 +165,12 @@ fuzz_target!(|data: &[u8]| {
             _ => OutboundFrame::Text(String::from_utf8_lossy(m).into_owned()),
         })
         .collect();
-    let sent = invoke_ids(&frames);
     let limits = Limits {
         max_message_bytes: 512,
         max_in_flight: 4,
         outbound_queue: 1024,
     };
+    let sent = invoke_ids(&frames, limits.max_message_bytes);
     runtime().block_on(async {
         let server = Server::builder(FuzzIpcService::new(Handler::default()))
             .limits(limits)

@@ -201,6 +201,14 @@ fn catalogue() -> Vec<Case> {
             &invoke(18, "open_file", &format!(r#"["{big}"]"#)),
             Error("too_large", Some(18)),
         ),
+        // Never parsed, so answered with the id its first bytes name (seed from the `dispatch` fuzz target).
+        case(
+            "oversized invoke with a second id",
+            &format!(
+                r#"{{"kind":"invoke","id":22,"channel":"app_ipc:open_file","payload":["{big}"],"id":23}}"#
+            ),
+            Error("too_large", Some(22)),
+        ),
         case(
             "oversized send",
             &format!(r#"{{"kind":"send","channel":"app_ipc:set_title","payload":["{big}"]}}"#),
