@@ -34,13 +34,7 @@ fn files_dir() -> Result<PathBuf, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
+    ipc_examples::logging::init();
     let dir = match files_dir() {
         Ok(dir) => dir,
         Err(message) => {

@@ -97,13 +97,7 @@ impl CoreIpc for Core {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
+    ipc_examples::logging::init();
     let server = Server::new(CoreIpcService::new(Core));
     tracing::info!("stdio_core serving on stdin/stdout");
     match ipc_runtime::stdio::serve(server).await {

@@ -5,7 +5,6 @@
 //! Prints the URL to open (it carries the access token: treat it like a password), then reads commands
 //! from the terminal (`+`, `-`, `finish`, `quit`) and prints what the main side did as JSON lines.
 
-use std::io::IsTerminal as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
@@ -36,13 +35,7 @@ fn parse_args() -> Result<Options, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    ipc_examples::logging::init();
 
     let options = match parse_args() {
         Ok(options) => options,

@@ -9,5 +9,6 @@ pub mod broker;
 pub mod console;
 pub mod demo;
 pub mod files;
+pub mod logging;
 pub mod record;
 pub mod web;
