@@ -7,15 +7,25 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 
-rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+# cargo-fuzz needs nightly-only compiler flags. Use nightly when it is installed; otherwise (machines that
+# cannot fetch toolchains) the stable compiler, told it is bootstrapping so that it accepts those flags.
+# FUZZ_TOOLCHAIN=stable forces the second path.
+toolchain="${FUZZ_TOOLCHAIN:-}"
+if [ -z "$toolchain" ]; then
+  if rustup toolchain list | grep -q '^nightly'; then toolchain=nightly; else toolchain=stable; fi
+fi
+if [ "$toolchain" != nightly ]; then
+  export RUSTC_BOOTSTRAP=1
+  echo "fuzz: no nightly toolchain; using $toolchain with RUSTC_BOOTSTRAP=1"
+fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
-cargo +nightly fuzz build -O
+cargo "+$toolchain" fuzz build -O
 mkdir -p logs
 for target in frame envelope dispatch; do
   mkdir -p "corpus/$target"
   # Writable corpus first (grows across local runs), then the committed seeds.
-  if ! cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+  if ! cargo "+$toolchain" fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       >"logs/$target.log" 2>&1; then
     tail -n 60 "logs/$target.log" >&2
