@@ -23,7 +23,7 @@ use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate, to
 use crate::error::IpcError;
 use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
-use crate::scan::{self, Fast};
+use crate::scan;
 use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome};
 
@@ -130,27 +130,10 @@ impl Connection {
     /// invoke's id, or with no id when the message was a `send` or could not be read); they never end the
     /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
     pub async fn receive(&self, text: &str) {
-        if let Some(fast) = self.fast_path(text) {
-            let unchecked = Source::Unchecked(text);
-            match fast {
-                Fast::Send { channel, payload } => {
-                    self.start(None, channel, ChannelKind::Send, payload, None, unchecked)
-                        .await;
-                }
-                Fast::Invoke {
-                    id,
-                    channel,
-                    payload,
-                    timeout_ms,
-                } => {
-                    let kind = ChannelKind::Invoke;
-                    self.start(Some(id), channel, kind, payload, timeout_ms, unchecked)
-                        .await;
-                }
-            }
-            return;
+        match self.fast_path(text) {
+            Some(inbound) => self.handle(inbound, Source::Unchecked(text)).await,
+            None => self.receive_checked(text, Vec::new()).await,
         }
-        self.receive_checked(text, Vec::new()).await;
     }
 
     /// Handles one binary message: an envelope with attachments (see [`crate::Bytes`]). The size limit
@@ -191,7 +174,11 @@ impl Connection {
             Ok(inbound) => inbound,
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
-        let source = Source::Checked(attachments);
+        self.handle(inbound, Source::Checked(attachments)).await;
+    }
+
+    /// Starts a call, or cancels one.
+    async fn handle(&self, inbound: Inbound<'_>, source: Source<'_>) {
         match inbound {
             Inbound::Send { channel, payload } => {
                 self.start(None, channel, ChannelKind::Send, payload, None, source)
@@ -222,7 +209,7 @@ impl Connection {
 
     /// The bridges' own envelope shape, read without validating the payload first: only for services whose
     /// dispatch decodes strictly (which then validates it). The size limit applies first, as on the strict path.
-    fn fast_path<'a>(&self, text: &'a str) -> Option<Fast<'a>> {
+    fn fast_path<'a>(&self, text: &'a str) -> Option<Inbound<'a>> {
         if !self.shared.strict_decode || text.len() > self.shared.limits.max_message_bytes {
             return None;
         }

@@ -58,7 +58,7 @@ pub(crate) struct RawEnvelope<'a> {
 }
 
 /// A renderer -> main message, checked for the fields its kind needs.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Inbound<'a> {
     Send {
         channel: &'a str,

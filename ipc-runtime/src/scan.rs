@@ -10,6 +10,8 @@
 //! re-read the whole text the strict way to report exactly what the strict path would have reported.
 //! Any other shape returns `None`, and the caller takes the strict (serde) path.
 
+use crate::envelope::Inbound;
+
 /// A cursor over envelope text.
 struct Cursor<'a> {
     text: &'a str,
@@ -113,23 +115,9 @@ fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// A renderer -> main message read on the fast path; its payload is unchecked (see the module docs).
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Fast<'a> {
-    Send {
-        channel: &'a str,
-        payload: &'a str,
-    },
-    Invoke {
-        id: u64,
-        channel: &'a str,
-        payload: &'a str,
-        timeout_ms: Option<u32>,
-    },
-}
-
-/// Reads a `send` or `invoke` in the bridges' shape, or `None` for anything else.
-pub(crate) fn inbound(text: &str) -> Option<Fast<'_>> {
+/// Reads a `send` or `invoke` in the bridges' shape, or `None` for anything else. The payload is left
+/// unchecked (see the module docs).
+pub(crate) fn inbound(text: &str) -> Option<Inbound<'_>> {
     let mut c = Cursor { text, pos: 0 };
     c.eat(r#"{"kind":""#)?;
     let id = if c.eat(r#"invoke","id":"#).is_some() {
@@ -152,13 +140,13 @@ pub(crate) fn inbound(text: &str) -> Option<Fast<'_>> {
         return None;
     }
     Some(match id {
-        Some(id) => Fast::Invoke {
+        Some(id) => Inbound::Invoke {
             id,
             channel,
             payload,
             timeout_ms,
         },
-        None => Fast::Send { channel, payload },
+        None => Inbound::Send { channel, payload },
     })
 }
 
@@ -183,7 +171,7 @@ mod tests {
             inbound(
                 r#"{"kind":"invoke","id":12,"channel":"app:echo","payload":[{"a":"]}\"x"},[1]]}"#
             ),
-            Some(Fast::Invoke {
+            Some(Inbound::Invoke {
                 id: 12,
                 channel: "app:echo",
                 payload: r#"[{"a":"]}\"x"},[1]]"#,
@@ -192,7 +180,7 @@ mod tests {
         );
         assert_eq!(
             inbound(r#"{"kind":"invoke","id":0,"channel":"c","payload":[],"timeoutMs":250}"#),
-            Some(Fast::Invoke {
+            Some(Inbound::Invoke {
                 id: 0,
                 channel: "c",
                 payload: "[]",
@@ -201,7 +189,7 @@ mod tests {
         );
         assert_eq!(
             inbound(r#"{"kind":"send","channel":"ü:c","payload":["é"]}"#),
-            Some(Fast::Send {
+            Some(Inbound::Send {
                 channel: "ü:c",
                 payload: r#"["é"]"#
             })
