@@ -1,6 +1,8 @@
 //! Binary payloads through the full runtime path: `Bytes` never travels as an array of numbers, comes back
 //! intact at every size, and bad binary messages are refused without reaching a handler.
 
+mod support;
+
 use ipc_runtime::{Attachment, Bytes, IpcError, OutboundFrame, Server};
 use ipc_tests::blob::{BlobError, BlobIpcClient, BlobIpcService, Blobs, Chunk};
 use serde_json::{Value, json};
@@ -97,19 +99,8 @@ fn text(frame: OutboundFrame) -> Value {
     }
 }
 
-/// A binary message laid out by hand, independently of the runtime's encoder.
 fn binary(envelope: &str, attachments: &[&[u8]]) -> Attachment {
-    let mut out = Vec::new();
-    out.extend_from_slice(&u32::try_from(envelope.len()).unwrap().to_be_bytes());
-    out.extend_from_slice(envelope.as_bytes());
-    out.extend_from_slice(&u32::try_from(attachments.len()).unwrap().to_be_bytes());
-    for a in attachments {
-        out.extend_from_slice(&u32::try_from(a.len()).unwrap().to_be_bytes());
-    }
-    for a in attachments {
-        out.extend_from_slice(a);
-    }
-    out.into()
+    support::binary_message(envelope, attachments).into()
 }
 
 #[tokio::test]

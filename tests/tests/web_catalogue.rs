@@ -24,19 +24,8 @@ async fn next(socket: &mut Socket) -> Value {
     }
 }
 
-/// A binary message: `[envelope length][envelope][count][lengths...][attachments...]`, big-endian u32s.
 fn binary(envelope: &str, attachments: &[&[u8]]) -> Message {
-    let mut out = Vec::new();
-    out.extend_from_slice(&u32::try_from(envelope.len()).unwrap().to_be_bytes());
-    out.extend_from_slice(envelope.as_bytes());
-    out.extend_from_slice(&u32::try_from(attachments.len()).unwrap().to_be_bytes());
-    for a in attachments {
-        out.extend_from_slice(&u32::try_from(a.len()).unwrap().to_be_bytes());
-    }
-    for a in attachments {
-        out.extend_from_slice(a);
-    }
-    Message::binary(out)
+    Message::binary(support::binary_message(envelope, attachments))
 }
 
 fn with_tail(message: Message) -> Message {

@@ -1,4 +1,4 @@
-//! Shared by the load and fault tests: the sample app behind the real web host, a Rust client for it over
+//! Shared by the load, fault, catalogue and binary tests: the sample app behind the real web host, a Rust client for it over
 //! a real loopback WebSocket, and a tiny deterministic random source.
 
 #![allow(dead_code, unreachable_pub)] // each test binary uses its own part
@@ -159,4 +159,20 @@ pub fn alive_tasks() -> usize {
     tokio::runtime::Handle::current()
         .metrics()
         .num_alive_tasks()
+}
+
+/// A binary message laid out by hand, independently of the runtime's encoder:
+/// `[envelope length][envelope][count][lengths...][attachments...]`, big-endian u32s.
+pub fn binary_message(envelope: &str, attachments: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&u32::try_from(envelope.len()).unwrap().to_be_bytes());
+    out.extend_from_slice(envelope.as_bytes());
+    out.extend_from_slice(&u32::try_from(attachments.len()).unwrap().to_be_bytes());
+    for a in attachments {
+        out.extend_from_slice(&u32::try_from(a.len()).unwrap().to_be_bytes());
+    }
+    for a in attachments {
+        out.extend_from_slice(a);
+    }
+    out
 }
