@@ -1,5 +1,6 @@
-//! Shared by the load, fault, catalogue and binary tests: the sample app behind the real web host, a Rust client for it over
-//! a real loopback WebSocket, and a tiny deterministic random source.
+//! Shared by the load, fault, catalogue and binary tests: the sample app behind the real web host, a Rust
+//! client for it over a real loopback WebSocket, a tiny deterministic random source, and a hand-written
+//! binary message builder.
 
 #![allow(dead_code, unreachable_pub)] // each test binary uses its own part
 
