@@ -25,7 +25,8 @@ item = {"id": 7, "name": "Ada Lovelace", "tags": ["math", "engines", "notes"]}
 text = json.dumps({"kind": "invoke", "id": 1, "channel": "bench:echo", "payload": [item]}, separators=(",", ":"))
 if mode != "raw":
     child.stdin.write(frame({"op": "open", "caller": 1, "origin": "app://main", "topFrame": True}))
-request = frame({"op": "message", "caller": 1, "text": text})
+body = b"\x01" + struct.pack(">Q", 1) + text.encode()
+request = struct.pack(">I", len(body)) + body
 for _ in range(n):
     child.stdin.write(request)
     child.stdin.flush()

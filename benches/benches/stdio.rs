@@ -20,17 +20,8 @@ use std::time::{Duration, Instant};
 use common::{BenchService, Handler, ORIGIN, handle, sample};
 use criterion::Criterion;
 use ipc_runtime::Server;
-use serde::Serialize;
 
 const CHILD_ENV: &str = "IPC_BENCH_CHILD";
-
-/// A stdio-host frame with a `text` field, in the field order the host writes.
-#[derive(Serialize)]
-struct Message<'a> {
-    op: &'a str,
-    caller: u64,
-    text: &'a str,
-}
 
 fn framed(body: &[u8]) -> Vec<u8> {
     let mut frame = u32::try_from(body.len())
@@ -41,15 +32,12 @@ fn framed(body: &[u8]) -> Vec<u8> {
     frame
 }
 
+/// A text frame for caller 1 (`[1][caller: u64 BE][envelope]`), as the Electron glue and the host write them.
 fn message(text: &str) -> Vec<u8> {
-    framed(
-        &serde_json::to_vec(&Message {
-            op: "message",
-            caller: 1,
-            text,
-        })
-        .expect("encodes"),
-    )
+    let mut body = vec![1];
+    body.extend_from_slice(&1_u64.to_be_bytes());
+    body.extend_from_slice(text.as_bytes());
+    framed(&body)
 }
 
 /// The parent -> child frame of `echo(sample())`. The same bytes every time: id 1 is free again as soon as
@@ -273,6 +261,10 @@ fn main() {
         "host" => return host_child(true),
         "host_current_thread" => return host_child(false),
         _ => {}
+    }
+    // `cargo bench -p ipc-benches --bench stdio -- paired`: only the paired ratio, no criterion runs.
+    if std::env::args().skip(1).any(|arg| arg == "paired") {
+        return paired();
     }
     let mut c = Criterion::default()
         .sample_size(10)

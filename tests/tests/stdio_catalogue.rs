@@ -55,18 +55,26 @@ impl Parent {
         self.send_raw(frame.to_string().as_bytes()).await;
     }
 
+    /// One envelope in a text frame, as the Electron glue sends it.
     async fn message(&mut self, caller: u64, text: &str) {
+        self.send_raw(&text_frame(caller, text.as_bytes())).await;
+    }
+
+    /// The same in the JSON `message` frame.
+    async fn json_message(&mut self, caller: u64, text: &str) {
         self.send(&json!({"op": "message", "caller": caller, "text": text}))
             .await;
     }
 
+    /// The next frame as JSON; a text frame becomes `{"op":"message","caller":K,"text":<envelope>}`.
     async fn next(&mut self) -> Value {
         let body = self.from_child.next().await.expect("child open").unwrap();
-        let mut frame: Value = serde_json::from_slice(&body).expect("JSON frame");
-        if let Some(text) = frame.get("text").and_then(Value::as_str) {
-            frame["text"] = serde_json::from_str(text).unwrap();
+        if body.first() == Some(&1) {
+            let caller = u64::from_be_bytes(body[1..9].try_into().unwrap());
+            let text: Value = serde_json::from_slice(&body[9..]).expect("envelope JSON");
+            return json!({"op": "message", "caller": caller, "text": text});
         }
-        frame
+        serde_json::from_slice(&body).expect("JSON frame")
     }
 
     /// The frame answering a bad input: an `error` frame naming `caller` (or none).
@@ -94,6 +102,11 @@ impl Parent {
     }
 }
 
+/// `[1][caller: u64 BE][envelope]`.
+fn text_frame(caller: u64, envelope: &[u8]) -> Vec<u8> {
+    [&[1u8][..], &caller.to_be_bytes(), envelope].concat()
+}
+
 fn open(caller: u64) -> Value {
     json!({"op": "open", "caller": caller, "origin": "app://main", "topFrame": true})
 }
@@ -102,7 +115,7 @@ fn open(caller: u64) -> Value {
 async fn unreadable_frames_are_refused_without_a_caller_and_the_session_goes_on() {
     let mut parent = Parent::start();
     parent.send(&open(1)).await;
-    let cases: [(&str, Vec<u8>); 10] = [
+    let cases: [(&str, Vec<u8>); 11] = [
         ("empty frame", vec![]),
         ("not JSON", b"hello".to_vec()),
         ("invalid UTF-8", b"\xff\xfe{}".to_vec()),
@@ -128,6 +141,7 @@ async fn unreadable_frames_are_refused_without_a_caller_and_the_session_goes_on(
             br#"{"op":"message","caller":1,"text":"\ud800"}"#.to_vec(),
         ),
         ("binary frame without a caller key", vec![0, 0, 0, 1]),
+        ("text frame without a caller key", vec![1, 0, 0, 1]),
     ];
     for (i, (name, body)) in cases.into_iter().enumerate() {
         parent.send_raw(&body).await;
@@ -152,9 +166,9 @@ async fn misused_caller_keys_are_refused_with_the_key() {
     parent.send(&open(1)).await;
     let invoke = r#"{"kind":"invoke","id":5,"channel":"app_ipc:open_file","payload":["/bad"]}"#;
 
-    parent.message(7, invoke).await;
+    parent.json_message(7, invoke).await;
     parent
-        .refused(Some(7), "message for a key never opened")
+        .refused(Some(7), "JSON message for a key never opened")
         .await;
 
     parent.send(&json!({"op":"close","caller":7})).await;
@@ -168,6 +182,16 @@ async fn misused_caller_keys_are_refused_with_the_key() {
         .await;
     parent
         .refused(Some(7), "binary message for a key never opened")
+        .await;
+
+    parent.send_raw(&text_frame(7, invoke.as_bytes())).await;
+    parent
+        .refused(Some(7), "text message for a key never opened")
+        .await;
+
+    parent.send_raw(&text_frame(1, b"{\"kind\":\xff}")).await;
+    parent
+        .refused(Some(1), "text message that is not UTF-8")
         .await;
 
     // An invoke after its renderer disconnected: the key is closed for good.

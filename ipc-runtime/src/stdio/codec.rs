@@ -1,13 +1,12 @@
-//! The framing: a 4-byte big-endian length prefix, then that many bytes of UTF-8 JSON.
-//!
-//! Writing uses [`LengthDelimitedCodec`]. Reading uses the same format with one thing it lacks: a frame
-//! longer than the limit is skipped (its bytes are read and dropped) and reported as
-//! [`Inbound::Oversized`], so that one bad frame does not end the stream.
+//! Reading the framing: a 4-byte big-endian length prefix, then that many bytes of body. Unlike tokio-util's
+//! `LengthDelimitedCodec`, a frame longer than the limit is skipped (its bytes are read and dropped) and
+//! reported as [`Inbound::Oversized`], so that one bad frame does not end the stream. (The writer, which
+//! frames envelopes without an intermediate copy, is `writer.rs`.)
 
 use std::io;
 
 use tokio_util::bytes::{Buf as _, BytesMut};
-use tokio_util::codec::{Decoder, LengthDelimitedCodec};
+use tokio_util::codec::Decoder;
 
 /// Bytes of the length prefix.
 const HEAD: usize = 4;
@@ -44,15 +43,6 @@ impl FrameCodec {
             max_frame,
             state: State::Head,
         }
-    }
-
-    /// The writer's codec: child -> parent frames are limited only by the 4-byte prefix.
-    pub(crate) fn writer() -> LengthDelimitedCodec {
-        LengthDelimitedCodec::builder()
-            .length_field_length(HEAD)
-            .big_endian()
-            .max_frame_length(u32::MAX as usize)
-            .new_codec()
     }
 }
 
@@ -106,9 +96,6 @@ impl Decoder for FrameCodec {
 
 #[cfg(test)]
 mod tests {
-    use tokio_util::bytes::Bytes;
-    use tokio_util::codec::Encoder as _;
-
     use super::*;
 
     fn framed(body: &[u8]) -> Vec<u8> {
@@ -152,35 +139,6 @@ mod tests {
         assert_eq!(
             codec.decode(&mut src).unwrap(),
             Some(Inbound::Frame(BytesMut::from(&b"ok"[..])))
-        );
-    }
-
-    #[test]
-    fn encodes_a_big_endian_prefix() {
-        let mut dst = BytesMut::new();
-        FrameCodec::writer()
-            .encode(Bytes::from_static(b"abc"), &mut dst)
-            .unwrap();
-        assert_eq!(&dst[..], &[0, 0, 0, 3, b'a', b'b', b'c']);
-    }
-
-    #[test]
-    fn reads_what_the_writer_writes() {
-        let mut dst = BytesMut::new();
-        let mut writer = FrameCodec::writer();
-        for body in [&b""[..], b"a", b"0123456789"] {
-            writer
-                .encode(Bytes::copy_from_slice(body), &mut dst)
-                .unwrap();
-        }
-        let mut codec = FrameCodec::new(10);
-        let mut bodies = Vec::new();
-        while let Some(Inbound::Frame(body)) = codec.decode(&mut dst).unwrap() {
-            bodies.push(body.to_vec());
-        }
-        assert_eq!(
-            bodies,
-            [b"".to_vec(), b"a".to_vec(), b"0123456789".to_vec()]
         );
     }
 }

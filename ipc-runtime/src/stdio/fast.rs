@@ -1,12 +1,9 @@
-//! The two frames every call crosses, `message` in and `message` out, read and written without serde's
-//! internally tagged enums. Reading one buffered every field into serde's `Content` (copying the envelope text)
-//! before deserialising it again: a third of the child's instructions per round trip. Only the exact shape the
-//! Electron glue writes (`{"op":"message","caller":N,"text":"..."}`) is read here; anything else goes to the
-//! serde path, which also produces every refusal message. Written frames are byte-for-byte serde's.
+//! The JSON `message` frame (`{"op":"message","caller":N,"text":"..."}`, the hand-writable form of a text
+//! frame), read without serde's internally tagged enums: reading one through them buffered every field into
+//! serde's `Content` (copying the envelope text) before deserialising it again. Only that exact shape is read
+//! here; anything else goes to the serde path, which also produces every refusal message.
 
-use tokio_util::bytes::Bytes;
-
-use super::frame::{CallerKey, JsonFrame};
+use super::frame::JsonFrame;
 
 /// A `message` frame in the glue's shape, or `None` for anything else (including anything malformed).
 pub(super) fn message(body: &[u8]) -> Option<JsonFrame> {
@@ -57,22 +54,26 @@ fn unescape(quoted: &[u8]) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// `{"op":"message","caller":N,"text":"<escaped text>"}`, in one allocation in the common case.
-pub(super) fn encode_message(caller: CallerKey, text: &str) -> Bytes {
-    // Envelope text escapes its quotes: room for that without regrowing.
-    let mut out = Vec::with_capacity(48 + text.len() + text.len() / 4);
-    out.extend_from_slice(br#"{"op":"message","caller":"#);
-    out.extend_from_slice(itoa::Buffer::new().format(caller).as_bytes());
-    out.extend_from_slice(br#","text":"#);
-    serde_json::to_writer(&mut out, text).expect("a string always serialises");
-    out.push(b'}');
-    Bytes::from(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stdio::frame::ChildFrame;
+
+    /// A `message` frame in the glue's field order (serde writes struct fields in declaration order).
+    #[derive(serde::Serialize)]
+    struct Message<'a> {
+        op: &'a str,
+        caller: u64,
+        text: &'a str,
+    }
+
+    fn message_frame(caller: u64, text: &str) -> Vec<u8> {
+        serde_json::to_vec(&Message {
+            op: "message",
+            caller,
+            text,
+        })
+        .unwrap()
+    }
 
     const TEXTS: [&str; 5] = [
         r#"{"kind":"invoke","id":1,"channel":"c","payload":[{"a":"x\"y\\z"}]}"#,
@@ -119,20 +120,10 @@ mod tests {
     }
 
     #[test]
-    fn written_message_frames_are_serdes_bytes() {
-        for text in TEXTS {
-            for caller in [0, 7, u64::MAX] {
-                let serde = serde_json::to_vec(&ChildFrame::Message { caller, text }).unwrap();
-                assert_eq!(encode_message(caller, text), Bytes::from(serde), "{text:?}");
-            }
-        }
-    }
-
-    #[test]
     fn reads_what_serde_reads_or_leaves_it_to_serde() {
         for text in TEXTS {
             for caller in [0, 7, u64::MAX] {
-                let body = encode_message(caller, text);
+                let body = message_frame(caller, text);
                 assert_eq!(message(&body), Some(strict(&body).unwrap()), "{text:?}");
             }
         }

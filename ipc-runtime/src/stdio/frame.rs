@@ -1,13 +1,18 @@
 //! What is inside each frame: what the parent sends ([`ParentFrame`]) and what the child answers
-//! ([`ChildFrame`]): JSON, or for envelopes with binary attachments `[0][caller key: u64 BE][binary
-//! message]` (see [`crate::binary::frame`]; a JSON body never starts with a zero byte). See the module docs of
+//! ([`ChildFrame`]). Control frames are JSON; envelopes travel as `[1][caller key: u64 BE][envelope text]`
+//! (text) or `[0][caller key: u64 BE][binary message]` (with binary attachments, see
+//! [`crate::binary::frame`]). A JSON body never starts with byte 0 or 1. See the module docs of
 //! [`crate::stdio`] for the protocol.
 
 use serde::{Deserialize, Serialize};
-use tokio_util::bytes::{BufMut as _, Bytes, BytesMut};
+use tokio_util::bytes::Bytes;
 
 /// First byte of a binary frame body.
-const BINARY_FRAME: u8 = 0;
+pub(crate) const BINARY_FRAME: u8 = 0;
+/// First byte of a text frame body.
+pub(crate) const TEXT_FRAME: u8 = 1;
+/// Bytes before the envelope in a text or binary frame body: the tag and the caller key.
+pub(crate) const ENVELOPE_HEAD: usize = 9;
 
 /// The parent's key for one renderer (one window's main frame); chosen by the parent, never reused.
 pub(crate) type CallerKey = u64;
@@ -19,6 +24,8 @@ pub(crate) enum ParentFrame {
     Json(JsonFrame),
     /// One envelope with binary attachments from that renderer (a binary message, not yet decoded).
     Binary { caller: CallerKey, message: Bytes },
+    /// One envelope from that renderer, as text (its UTF-8 not yet checked).
+    Text { caller: CallerKey, text: Bytes },
 }
 
 /// Parent -> child, as JSON.
@@ -32,49 +39,53 @@ pub(crate) enum JsonFrame {
         #[serde(rename = "topFrame")]
         top_frame: bool,
     },
-    /// One envelope (the JSON text, as a string) from that renderer.
+    /// One envelope (the JSON text, as a string) from that renderer: the hand-writable form of a text frame.
     Message { caller: CallerKey, text: String },
     /// The renderer went away (window closed, reloaded, crashed).
     Close { caller: CallerKey },
 }
 
 impl ParentFrame {
-    /// Reads one frame body; a binary one is sliced, not copied.
+    /// Reads one frame body; a text or binary one is sliced, not copied.
     pub(crate) fn parse(body: &Bytes) -> Result<Self, String> {
-        if body.first() != Some(&BINARY_FRAME) {
+        let Some(&tag @ (BINARY_FRAME | TEXT_FRAME)) = body.first() else {
             if let Some(frame) = super::fast::message(body) {
                 return Ok(Self::Json(frame));
             }
             return serde_json::from_slice(body)
                 .map(Self::Json)
                 .map_err(|e| format!("malformed frame: {e}"));
-        }
+        };
         let key = body
-            .get(1..9)
-            .ok_or("malformed binary frame: no caller key")?;
+            .get(1..ENVELOPE_HEAD)
+            .ok_or("malformed envelope frame: no caller key")?;
         let caller = CallerKey::from_be_bytes(key.try_into().unwrap_or_default());
-        Ok(Self::Binary {
-            caller,
-            message: body.slice(9..),
+        let envelope = body.slice(ENVELOPE_HEAD..);
+        Ok(if tag == BINARY_FRAME {
+            Self::Binary {
+                caller,
+                message: envelope,
+            }
+        } else {
+            Self::Text {
+                caller,
+                text: envelope,
+            }
         })
     }
 }
 
-/// Child -> parent: one binary message (an envelope with attachments) for `caller`, as a frame body.
-pub(crate) fn encode_binary(caller: CallerKey, message: &[u8]) -> Bytes {
-    let mut out = BytesMut::with_capacity(9 + message.len());
-    out.put_u8(BINARY_FRAME);
-    out.put_u64(caller);
-    out.put_slice(message);
-    out.freeze()
+/// The head of a child -> parent envelope frame: `tag` and the caller key.
+pub(crate) fn envelope_head(tag: u8, caller: CallerKey) -> [u8; ENVELOPE_HEAD] {
+    let mut head = [tag; ENVELOPE_HEAD];
+    head[1..].copy_from_slice(&caller.to_be_bytes());
+    head
 }
 
 /// Child -> parent.
 #[derive(Debug, Serialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub(crate) enum ChildFrame<'a> {
-    /// One envelope for that renderer.
-    Message { caller: CallerKey, text: &'a str },
     /// The caller is gone and every handler it started has ended; nothing more comes for this key.
     Closed { caller: CallerKey },
     /// A frame was refused. `caller` is set when the refused frame named one.
@@ -87,9 +98,6 @@ pub(crate) enum ChildFrame<'a> {
 
 impl ChildFrame<'_> {
     pub(crate) fn encode(&self) -> Bytes {
-        if let Self::Message { caller, text } = self {
-            return super::fast::encode_message(*caller, text);
-        }
         // Plain strings and integers: serialisation cannot fail.
         Bytes::from(serde_json::to_vec(self).expect("frame serialisation is infallible"))
     }
@@ -102,17 +110,21 @@ mod tests {
     fn json(body: &'static [u8]) -> Result<JsonFrame, String> {
         match ParentFrame::parse(&Bytes::from_static(body))? {
             ParentFrame::Json(frame) => Ok(frame),
-            ParentFrame::Binary { .. } => Err("binary".to_owned()),
+            ParentFrame::Binary { .. } | ParentFrame::Text { .. } => Err("not JSON".to_owned()),
         }
     }
 
+    /// A parent's envelope frame body: `tag`, the key, the envelope.
+    fn envelope_frame(tag: u8, caller: CallerKey, envelope: &[u8]) -> Bytes {
+        [&envelope_head(tag, caller)[..], envelope].concat().into()
+    }
+
     #[test]
-    fn binary_frames_both_ways() {
+    fn binary_frames_are_sliced_with_their_key() {
         let attachment = Bytes::from_static(b"\x00\x01\x02");
         let message =
             crate::binary::frame::encode(r#"{"kind":"send"}"#, std::slice::from_ref(&attachment));
-        let body = encode_binary(42, &message);
-        assert_eq!(body[0], 0);
+        let body = envelope_frame(BINARY_FRAME, 42, &message);
         let ParentFrame::Binary { caller, message } = ParentFrame::parse(&body).unwrap() else {
             panic!("not read as binary");
         };
@@ -121,6 +133,20 @@ mod tests {
         assert_eq!(decoded.envelope(), r#"{"kind":"send"}"#);
         assert_eq!(decoded.attachments, [attachment]);
         assert!(ParentFrame::parse(&Bytes::from_static(b"\x00\x01")).is_err());
+    }
+
+    #[test]
+    fn text_frames_are_sliced_with_their_key() {
+        let envelope = br#"{"kind":"cancel","id":1}"#;
+        let body = envelope_frame(TEXT_FRAME, u64::MAX - 1, envelope);
+        let ParentFrame::Text { caller, text } = ParentFrame::parse(&body).unwrap() else {
+            panic!("not read as text");
+        };
+        assert_eq!(caller, u64::MAX - 1);
+        assert_eq!(&text[..], envelope);
+        // An empty envelope is a frame (the connection refuses it); a missing key is not.
+        assert!(ParentFrame::parse(&envelope_frame(TEXT_FRAME, 3, b"")).is_ok());
+        assert!(ParentFrame::parse(&Bytes::from_static(b"\x01\x00\x00")).is_err());
     }
 
     #[test]
@@ -165,13 +191,7 @@ mod tests {
 
     #[test]
     fn encodes_child_frames() {
-        let text = r#"{"kind":"reply","id":1,"payload":"a\"b"}"#;
-        assert_eq!(
-            ChildFrame::Message { caller: 7, text }.encode(),
-            Bytes::from_static(
-                br#"{"op":"message","caller":7,"text":"{\"kind\":\"reply\",\"id\":1,\"payload\":\"a\\\"b\"}"}"#
-            )
-        );
+        assert_eq!(envelope_head(TEXT_FRAME, 7), [1, 0, 0, 0, 0, 0, 0, 0, 7]);
         assert_eq!(
             ChildFrame::Closed { caller: 7 }.encode(),
             Bytes::from_static(br#"{"op":"closed","caller":7}"#)

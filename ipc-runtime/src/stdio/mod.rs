@@ -1,13 +1,20 @@
 //! The stdio host: the Rust core as a child process of Electron's main process, speaking length-prefixed
-//! JSON frames over its stdin and stdout. Enabled by the `stdio` feature.
+//! frames over its stdin and stdout. Enabled by the `stdio` feature.
 //!
 //! # Framing
 //!
-//! Every frame, both ways, is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON (one
-//! object). Inbound frames longer than `2 × Limits::max_message_bytes + 1 KiB` are skipped and answered
-//! with an `error` frame; the factor 2 covers the escaping of an envelope that is at the limit (JSON text
-//! embedded as a JSON string grows at most twofold), so the runtime's own size check, which answers the
-//! renderer with a typed `too_large` error, is what normally applies.
+//! Every frame, both ways, is a 4-byte big-endian length followed by that many bytes of body. A body is one
+//! of three things, told apart by its first byte:
+//!
+//! - **text**, `[1][caller key: u64 BE][envelope]`: one envelope's JSON text as it is, UTF-8, not escaped;
+//! - **binary**, `[0][caller key: u64 BE][binary message]`: one envelope with binary attachments (the layout
+//!   of [`Bytes`](crate::Bytes) messages);
+//! - **JSON control frame** (starts with `{`): one UTF-8 JSON object, as listed below.
+//!
+//! Inbound frames longer than `2 × Limits::max_message_bytes + 1 KiB` are skipped and answered with an
+//! `error` frame; the factor 2 covers an envelope at the limit sent in the escaped JSON `message` form, so
+//! the runtime's own size check, which answers the renderer with a typed `too_large` error, is what
+//! normally applies.
 //!
 //! # Protocol
 //!
@@ -19,19 +26,21 @@
 //! - `{"op":"open","caller":K,"origin":"app://main","topFrame":true}`: a renderer appeared. `origin` is the
 //!   origin the parent verified from the IPC event's `senderFrame`; `topFrame` is false for iframes. The
 //!   child creates one runtime [`Connection`](crate::Connection) (its own `CallerId`) for it.
-//! - `{"op":"message","caller":K,"text":"<envelope JSON>"}`: one envelope from that renderer, verbatim.
+//! - a text or binary frame for `K`: one envelope from that renderer, verbatim. A text frame whose envelope
+//!   is not UTF-8 is refused. `{"op":"message","caller":K,"text":"<envelope JSON>"}` is accepted as well (the
+//!   same envelope, escaped into a JSON string: easier to write by hand, slower to read).
 //! - `{"op":"close","caller":K}`: the renderer went away. Its running handlers are cancelled.
 //!
 //! Child -> parent:
 //!
-//! - `{"op":"message","caller":K,"text":"<envelope JSON>"}`: one envelope (reply, error, event) for that
-//!   renderer.
+//! - a text or binary frame for `K`: one envelope (reply, error, event) for that renderer.
 //! - `{"op":"closed","caller":K}`: sent after `close` (and for every open caller at shutdown) once all the
-//!   handlers that caller started have ended. It is the last frame for `K`; `message` frames between
-//!   `close` and `closed` (such as `cancelled` errors of the calls the close ended) may be discarded.
-//! - `{"op":"error","caller":K,"message":"..."}`: a frame was refused: `message` or `close` for a key
-//!   that is not open, or `open` of a key already used. `{"op":"error","message":"..."}` (no `caller`):
-//!   a frame that could not be read (bad JSON, unknown `op`, missing field, over the size limit).
+//!   handlers that caller started have ended. It is the last frame for `K`; envelope frames between `close`
+//!   and `closed` (such as `cancelled` errors of the calls the close ended) may be discarded.
+//! - `{"op":"error","caller":K,"message":"..."}`: a frame was refused: an envelope or `close` for a key
+//!   that is not open, a text frame that is not UTF-8, or `open` of a key already used.
+//!   `{"op":"error","message":"..."}` (no `caller`): a frame that could not be read (bad JSON, unknown
+//!   `op`, missing field, a truncated envelope frame, over the size limit).
 //!
 //! Refusals never end the session. EOF on stdin does: every connection is dropped (cancelling its
 //! handlers), the remaining frames and `closed` frames are written, and [`serve`] returns `Ok(())`.
@@ -48,6 +57,7 @@ pub mod fuzzing;
 mod mux;
 mod pipes;
 mod serve;
+mod writer;
 
 pub use serve::{StdioError, StdioHost, serve, serve_io};
 

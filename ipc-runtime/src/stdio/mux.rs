@@ -1,14 +1,14 @@
-//! The multiplexer: one runtime [`Connection`] per open caller key, inbound frames routed to it, its
-//! outbound envelopes wrapped with the key and queued for the single writer.
+//! The multiplexer: one runtime [`Connection`] per open caller key, inbound frames routed to it, and its
+//! outbound queue handed to the session's single writer.
 
 use std::collections::{HashMap, HashSet};
 
 use tokio::sync::mpsc;
 use tokio_util::bytes::Bytes;
 
-use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame, encode_binary};
+use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame};
+use super::writer::ToWriter;
 use crate::connection::Connection;
-use crate::emitter::OutboundFrame;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -18,14 +18,14 @@ pub(crate) struct Mux {
     callers: HashMap<CallerKey, Connection>,
     /// Every key ever opened: keys are single-use, so a late `closed` can never be taken for a new caller.
     used: HashSet<CallerKey>,
-    writer: mpsc::Sender<Bytes>,
+    writer: mpsc::Sender<ToWriter>,
     observer: Option<Observer>,
 }
 
 impl Mux {
     pub(crate) fn new(
         server: Server,
-        writer: mpsc::Sender<Bytes>,
+        writer: mpsc::Sender<ToWriter>,
         observer: Option<Observer>,
     ) -> Self {
         Self {
@@ -60,6 +60,18 @@ impl Mux {
                     None => self.no_caller(caller).await,
                 }
             }
+            Ok(ParentFrame::Text { caller, text }) => match self.callers.get(&caller) {
+                Some(connection) => {
+                    if let Ok(text) = std::str::from_utf8(&text) {
+                        connection.receive(text).await;
+                        true
+                    } else {
+                        let message = format!("the text frame for caller {caller} is not UTF-8");
+                        self.refuse(Some(caller), &message).await
+                    }
+                }
+                None => self.no_caller(caller).await,
+            },
             Ok(ParentFrame::Binary { caller, message }) => match self.callers.get(&caller) {
                 Some(connection) => {
                     connection.receive_binary(message).await;
@@ -71,7 +83,7 @@ impl Mux {
                 if let Some(connection) = self.callers.remove(&caller) {
                     tracing::debug!(caller, id = %connection.id(), "stdio caller closed");
                     let id = connection.id();
-                    // Cancels its running handlers; its forwarder sends `closed` once they have ended.
+                    // Cancels its running handlers; the writer sends `closed` once they have ended.
                     drop(connection);
                     self.notify(ConnectionEvent::Disconnected { id });
                     true
@@ -93,7 +105,7 @@ impl Mux {
     pub(crate) async fn refuse(&self, caller: Option<CallerKey>, message: &str) -> bool {
         tracing::warn!(caller, message, "stdio frame refused");
         let frame = ChildFrame::Error { caller, message }.encode();
-        self.writer.send(frame).await.is_ok()
+        self.writer.send(ToWriter::Control(frame)).await.is_ok()
     }
 
     async fn open(&mut self, caller: CallerKey, origin: &str, top_frame: bool) -> bool {
@@ -108,7 +120,14 @@ impl Mux {
         let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
         let connection = self.server.connect(origin, top_frame, outbound);
         tracing::debug!(caller, id = %connection.id(), origin, top_frame, "stdio caller opened");
-        tokio::spawn(forward(caller, frames, self.writer.clone()));
+        if self
+            .writer
+            .send(ToWriter::Caller(caller, frames))
+            .await
+            .is_err()
+        {
+            return false;
+        }
         self.notify(ConnectionEvent::Connected {
             id: connection.id(),
             origin: origin.to_owned(),
@@ -128,27 +147,4 @@ impl Drop for Mux {
             self.notify(ConnectionEvent::Disconnected { id });
         }
     }
-}
-
-/// Wraps one caller's outbound envelopes until every sender is gone (the connection was dropped and all
-/// of its handlers ended), then reports `closed`.
-async fn forward(
-    caller: CallerKey,
-    mut frames: mpsc::Receiver<OutboundFrame>,
-    writer: mpsc::Sender<Bytes>,
-) {
-    while let Some(frame) = frames.recv().await {
-        let frame = match frame {
-            OutboundFrame::Text(text) => ChildFrame::Message {
-                caller,
-                text: &text,
-            }
-            .encode(),
-            OutboundFrame::Binary(message) => encode_binary(caller, &message),
-        };
-        if writer.send(frame).await.is_err() {
-            return;
-        }
-    }
-    let _ = writer.send(ChildFrame::Closed { caller }.encode()).await;
 }

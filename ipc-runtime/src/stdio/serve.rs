@@ -1,14 +1,14 @@
 //! The session loop: reads frames, feeds the multiplexer, and writes frames from one writer task.
 
-use futures_util::{SinkExt, StreamExt as _};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
+use futures_util::StreamExt as _;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
-use tokio_util::bytes::Bytes;
-use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
+use tokio_util::codec::FramedRead;
 
 use super::codec::{FrameCodec, Inbound};
 use super::mux::Mux;
 use super::pipes;
+use super::writer::write_frames;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -135,32 +135,10 @@ where
         tracing::debug!("stdio input closed; shutting down");
     }
     // Drops every connection (cancelling handlers) and the mux's writer handle; the writer task ends once
-    // every caller's forwarder has written its last frames and `closed`.
+    // every caller's queue has ended and its last frames and `closed` are written.
     drop(mux);
     let write_result = flatten(write_task.await);
     read_result.and(write_result)
-}
-
-async fn write_frame<W>(
-    sink: &mut FramedWrite<W, LengthDelimitedCodec>,
-    frame: Bytes,
-) -> Result<(), StdioError>
-where
-    W: AsyncWrite + Unpin,
-{
-    if frame.len() <= DIRECT_WRITE_BYTES {
-        return sink.feed(frame).await.map_err(StdioError::Write);
-    }
-    // What is buffered goes first, then the prefix and the body straight to the pipe, in order.
-    SinkExt::<Bytes>::flush(sink)
-        .await
-        .map_err(StdioError::Write)?;
-    let prefix = u32::try_from(frame.len())
-        .map_err(|_| StdioError::Write(std::io::ErrorKind::InvalidInput.into()))?
-        .to_be_bytes();
-    let pipe = sink.get_mut();
-    pipe.write_all(&prefix).await.map_err(StdioError::Write)?;
-    pipe.write_all(&frame).await.map_err(StdioError::Write)
 }
 
 fn flatten(
@@ -184,62 +162,4 @@ fn finish_early(
     result.and(Err(StdioError::Write(
         std::io::ErrorKind::BrokenPipe.into(),
     )))
-}
-
-/// Frames above this size skip the sink's buffer: copying megabytes of attachments into it costs more than
-/// the extra write.
-const DIRECT_WRITE_BYTES: usize = 64 * 1024;
-
-/// Writes queued frames, flushing whenever the queue runs empty. Returns when every sender is gone.
-async fn write_frames<W>(writer: W, mut frames: mpsc::Receiver<Bytes>) -> Result<(), StdioError>
-where
-    W: AsyncWrite + Unpin,
-{
-    let mut sink = FramedWrite::new(writer, FrameCodec::writer());
-    while let Some(frame) = frames.recv().await {
-        write_frame(&mut sink, frame).await?;
-        while let Ok(frame) = frames.try_recv() {
-            write_frame(&mut sink, frame).await?;
-        }
-        SinkExt::<Bytes>::flush(&mut sink)
-            .await
-            .map_err(StdioError::Write)?;
-    }
-    SinkExt::<Bytes>::close(&mut sink)
-        .await
-        .map_err(StdioError::Write)
-}
-
-#[cfg(test)]
-mod write_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn big_frames_bypass_the_buffer_and_keep_their_order() {
-        let (to_writer, frames) = mpsc::channel(8);
-        let (writer, mut reader) = tokio::io::duplex(1 << 20);
-        let task = tokio::spawn(write_frames(writer, frames));
-        let sent: Vec<Bytes> = [10, DIRECT_WRITE_BYTES + 1, 3, 3 << 20, 0]
-            .into_iter()
-            .enumerate()
-            .map(|(i, len)| Bytes::from(vec![u8::try_from(i).unwrap(); len]))
-            .collect();
-        for frame in &sent {
-            to_writer.send(frame.clone()).await.unwrap();
-        }
-        drop(to_writer);
-        let mut received = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut received)
-            .await
-            .unwrap();
-        task.await.unwrap().unwrap();
-        let mut at = 0;
-        for frame in &sent {
-            let len = u32::from_be_bytes(received[at..at + 4].try_into().unwrap()) as usize;
-            assert_eq!(len, frame.len());
-            assert!(received[at + 4..at + 4 + len] == frame[..]);
-            at += 4 + len;
-        }
-        assert_eq!(at, received.len());
-    }
 }

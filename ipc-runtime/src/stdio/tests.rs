@@ -75,7 +75,15 @@ impl Parent {
         self.send_raw(frame.to_string().as_bytes()).await;
     }
 
+    /// An invoke in a text frame, as the Electron glue sends it.
     async fn invoke(&mut self, caller: u64, id: u64, channel: &str, arg: &str) {
+        let text =
+            serde_json::json!({"kind": "invoke", "id": id, "channel": channel, "payload": [arg]});
+        self.send_raw(&text_frame(caller, &text.to_string())).await;
+    }
+
+    /// The same invoke in the JSON `message` frame.
+    async fn invoke_json(&mut self, caller: u64, id: u64, channel: &str, arg: &str) {
         let text =
             serde_json::json!({"kind": "invoke", "id": id, "channel": channel, "payload": [arg]});
         self.send(
@@ -88,14 +96,15 @@ impl Parent {
         SinkExt::<Bytes>::close(&mut self.to_child).await.unwrap();
     }
 
+    /// The next frame as JSON; a text frame becomes `{"op":"message","caller":K,"text":<envelope>}`.
     async fn next(&mut self) -> Value {
         let body = self.from_child.next().await.expect("child closed").unwrap();
-        let mut frame: Value = serde_json::from_slice(&body).unwrap();
-        // Unwrap the envelope so tests can match on it.
-        if let Some(text) = frame.get("text").and_then(Value::as_str) {
-            frame["text"] = serde_json::from_str(text).unwrap();
+        if body.first() == Some(&1) {
+            let caller = u64::from_be_bytes(body[1..9].try_into().unwrap());
+            let text: Value = serde_json::from_slice(&body[9..]).unwrap();
+            return serde_json::json!({"op": "message", "caller": caller, "text": text});
         }
-        frame
+        serde_json::from_slice(&body).unwrap()
     }
 }
 
@@ -114,6 +123,14 @@ fn start(
         from_child: FramedRead::new(parent_read, LengthDelimitedCodec::new()),
     };
     (parent, session)
+}
+
+/// `[1][caller: u64 BE][envelope]`.
+fn text_frame(caller: u64, text: &str) -> Vec<u8> {
+    let mut body = vec![1];
+    body.extend_from_slice(&caller.to_be_bytes());
+    body.extend_from_slice(text.as_bytes());
+    body
 }
 
 fn open(caller: u64, origin: &str) -> Value {
@@ -154,6 +171,20 @@ async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
     let reused = parent.next().await;
     assert_eq!(reused["op"], "error");
     assert_eq!(reused["caller"], 1);
+
+    // A text frame whose envelope is not UTF-8: refused for that caller.
+    let mut not_utf8 = text_frame(1, "");
+    not_utf8.push(0xff);
+    parent.send_raw(&not_utf8).await;
+    let not_utf8_error = parent.next().await;
+    assert_eq!(not_utf8_error["op"], "error");
+    assert_eq!(not_utf8_error["caller"], 1);
+
+    // The JSON `message` frame carries an envelope just as well; the reply is a text frame either way.
+    parent.invoke_json(1, 12, "t:echo", "json").await;
+    let reply = parent.next().await;
+    assert_eq!(reply["caller"], 1);
+    assert_eq!(reply["text"]["payload"], "json from app://main");
 
     // Still serving after all of that.
     parent.invoke(1, 11, "t:echo", "again").await;

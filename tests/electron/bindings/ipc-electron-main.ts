@@ -505,23 +505,35 @@ const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** First byte of a binary frame body: `[0][caller key: u64 BE][binary message]` (JSON bodies start with `{`). */
 const BINARY_FRAME = 0;
+/** First byte of a text frame body: `[1][caller key: u64 BE][envelope text, UTF-8]`. */
+const TEXT_FRAME = 1;
+/** Bytes before the envelope in a text or binary frame body. */
+const ENVELOPE_HEAD = 9;
 
-function binaryFrame(key: number, message: Uint8Array): Uint8Array {
-  const body = Buffer.allocUnsafe(9 + message.length);
-  body[0] = BINARY_FRAME;
+/** One envelope for the core: text as it is (no JSON escaping), or a binary message. */
+function envelopeFrame(key: number, message: WireMessage): Uint8Array {
+  const text = typeof message === "string";
+  const length = text ? Buffer.byteLength(message, "utf8") : message.length;
+  const body = Buffer.allocUnsafe(ENVELOPE_HEAD + length);
+  body[0] = text ? TEXT_FRAME : BINARY_FRAME;
   body.writeBigUInt64BE(BigInt(key), 1);
-  body.set(message, 9);
+  if (text) {
+    body.write(message, ENVELOPE_HEAD, "utf8");
+  } else {
+    body.set(message, ENVELOPE_HEAD);
+  }
   return body;
 }
 
-/** One frame body from the core: a JSON control frame, or a binary message for one caller. */
+/** One frame body from the core: an envelope (text or binary) for one caller, or a JSON control frame. */
 function readFrame(body: Buffer, deliver: (key: number, message: WireMessage) => void): void {
-  if (body.length > 0 && body[0] === BINARY_FRAME) {
-    if (body.length < 9) {
-      console.warn("core sent a truncated binary frame");
+  if (body.length > 0 && (body[0] === TEXT_FRAME || body[0] === BINARY_FRAME)) {
+    if (body.length < ENVELOPE_HEAD) {
+      console.warn("core sent a truncated envelope frame");
       return;
     }
-    deliver(Number(body.readBigUInt64BE(1)), body.subarray(9));
+    const key = Number(body.readBigUInt64BE(1));
+    deliver(key, body[0] === TEXT_FRAME ? body.toString("utf8", ENVELOPE_HEAD) : body.subarray(ENVELOPE_HEAD));
     return;
   }
   let frame: unknown;
@@ -535,9 +547,7 @@ function readFrame(body: Buffer, deliver: (key: number, message: WireMessage) =>
     return;
   }
   const key = frame["caller"];
-  if (frame["op"] === "message" && typeof key === "number" && typeof frame["text"] === "string") {
-    deliver(key, frame["text"]);
-  } else if (frame["op"] === "error") {
+  if (frame["op"] === "error") {
     console.warn(`core refused a frame${typeof key === "number" ? ` for caller ${key}` : ""}: ${String(frame["message"])}`);
   }
   // `closed` needs no action: the glue forgot the caller when it sent `close`.
@@ -623,8 +633,11 @@ function startChild(
       const body = frame instanceof Uint8Array ? frame : Buffer.from(JSON.stringify(frame), "utf8");
       const prefix = Buffer.alloc(4);
       prefix.writeUInt32BE(body.length, 0);
+      // Corked, the prefix and the body leave in one write.
+      stdin.cork();
       stdin.write(prefix);
       stdin.write(body);
+      stdin.uncork();
     },
     end() {
       child.stdin?.end();
@@ -634,8 +647,8 @@ function startChild(
 
 /**
  * Spawns the Rust core (a binary that calls `ipc_runtime::stdio::serve`) and speaks its framed protocol: every
- * frame is a 4-byte big-endian length and that many bytes of JSON, both ways. With `restart`, a core that
- * dies is replaced.
+ * frame is a 4-byte big-endian length and that many bytes of body, both ways (JSON control frames, and text or
+ * binary envelope frames). With `restart`, a core that dies is replaced.
  */
 export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): CoreProcess {
   let receiver: CoreReceiver | undefined;
@@ -680,9 +693,7 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
     },
     exited,
     open: (key, origin, topFrame) => current.write({ op: "open", caller: key, origin, topFrame }),
-    message: (key, message) => current.write(typeof message === "string"
-      ? { op: "message", caller: key, text: message }
-      : binaryFrame(key, message)),
+    message: (key, message) => current.write(envelopeFrame(key, message)),
     close: (key) => current.write({ op: "close", caller: key }),
     connect(next) {
       receiver = next;
