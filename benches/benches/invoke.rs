@@ -6,16 +6,12 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use common::{BenchClient, BenchService, Handler, Item, ORIGIN, baseline, payload, sample};
+use common::{
+    BenchClient, BenchService, Handler, ORIGIN, baseline, baseline_round_trip, payload, sample,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ipc_runtime::Server;
 use tokio::runtime::Runtime;
-
-/// The baseline plus the client's share of serde work: encode the arguments, then decode the reply.
-fn baseline_round_trip(item: &Item) -> Item {
-    let payload = serde_json::to_string(&(item,)).expect("encodes");
-    serde_json::from_str(&baseline(&payload)).expect("decodes")
-}
 
 /// Sequential awaited calls: each iteration is one full round trip. The loop runs as a task on the runtime
 /// (not in `block_on`), so on the multi-thread runtime the caller is a worker like the host's tasks.

@@ -2,14 +2,18 @@
 //! two counts and divide the difference in instructions by the difference in calls, which cancels the
 //! start-up cost. See `scripts/callgrind-invoke.sh` and `BENCHMARKS.md`.
 //!
-//! `invoke_count <typed|baseline> <calls>`
+//! `invoke_count <typed|baseline|baseline_round_trip> <calls>`. `baseline_round_trip` clones the item each
+//! call, as the typed loop must (the generated client takes its arguments by value), so the two differ only
+//! by the IPC layer.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
 
 use std::hint::black_box;
 
-use common::{BenchClient, BenchService, Handler, ORIGIN, baseline, payload, sample};
+use common::{
+    BenchClient, BenchService, Handler, ORIGIN, baseline, baseline_round_trip, payload, sample,
+};
 use ipc_runtime::Server;
 
 fn main() {
@@ -21,6 +25,12 @@ fn main() {
             let payload = payload();
             for _ in 0..calls {
                 black_box(baseline(black_box(&payload)));
+            }
+        }
+        "baseline_round_trip" => {
+            let item = sample();
+            for _ in 0..calls {
+                black_box(baseline_round_trip(&black_box(item.clone())));
             }
         }
         "typed" => {
@@ -43,6 +53,6 @@ fn main() {
                 .expect("calling task");
             });
         }
-        other => panic!("unknown mode {other:?}: expected typed or baseline"),
+        other => panic!("unknown mode {other:?}: expected typed, baseline or baseline_round_trip"),
     }
 }
