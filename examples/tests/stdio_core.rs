@@ -33,6 +33,23 @@ fn example_path() -> PathBuf {
     }
 }
 
+/// `[1][caller: u64 BE][envelope]`.
+fn text_frame(caller: u64, envelope: &str) -> Vec<u8> {
+    [&[1u8][..], &caller.to_be_bytes(), envelope.as_bytes()].concat()
+}
+
+/// A child frame body as JSON: a text frame becomes `{"op":"message","caller":K,"text":<envelope>}`.
+fn read_body(body: &[u8]) -> Value {
+    if body.first() == Some(&1) {
+        let caller = u64::from_be_bytes(body[1..9].try_into().unwrap());
+        let text: Value = serde_json::from_slice(&body[9..]).unwrap();
+        return json!({"op": "message", "caller": caller, "text": text});
+    }
+    serde_json::from_slice(body).unwrap_or_else(|e| {
+        panic!("stdout carried a frame that is neither text nor JSON ({e}): {body:?}")
+    })
+}
+
 /// The parent side: the Electron glue's role.
 struct Parent {
     child: Child,
@@ -77,12 +94,14 @@ impl Parent {
         self.send(&json!({"op": "open", "caller": caller, "origin": origin, "topFrame": true}));
     }
 
+    /// An invoke in a text frame, as the Electron glue sends it.
     fn invoke(&mut self, caller: u64, id: u64, method: &str, arg: &Value) {
         let text = json!({"kind": "invoke", "id": id, "channel": format!("core:{method}"), "payload": [arg]});
-        self.send(&json!({"op": "message", "caller": caller, "text": text.to_string()}));
+        self.send_raw(&text_frame(caller, &text.to_string()));
     }
 
-    /// The next frame, with a `text` envelope decoded in place; `None` once stdout is closed.
+    /// The next frame; a text frame is read as `{"op":"message","caller":K,"text":<envelope>}`. `None` once
+    /// stdout is closed.
     fn try_next(&mut self) -> Option<Value> {
         let mut head = [0u8; 4];
         if let Err(e) = self.stdout.read_exact(&mut head) {
@@ -91,12 +110,7 @@ impl Parent {
         }
         let mut body = vec![0u8; u32::from_be_bytes(head) as usize];
         self.stdout.read_exact(&mut body).unwrap();
-        let mut frame: Value = serde_json::from_slice(&body)
-            .unwrap_or_else(|e| panic!("stdout carried a non-JSON frame ({e}): {body:?}"));
-        if let Some(text) = frame.get("text").and_then(Value::as_str) {
-            frame["text"] = serde_json::from_str(text).unwrap();
-        }
-        Some(frame)
+        Some(read_body(&body))
     }
 
     fn next(&mut self) -> Value {
@@ -332,9 +346,9 @@ fn serves_over_unix_sockets_as_well_as_pipes() {
     from_child.read_exact(&mut head).unwrap();
     let mut body = vec![0u8; u32::from_be_bytes(head) as usize];
     from_child.read_exact(&mut body).unwrap();
-    let reply: Value = serde_json::from_slice(&body).unwrap();
+    let reply = read_body(&body);
     assert_eq!(
-        serde_json::from_str::<Value>(reply["text"].as_str().unwrap()).unwrap(),
+        reply["text"],
         json!({"kind": "reply", "id": 1, "payload": 42})
     );
     drop(to_child);

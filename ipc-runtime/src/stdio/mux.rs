@@ -1,7 +1,7 @@
 //! The multiplexer: one runtime [`Connection`] per open caller key, inbound frames routed to it, and its
 //! outbound queue handed to the session's single writer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use tokio::sync::mpsc;
 use tokio_util::bytes::Bytes;
@@ -9,13 +9,16 @@ use tokio_util::bytes::Bytes;
 use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame};
 use super::writer::ToWriter;
 use crate::connection::Connection;
+use crate::hash::FastMap;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
 /// The open callers of one stdio session.
 pub(crate) struct Mux {
     server: Server,
-    callers: HashMap<CallerKey, Connection>,
+    /// Looked up for every envelope. The keys come from the parent (the main process, which is trusted), so
+    /// the cheap hasher is safe here.
+    callers: FastMap<CallerKey, Connection>,
     /// Every key ever opened: keys are single-use, so a late `closed` can never be taken for a new caller.
     used: HashSet<CallerKey>,
     writer: mpsc::Sender<ToWriter>,
@@ -30,7 +33,7 @@ impl Mux {
     ) -> Self {
         Self {
             server,
-            callers: HashMap::new(),
+            callers: FastMap::default(),
             used: HashSet::new(),
             writer,
             observer,
