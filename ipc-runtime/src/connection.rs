@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::Duration;
 
-use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::bytes::Bytes;
@@ -19,7 +18,9 @@ use tokio_util::sync::CancellationToken;
 use crate::binary::{frame, frame_for, scope};
 use crate::caller::{Caller, CallerId};
 use crate::emitter::OutboundFrame;
-use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate, too_large};
+use crate::envelope::{
+    Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate, too_large,
+};
 use crate::error::IpcError;
 use crate::hash::FastMap;
 use crate::panic::{CatchUnwind, panic_message};
@@ -478,12 +479,13 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
         message: message.to_owned(),
     };
     let text = match finished {
-        Finished::Outcome(HandlerOutcome::Reply(payload, attachments)) => {
-            return frame_for(encode_reply(id, &payload), &attachments);
+        Finished::Outcome(HandlerOutcome::Reply(value)) => {
+            let (payload, attachments) = value.into_parts();
+            return frame_for(encode_reply(id, payload), &attachments);
         }
-        Finished::Outcome(HandlerOutcome::HandlerError(error, attachments)) => {
-            let text = encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error });
-            return frame_for(text, &attachments);
+        Finished::Outcome(HandlerOutcome::HandlerError(error)) => {
+            let (error, attachments) = error.into_parts();
+            return frame_for(encode_handler_error(id, error), &attachments);
         }
         Finished::Outcome(HandlerOutcome::Internal(detail)) => {
             tracing::error!(%caller, channel, id, detail, "handler result could not be encoded");

@@ -32,7 +32,7 @@ pub mod ts;
 #[cfg(feature = "web")]
 pub mod web;
 
-pub use binary::Bytes;
+pub use binary::{Bytes, Encoded};
 pub use caller::{Caller, CallerId};
 pub use client::{Call, Client, Subscription};
 pub use connection::Connection;
