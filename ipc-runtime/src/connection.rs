@@ -240,11 +240,10 @@ impl Connection {
             Source::Unchecked(text) => (Some(text), Vec::new()),
             Source::Checked(attachments) => (None, attachments),
         };
-        let descriptor = match self.check(channel, kind) {
-            Ok(descriptor) => descriptor,
+        let (index, descriptor) = match self.check(channel, kind) {
+            Ok(found) => found,
             Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
         };
-        let index = self.shared.channel_index[descriptor.name];
         let tracking = match id {
             Some(id) => match self.admit(id) {
                 Ok(generation) => Tracking::Invoke { id, generation },
@@ -320,12 +319,13 @@ impl Connection {
         });
     }
 
-    /// Kind and origin checks, before anything of the payload is decoded.
+    /// Kind and origin checks, before anything of the payload is decoded. Returns the channel's index and
+    /// descriptor.
     fn check(
         &self,
         channel: &str,
         kind: ChannelKind,
-    ) -> Result<&'static ChannelDescriptor, IpcError<()>> {
+    ) -> Result<(usize, &'static ChannelDescriptor), IpcError<()>> {
         let unknown = || IpcError::UnknownChannel {
             channel: channel.to_owned(),
         };
@@ -342,7 +342,7 @@ impl Connection {
                 origin: self.origin.to_string(),
             });
         }
-        Ok(descriptor)
+        Ok((index, descriptor))
     }
 
     /// Takes an in-flight slot for invoke `id`; on refusal, the id to answer with (if any) and the error.
