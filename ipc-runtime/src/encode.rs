@@ -81,14 +81,26 @@ fn wrap(payload: Payload<'_>, prefix: &[&str], suffix: &[&str]) -> String {
     out
 }
 
-/// A JSON string, as the quotes and the text between them. Channel names are plain identifiers in
-/// practice (borrowed as they are); anything else goes through serde, quotes included.
-fn quoted(value: &str) -> [Cow<'_, str>; 3] {
-    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        ["\"".into(), value.into(), "\"".into()]
+/// `,"channel":<name>,"payload":` in three pieces, the name in the middle (borrowed when it needs no
+/// escaping, as channel names in practice do; its quotes then join the keys around it, so there are fewer
+/// pieces to copy).
+fn channel_and_payload_keys(channel: &str) -> [Cow<'_, str>; 3] {
+    if channel
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+    {
+        [
+            r#","channel":""#.into(),
+            channel.into(),
+            r#"","payload":"#.into(),
+        ]
     } else {
-        let escaped = serde_json::to_string(value).expect("strings always serialise");
-        ["".into(), escaped.into(), "".into()]
+        let escaped = serde_json::to_string(channel).expect("strings always serialise");
+        [
+            r#","channel":"#.into(),
+            escaped.into(),
+            r#","payload":"#.into(),
+        ]
     }
 }
 
@@ -100,24 +112,22 @@ pub(crate) fn invoke(
 ) -> String {
     let mut id_text = itoa::Buffer::new();
     let mut ms_text = itoa::Buffer::new();
-    let [open, name, close] = quoted(channel);
-    let (timeout_key, ms) = match timeout_ms {
-        Some(ms) => (r#","timeoutMs":"#, ms_text.format(ms)),
-        None => ("", ""),
-    };
-    wrap(
-        payload,
-        &[
-            r#"{"kind":"invoke","id":"#,
-            id_text.format(id),
-            r#","channel":"#,
-            &open,
-            &name,
-            &close,
-            r#","payload":"#,
-        ],
-        &[timeout_key, ms, "}"],
-    )
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    let prefix = [
+        r#"{"kind":"invoke","id":"#,
+        id_text.format(id),
+        &channel_key,
+        &name,
+        &payload_key,
+    ];
+    match timeout_ms {
+        Some(ms) => wrap(
+            payload,
+            &prefix,
+            &[r#","timeoutMs":"#, ms_text.format(ms), "}"],
+        ),
+        None => wrap(payload, &prefix, &["}"]),
+    }
 }
 
 pub(crate) fn reply(id: u64, payload: Payload<'_>) -> String {
@@ -149,17 +159,16 @@ pub(crate) fn handler_error(id: u64, error: Payload<'_>) -> String {
 
 /// `event` and `send`: a channel and a payload, no id.
 pub(crate) fn channel_message(kind: &str, channel: &str, payload: Payload<'_>) -> String {
-    let [open, name, close] = quoted(channel);
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
     wrap(
         payload,
         &[
             r#"{"kind":""#,
             kind,
-            r#"","channel":"#,
-            &open,
+            "\"",
+            &channel_key,
             &name,
-            &close,
-            r#","payload":"#,
+            &payload_key,
         ],
         &["}"],
     )
