@@ -1,9 +1,10 @@
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio_util::sync::CancellationToken;
 
 use crate::emitter::Emitter;
+use crate::in_flight::InFlight;
 
 /// Opaque identifier of one connected renderer (a window, a tab, a test client).
 ///
@@ -57,7 +58,32 @@ pub struct Caller {
     id: CallerId,
     origin: Arc<str>,
     emitter: Emitter,
-    cancellation: CancellationToken,
+    cancellation: CallToken,
+}
+
+/// A call's cancellation token, or where it is made on first use.
+#[derive(Clone)]
+pub(crate) enum CallToken {
+    Made(CancellationToken),
+    /// An `invoke`'s token, made by its connection's in-flight table when first asked for (see
+    /// [`crate::in_flight`]); every clone of the caller gets the same one.
+    OnFirstUse {
+        token: OnceLock<CancellationToken>,
+        in_flight: Arc<InFlight>,
+        id: u64,
+        generation: u64,
+    },
+}
+
+impl CallToken {
+    pub(crate) fn on_first_use(in_flight: Arc<InFlight>, id: u64, generation: u64) -> Self {
+        Self::OnFirstUse {
+            token: OnceLock::new(),
+            in_flight,
+            id,
+            generation,
+        }
+    }
 }
 
 impl Caller {
@@ -65,7 +91,7 @@ impl Caller {
         id: CallerId,
         origin: Arc<str>,
         emitter: Emitter,
-        cancellation: CancellationToken,
+        cancellation: CallToken,
     ) -> Self {
         Self {
             id,
@@ -93,7 +119,15 @@ impl Caller {
     /// Cancelled when the caller aborts the call, its deadline passes, or it disconnects. The handler's
     /// future is dropped at that point anyway; the token is for work it handed to other tasks or threads.
     pub fn cancellation(&self) -> &CancellationToken {
-        &self.cancellation
+        match &self.cancellation {
+            CallToken::Made(token) => token,
+            CallToken::OnFirstUse {
+                token,
+                in_flight,
+                id,
+                generation,
+            } => token.get_or_init(|| in_flight.token(*id, *generation)),
+        }
     }
 }
 

@@ -153,12 +153,9 @@ impl Client {
         channel: &'static str,
         args: Result<Encoded, serde_json::Error>,
     ) -> Result<(), IpcError<Never>> {
-        let args = args.map_err(|e| encode_failure(channel, &e))?;
-        self.send_frame(frame_for(
-            encode_send(channel, &args.json),
-            &args.attachments,
-        ))
-        .await
+        let (payload, attachments) = args.map_err(|e| encode_failure(channel, &e))?.into_parts();
+        self.send_frame(frame_for(encode_send(channel, payload), &attachments))
+            .await
     }
 
     #[doc(hidden)]
@@ -380,9 +377,10 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         let timeout_ms = self
             .timeout
             .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        let (payload, attachments) = args.into_parts();
         let message = frame_for(
-            encode_invoke(id, channel, &args.json, timeout_ms),
-            &args.attachments,
+            encode_invoke(id, channel, payload, timeout_ms),
+            &attachments,
         );
         if inner.outbound.send(message).await.is_err() {
             guard.completed = true;

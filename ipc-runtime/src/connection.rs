@@ -5,52 +5,27 @@ use std::fmt;
 use std::future::Future as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
 use crate::binary::{frame, frame_for, scope};
-use crate::caller::{Caller, CallerId};
+use crate::caller::{CallToken, Caller, CallerId};
 use crate::emitter::OutboundFrame;
-use crate::envelope::{Inbound, Refusal, encode_error, encode_reply, saturate, too_large};
+use crate::envelope::{
+    Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate, too_large,
+};
 use crate::error::IpcError;
-use crate::hash::FastMap;
+use crate::in_flight::{InFlight, Refused};
 use crate::panic::{CatchUnwind, panic_message};
 use crate::scan;
 use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome};
-
-struct InFlightEntry {
-    generation: u64,
-    cancel: CancellationToken,
-}
-
-#[derive(Default)]
-struct InFlight {
-    entries: Mutex<FastMap<u64, InFlightEntry>>,
-    generation: AtomicU64,
-}
-
-impl InFlight {
-    fn lock(&self) -> std::sync::MutexGuard<'_, FastMap<u64, InFlightEntry>> {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Removes `id` only if it still belongs to the call identified by `generation`.
-    fn finish(&self, id: u64, generation: u64) {
-        let mut entries = self.lock();
-        if entries.get(&id).is_some_and(|e| e.generation == generation) {
-            entries.remove(&id);
-        }
-    }
-}
 
 /// A caller connected through some host. The host feeds each inbound message to [`Connection::receive`] and
 /// drops (or [`Connection::close`]s) the connection when the transport closes: that cancels every handler still
@@ -74,11 +49,6 @@ impl fmt::Debug for Connection {
     }
 }
 
-enum Admission {
-    Duplicate(IpcError<()>),
-    Busy(IpcError<()>),
-}
-
 /// How a call's envelope was read.
 enum Source<'a> {
     /// On the fast path, payload not yet validated: the text, to re-read strictly if the call is refused.
@@ -94,6 +64,48 @@ enum Finished {
     Panicked,
 }
 
+/// How a running call is tracked: an invoke by its in-flight slot (where its token is made on first use),
+/// a `send` by a token of its own.
+enum Tracking {
+    Invoke { id: u64, generation: u64 },
+    Send(CancellationToken),
+}
+
+impl Tracking {
+    fn id(&self) -> Option<u64> {
+        match self {
+            Self::Invoke { id, .. } => Some(*id),
+            Self::Send(_) => None,
+        }
+    }
+
+    /// The token the handler's [`Caller`] hands out.
+    fn caller_token(&self, in_flight: &Arc<InFlight>) -> CallToken {
+        match self {
+            Self::Invoke { id, generation } => {
+                CallToken::on_first_use(in_flight.clone(), *id, *generation)
+            }
+            Self::Send(token) => CallToken::Made(token.clone()),
+        }
+    }
+
+    /// The token to watch while the handler runs on its own task (made now if the handler did not ask).
+    fn watch(&self, in_flight: &InFlight) -> CancellationToken {
+        match self {
+            Self::Invoke { id, generation } => in_flight.token(*id, *generation),
+            Self::Send(token) => token.clone(),
+        }
+    }
+
+    /// Frees the call's slot. Returns its token, if one was made, for the caller to cancel.
+    fn end(self, in_flight: &InFlight) -> Option<CancellationToken> {
+        match self {
+            Self::Invoke { id, generation } => in_flight.end(id, generation),
+            Self::Send(token) => Some(token),
+        }
+    }
+}
+
 impl Connection {
     pub(crate) fn new(
         shared: Arc<Shared>,
@@ -102,14 +114,15 @@ impl Connection {
         top_frame: bool,
         outbound: mpsc::Sender<OutboundFrame>,
     ) -> Self {
+        let closed = CancellationToken::new();
         Self {
             shared,
             id,
             origin,
             top_frame,
             outbound,
-            in_flight: Arc::default(),
-            closed: CancellationToken::new(),
+            in_flight: Arc::new(InFlight::new(closed.clone())),
+            closed,
         }
     }
 
@@ -123,7 +136,7 @@ impl Connection {
 
     /// Number of `invoke` calls currently running for this connection.
     pub fn in_flight(&self) -> usize {
-        self.in_flight.lock().len()
+        self.in_flight.len()
     }
 
     /// Handles one inbound message. Errors are answered on the outbound queue (an `error` envelope with the
@@ -195,9 +208,7 @@ impl Connection {
                     .await;
             }
             Inbound::Cancel { id } => {
-                if let Some(entry) = self.in_flight.lock().get(&id) {
-                    entry.cancel.cancel();
-                } else {
+                if !self.in_flight.cancel(id) {
                     tracing::debug!(caller = %self.id, id, "cancel for a call that is not running; ignored");
                 }
             }
@@ -229,30 +240,23 @@ impl Connection {
             Source::Unchecked(text) => (Some(text), Vec::new()),
             Source::Checked(attachments) => (None, attachments),
         };
-        let descriptor = match self.check(channel, kind) {
-            Ok(descriptor) => descriptor,
+        let (index, descriptor) = match self.check(channel, kind) {
+            Ok(found) => found,
             Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
         };
-        let index = self.shared.channel_index[descriptor.name];
-        let cancel = self.closed.child_token();
+        let tracking = match id {
+            Some(id) => match self.admit(id) {
+                Ok(generation) => Tracking::Invoke { id, generation },
+                Err((id, error)) => return self.refuse_call(unchecked, id, channel, &error).await,
+            },
+            None => Tracking::Send(self.closed.child_token()),
+        };
         let caller = Caller::new(
             self.id,
             self.origin.clone(),
             self.shared.hub.to(self.id),
-            cancel.clone(),
+            tracking.caller_token(&self.in_flight),
         );
-        let generation = match id {
-            Some(id) => match self.admit(id, &cancel) {
-                Ok(generation) => Some(generation),
-                Err(Admission::Duplicate(error)) => {
-                    return self.refuse_call(unchecked, None, channel, &error).await;
-                }
-                Err(Admission::Busy(error)) => {
-                    return self.refuse_call(unchecked, Some(id), channel, &error).await;
-                }
-            },
-            None => None,
-        };
         let dispatched = if attachments.is_empty() {
             self.shared.service.dispatch(index, caller, payload)
         } else {
@@ -269,8 +273,8 @@ impl Connection {
         let future = match dispatched {
             Ok(future) => future,
             Err(e) => {
-                if let (Some(id), Some(generation)) = (id, generation) {
-                    self.in_flight.finish(id, generation);
+                if let Some(token) = tracking.end(&self.in_flight) {
+                    token.cancel();
                 }
                 let error = IpcError::InvalidInput {
                     channel: descriptor.name.to_owned(),
@@ -283,57 +287,45 @@ impl Connection {
             .or(descriptor.timeout_ms)
             .unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
         let mut handler = CatchUnwind(future);
-        // First poll inline: most handlers finish without waiting, and then the call needs no task, timer or
-        // wake-up. Only a handler that is still pending moves to its own task, so the connection keeps
-        // serving (and can receive a `cancel`) while it runs. A cancel cannot arrive during this poll: this
-        // is the task that reads them.
+        // First poll inline: most handlers finish without waiting, and then the call needs no task, timer,
+        // wake-up or (unless the handler asked for it) cancellation token. Only a handler that is still
+        // pending moves to its own task, so the connection keeps serving (and can receive a `cancel`) while
+        // it runs. A cancel cannot arrive during this poll: this is the task that reads them.
         let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
         if let Poll::Ready(result) = first {
             let finished = settle(result);
-            end_call(&cancel, handler);
-            self.deliver(id, generation, descriptor.name, finished)
-                .await;
+            let reply_to = tracking.id();
+            // The slot goes first: from here on, a caller asking for its token gets a cancelled one.
+            end_call(tracking.end(&self.in_flight).as_ref(), handler);
+            if let Some(frame) = answer(self.id, reply_to, descriptor.name, finished) {
+                let _ = self.outbound.send(frame).await;
+            }
             return;
         }
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        let token = tracking.watch(&self.in_flight);
         let outbound = self.outbound.clone();
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
         tokio::spawn(async move {
-            let finished = run(handler, deadline, timeout_ms, &cancel).await;
-            if let Some(frame) = finish(
-                &in_flight,
-                caller_id,
-                id,
-                generation,
-                descriptor.name,
-                finished,
-            ) {
+            let finished = run(handler, deadline, timeout_ms, &token).await;
+            let reply_to = tracking.id();
+            // `run` cancelled the token already.
+            let _ = tracking.end(&in_flight);
+            if let Some(frame) = answer(caller_id, reply_to, descriptor.name, finished) {
                 // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
                 let _ = outbound.send(frame).await;
             }
         });
     }
 
-    /// Answers a call that ended during its first poll.
-    async fn deliver(
-        &self,
-        id: Option<u64>,
-        generation: Option<u64>,
-        channel: &'static str,
-        finished: Finished,
-    ) {
-        if let Some(frame) = finish(&self.in_flight, self.id, id, generation, channel, finished) {
-            let _ = self.outbound.send(frame).await;
-        }
-    }
-
-    /// Kind and origin checks, before anything of the payload is decoded.
+    /// Kind and origin checks, before anything of the payload is decoded. Returns the channel's index and
+    /// descriptor.
     fn check(
         &self,
         channel: &str,
         kind: ChannelKind,
-    ) -> Result<&'static ChannelDescriptor, IpcError<()>> {
+    ) -> Result<(usize, &'static ChannelDescriptor), IpcError<()>> {
         let unknown = || IpcError::UnknownChannel {
             channel: channel.to_owned(),
         };
@@ -350,33 +342,29 @@ impl Connection {
                 origin: self.origin.to_string(),
             });
         }
-        Ok(descriptor)
+        Ok((index, descriptor))
     }
 
-    fn admit(&self, id: u64, cancel: &CancellationToken) -> Result<u64, Admission> {
-        let mut entries = self.in_flight.lock();
-        if entries.contains_key(&id) {
-            // Answering with this id would settle the *running* call with someone else's error.
-            let message = format!("request id {id} is already in flight on this connection");
-            return Err(Admission::Duplicate(IpcError::Protocol { message }));
-        }
-        if entries.len() >= self.shared.limits.max_in_flight {
-            return Err(Admission::Busy(IpcError::Protocol {
-                message: format!(
-                    "more than {} calls in flight; request {id} refused",
-                    self.shared.limits.max_in_flight
+    /// Takes an in-flight slot for invoke `id`; on refusal, the id to answer with (if any) and the error.
+    fn admit(&self, id: u64) -> Result<u64, (Option<u64>, IpcError<()>)> {
+        let max = self.shared.limits.max_in_flight;
+        self.in_flight
+            .admit(id, max)
+            .map_err(|refused| match refused {
+                // Answering with this id would settle the *running* call with someone else's error.
+                Refused::Duplicate => (
+                    None,
+                    IpcError::Protocol {
+                        message: format!("request id {id} is already in flight on this connection"),
+                    },
                 ),
-            }));
-        }
-        let generation = self.in_flight.generation.fetch_add(1, Ordering::Relaxed);
-        entries.insert(
-            id,
-            InFlightEntry {
-                generation,
-                cancel: cancel.clone(),
-            },
-        );
-        Ok(generation)
+                Refused::Busy => (
+                    Some(id),
+                    IpcError::Protocol {
+                        message: format!("more than {max} calls in flight; request {id} refused"),
+                    },
+                ),
+            })
     }
 
     /// Refuses a call. If its envelope came from the fast path (`unchecked`) and is in fact malformed, the
@@ -398,7 +386,7 @@ impl Connection {
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
         // An id that names a running call is not this message's to settle (a malformed, misrouted or denied
         // invoke reusing it): answering with it would end that call with this refusal.
-        let id = id.filter(|id| !self.in_flight.lock().contains_key(id));
+        let id = id.filter(|&id| !self.in_flight.contains(id));
         tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
         let _ = self
             .outbound
@@ -429,7 +417,7 @@ async fn run(
             Ok(result) => settle(result),
         },
     };
-    end_call(cancel, handler);
+    end_call(Some(cancel), handler);
     finished
 }
 
@@ -444,9 +432,11 @@ fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
 }
 
 /// The call is over: tell anything the handler spawned *before* its future is dropped, so that drop guards
-/// inside the handler already see the token cancelled.
-fn end_call(cancel: &CancellationToken, handler: CatchUnwind) {
-    cancel.cancel();
+/// inside the handler already see the token cancelled. No token: nobody asked for one, nobody watches it.
+fn end_call(cancel: Option<&CancellationToken>, handler: CatchUnwind) {
+    if let Some(cancel) = cancel {
+        cancel.cancel();
+    }
     // A drop guard that panics must not take the connection's task (which may have polled it inline) down.
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(handler))) {
         tracing::error!(
@@ -456,20 +446,17 @@ fn end_call(cancel: &CancellationToken, handler: CatchUnwind) {
     }
 }
 
-/// Frees the call's in-flight slot and returns its reply frame; `send` calls (no id) are only logged.
-fn finish(
-    in_flight: &InFlight,
+/// The reply frame of an invoke (`id`); a `send`'s outcome (no id) is only logged.
+fn answer(
     caller: CallerId,
     id: Option<u64>,
-    generation: Option<u64>,
     channel: &str,
     finished: Finished,
 ) -> Option<OutboundFrame> {
-    let (Some(id), Some(generation)) = (id, generation) else {
+    let Some(id) = id else {
         log_send_outcome(caller, channel, &finished);
         return None;
     };
-    in_flight.finish(id, generation);
     Some(reply_frame(caller, channel, id, finished))
 }
 
@@ -478,12 +465,13 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
         message: message.to_owned(),
     };
     let text = match finished {
-        Finished::Outcome(HandlerOutcome::Reply(payload, attachments)) => {
-            return frame_for(encode_reply(id, &payload), &attachments);
+        Finished::Outcome(HandlerOutcome::Reply(value)) => {
+            let (payload, attachments) = value.into_parts();
+            return frame_for(encode_reply(id, payload), &attachments);
         }
-        Finished::Outcome(HandlerOutcome::HandlerError(error, attachments)) => {
-            let text = encode_error::<Box<RawValue>>(Some(id), &IpcError::Handler { error });
-            return frame_for(text, &attachments);
+        Finished::Outcome(HandlerOutcome::HandlerError(error)) => {
+            let (error, attachments) = error.into_parts();
+            return frame_for(encode_handler_error(id, error), &attachments);
         }
         Finished::Outcome(HandlerOutcome::Internal(detail)) => {
             tracing::error!(%caller, channel, id, detail, "handler result could not be encoded");

@@ -150,10 +150,8 @@ impl Emitter {
     ) -> Result<usize, EmitError> {
         let payload = payload.map_err(|e| EmitError::Encode(e.to_string()))?;
         // Encoded once; each subscriber's copy shares the text's or the binary message's buffer.
-        let frame = frame_for(
-            encode_event(channel.name, &payload.json),
-            &payload.attachments,
-        );
+        let (payload, attachments) = payload.into_parts();
+        let frame = frame_for(encode_event(channel.name, payload), &attachments);
         let peers = self.registry.lock();
         match self.target {
             Target::One(id) => {

@@ -1,83 +1,184 @@
-//! Writers for the fixed-shape outbound envelopes (`invoke`, `reply`, `event`, `send`, `cancel`).
+//! Writers for the fixed-shape outbound envelopes (`invoke`, `reply`, handler `error`, `event`, `send`,
+//! `cancel`).
 //!
-//! They produce exactly the bytes serde produced for the same envelope structs (the unit tests compare
-//! the two), but write into one string sized up front: no serializer state, no regrowth, one allocation.
-//! Field order and spelling are the wire format the TypeScript bridge reads; do not change them.
+//! They produce exactly the bytes serde produced for the same envelope structs (the unit tests in
+//! `envelope.rs` compare the two). A payload serialized by [`Spaced::serialize`] has free room in front of
+//! it, so the envelope is written around it in the same buffer: no second buffer, no copy of the payload
+//! into it, no shrinking of the payload's own buffer. Field order and spelling are the wire format the
+//! TypeScript bridge reads; do not change them.
 
-use serde_json::value::RawValue;
+use std::borrow::Cow;
 
-/// Room for the fixed keys, an id and a timeout around the channel and payload.
-const OVERHEAD: usize = 64;
+use serde::Serialize;
 
-fn start(kind: &str, extra: usize) -> String {
-    let mut out = String::with_capacity(OVERHEAD + extra);
-    out.push_str(r#"{"kind":""#);
-    out.push_str(kind);
-    out.push('"');
+/// Bytes kept free in front of a serialized payload for its envelope's prefix. Enough for every `reply`,
+/// `error`, `event` and `send` prefix and for an `invoke` prefix with a channel name of up to 60 bytes; a
+/// longer prefix is written into a new buffer instead (correct, just slower).
+const HEADROOM: usize = 128;
+
+/// Where a payload's JSON usually ends: serde's own starting capacity for a whole `to_string`.
+const PAYLOAD_GUESS: usize = 128;
+
+/// A payload's JSON with [`HEADROOM`] free bytes (spaces) in front of it.
+#[derive(Debug)]
+pub(crate) struct Spaced(Vec<u8>);
+
+impl Spaced {
+    pub(crate) fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        let mut buf = Vec::with_capacity(HEADROOM + PAYLOAD_GUESS);
+        buf.resize(HEADROOM, b' ');
+        serde_json::to_writer(&mut buf, value)?;
+        Ok(Self(buf))
+    }
+
+    /// The JSON text, checked to be UTF-8 (`serde_json` writes nothing else).
+    pub(crate) fn json(&self) -> &str {
+        std::str::from_utf8(&self.0[HEADROOM..]).expect("serde_json writes UTF-8")
+    }
+}
+
+/// The payload of an envelope being written.
+#[derive(Debug)]
+pub(crate) enum Payload<'a> {
+    /// JSON text, copied into the envelope.
+    Text(&'a str),
+    /// A serialized payload; the envelope is written around it in place.
+    Spaced(Spaced),
+}
+
+/// `prefix`, the payload, then `suffix`, as one string.
+fn wrap(payload: Payload<'_>, prefix: &[&str], suffix: &[&str]) -> String {
+    let head: usize = prefix.iter().map(|piece| piece.len()).sum();
+    let json = match payload {
+        Payload::Spaced(Spaced(mut buf)) if head <= HEADROOM => {
+            let mut at = 0;
+            for piece in prefix {
+                buf[at..at + piece.len()].copy_from_slice(piece.as_bytes());
+                at += piece.len();
+            }
+            // Close the gap between the prefix and the payload: one move of the payload, no allocation.
+            buf.copy_within(HEADROOM.., head);
+            buf.truncate(buf.len() - (HEADROOM - head));
+            for piece in suffix {
+                buf.extend_from_slice(piece.as_bytes());
+            }
+            // Valid by construction (serde_json's output and `&str` pieces); checking costs one pass.
+            return String::from_utf8(buf)
+                .expect("envelope pieces and serde_json output are UTF-8");
+        }
+        Payload::Spaced(ref spaced) => spaced.json(),
+        Payload::Text(json) => json,
+    };
+    let tail: usize = suffix.iter().map(|piece| piece.len()).sum();
+    let mut out = String::with_capacity(head + json.len() + tail);
+    for piece in prefix {
+        out.push_str(piece);
+    }
+    out.push_str(json);
+    for piece in suffix {
+        out.push_str(piece);
+    }
     out
 }
 
-fn push_u64(out: &mut String, key: &str, value: u64) {
-    out.push_str(key);
-    out.push_str(itoa::Buffer::new().format(value));
-}
-
-/// A JSON string. Channel names are plain identifiers in practice; anything else goes through serde.
-fn push_str(out: &mut String, value: &str) {
-    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push('"');
-        out.push_str(value);
-        out.push('"');
+/// `,"channel":<name>,"payload":` in three pieces, the name in the middle (borrowed when it needs no
+/// escaping, as channel names in practice do; its quotes then join the keys around it, so there are fewer
+/// pieces to copy).
+fn channel_and_payload_keys(channel: &str) -> [Cow<'_, str>; 3] {
+    if channel
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+    {
+        [
+            r#","channel":""#.into(),
+            channel.into(),
+            r#"","payload":"#.into(),
+        ]
     } else {
-        out.push_str(&serde_json::to_string(value).expect("strings always serialise"));
+        let escaped = serde_json::to_string(channel).expect("strings always serialise");
+        [
+            r#","channel":"#.into(),
+            escaped.into(),
+            r#","payload":"#.into(),
+        ]
     }
 }
 
 pub(crate) fn invoke(
     id: u64,
     channel: &str,
-    payload: &RawValue,
+    payload: Payload<'_>,
     timeout_ms: Option<u32>,
 ) -> String {
-    let payload = payload.get();
-    let mut out = start("invoke", channel.len() + payload.len());
-    push_u64(&mut out, r#","id":"#, id);
-    out.push_str(r#","channel":"#);
-    push_str(&mut out, channel);
-    out.push_str(r#","payload":"#);
-    out.push_str(payload);
-    if let Some(ms) = timeout_ms {
-        push_u64(&mut out, r#","timeoutMs":"#, u64::from(ms));
+    let mut id_text = itoa::Buffer::new();
+    let mut ms_text = itoa::Buffer::new();
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    let prefix = [
+        r#"{"kind":"invoke","id":"#,
+        id_text.format(id),
+        &channel_key,
+        &name,
+        &payload_key,
+    ];
+    match timeout_ms {
+        Some(ms) => wrap(
+            payload,
+            &prefix,
+            &[r#","timeoutMs":"#, ms_text.format(ms), "}"],
+        ),
+        None => wrap(payload, &prefix, &["}"]),
     }
-    out.push('}');
-    out
 }
 
-pub(crate) fn reply(id: u64, payload: &RawValue) -> String {
-    let payload = payload.get();
-    let mut out = start("reply", payload.len());
-    push_u64(&mut out, r#","id":"#, id);
-    out.push_str(r#","payload":"#);
-    out.push_str(payload);
-    out.push('}');
-    out
+pub(crate) fn reply(id: u64, payload: Payload<'_>) -> String {
+    let mut id_text = itoa::Buffer::new();
+    wrap(
+        payload,
+        &[
+            r#"{"kind":"reply","id":"#,
+            id_text.format(id),
+            r#","payload":"#,
+        ],
+        &["}"],
+    )
+}
+
+/// The `error` envelope of a handler's own `Err` value (`IpcError::Handler`).
+pub(crate) fn handler_error(id: u64, error: Payload<'_>) -> String {
+    let mut id_text = itoa::Buffer::new();
+    wrap(
+        error,
+        &[
+            r#"{"kind":"error","id":"#,
+            id_text.format(id),
+            r#","error":{"kind":"handler","error":"#,
+        ],
+        &["}}"],
+    )
 }
 
 /// `event` and `send`: a channel and a payload, no id.
-pub(crate) fn channel_message(kind: &str, channel: &str, payload: &RawValue) -> String {
-    let payload = payload.get();
-    let mut out = start(kind, channel.len() + payload.len());
-    out.push_str(r#","channel":"#);
-    push_str(&mut out, channel);
-    out.push_str(r#","payload":"#);
-    out.push_str(payload);
-    out.push('}');
-    out
+pub(crate) fn channel_message(kind: &str, channel: &str, payload: Payload<'_>) -> String {
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    wrap(
+        payload,
+        &[
+            r#"{"kind":""#,
+            kind,
+            "\"",
+            &channel_key,
+            &name,
+            &payload_key,
+        ],
+        &["}"],
+    )
 }
 
 pub(crate) fn cancel(id: u64) -> String {
-    let mut out = start("cancel", 0);
-    push_u64(&mut out, r#","id":"#, id);
-    out.push('}');
-    out
+    let mut id_text = itoa::Buffer::new();
+    wrap(
+        Payload::Text(""),
+        &[r#"{"kind":"cancel","id":"#, id_text.format(id)],
+        &["}"],
+    )
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::encode::Payload;
 use crate::error::IpcError;
 
 /// Size and concurrency limits a [`crate::Server`] enforces on every connection.
@@ -201,8 +202,13 @@ fn encode<E: Serialize>(envelope: &OutboundEnvelope<'_, E>) -> String {
     serde_json::to_string(envelope).expect("envelope serialisation is infallible")
 }
 
-pub(crate) fn encode_reply(id: u64, payload: &RawValue) -> String {
+pub(crate) fn encode_reply(id: u64, payload: Payload<'_>) -> String {
     crate::encode::reply(id, payload)
+}
+
+/// The error reply for a handler's own `Err` value: `IpcError::Handler` around it.
+pub(crate) fn encode_handler_error(id: u64, error: Payload<'_>) -> String {
+    crate::encode::handler_error(id, error)
 }
 
 /// An error reply; `id` is `None` when the failed message's id could not be read.
@@ -216,18 +222,18 @@ pub(crate) fn encode_error<E: Serialize>(id: Option<u64>, error: &IpcError<E>) -
     })
 }
 
-pub(crate) fn encode_event(channel: &str, payload: &RawValue) -> String {
+pub(crate) fn encode_event(channel: &str, payload: Payload<'_>) -> String {
     crate::encode::channel_message("event", channel, payload)
 }
 
-pub(crate) fn encode_send(channel: &str, payload: &RawValue) -> String {
+pub(crate) fn encode_send(channel: &str, payload: Payload<'_>) -> String {
     crate::encode::channel_message("send", channel, payload)
 }
 
 pub(crate) fn encode_invoke(
     id: u64,
     channel: &str,
-    payload: &RawValue,
+    payload: Payload<'_>,
     timeout_ms: Option<u32>,
 ) -> String {
     crate::encode::invoke(id, channel, payload, timeout_ms)
@@ -278,43 +284,71 @@ mod tests {
         .unwrap()
     }
 
+    /// The same payload both ways a writer receives one: as text, and serialized with room in front.
+    fn payloads(raw: &RawValue) -> [Payload<'_>; 2] {
+        let spaced = crate::encode::Spaced::serialize(raw).unwrap();
+        [Payload::Text(raw.get()), Payload::Spaced(spaced)]
+    }
+
     #[test]
     fn hand_written_envelopes_match_serde_byte_for_byte() {
-        let payloads = [
+        let texts = [
             r#"[{"id":7,"name":"Ada","tags":["a","b"]}]"#,
             "[]",
             "null",
             r#""x\"y""#,
+            r#""ünï""#,
         ];
-        let channels = ["app:echo", "", "odd \"name\"\\\u{1}\n\u{7f}", "ünï:cødé"];
+        // Names around and past the room kept in front of a serialized payload, so both the in-place and
+        // the new-buffer paths are compared.
+        let long: Vec<String> = [60, 62, 63, 80, 82, 83, 200]
+            .into_iter()
+            .map(|n| "c".repeat(n))
+            .collect();
+        let mut channels = vec!["app:echo", "", "odd \"name\"\\\u{1}\n\u{7f}", "ünï:cødé"];
+        channels.extend(long.iter().map(String::as_str));
         let ids = [0, 1, 42, u64::MAX];
-        for payload in payloads {
+        for payload in texts {
             let payload = RawValue::from_string(payload.to_owned()).unwrap();
-            for channel in channels {
+            for channel in &channels {
                 for id in ids {
                     for timeout in [None, Some(1), Some(u32::MAX)] {
+                        for body in payloads(&payload) {
+                            assert_eq!(
+                                encode_invoke(id, channel, body, timeout),
+                                serde_invoke(id, channel, &payload, timeout)
+                            );
+                        }
+                    }
+                    for body in payloads(&payload) {
                         assert_eq!(
-                            encode_invoke(id, channel, &payload, timeout),
-                            serde_invoke(id, channel, &payload, timeout)
+                            encode_reply(id, body),
+                            serde_outbound(Kind::Reply, Some(id), None, Some(&payload))
                         );
                     }
-                    assert_eq!(
-                        encode_reply(id, &payload),
-                        serde_outbound(Kind::Reply, Some(id), None, Some(&payload))
-                    );
+                    for body in payloads(&payload) {
+                        assert_eq!(
+                            encode_handler_error(id, body),
+                            encode_error(Some(id), &IpcError::Handler { error: &payload })
+                        );
+                    }
                     assert_eq!(
                         encode_cancel(id),
                         serde_outbound(Kind::Cancel, Some(id), None, None)
                     );
                 }
-                assert_eq!(
-                    encode_event(channel, &payload),
-                    serde_outbound(Kind::Event, None, Some(channel), Some(&payload))
-                );
-                assert_eq!(
-                    encode_send(channel, &payload),
-                    serde_outbound(Kind::Send, None, Some(channel), Some(&payload))
-                );
+                for body in payloads(&payload) {
+                    assert_eq!(
+                        encode_event(channel, body),
+                        serde_outbound(Kind::Event, None, Some(channel), Some(&payload))
+                    );
+                }
+                for body in payloads(&payload) {
+                    assert_eq!(
+                        encode_send(channel, body),
+                        serde_outbound(Kind::Send, None, Some(channel), Some(&payload))
+                    );
+                }
             }
         }
     }

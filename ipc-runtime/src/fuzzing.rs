@@ -1,10 +1,10 @@
 //! Entry points for the fuzz targets in `fuzz/`: the decoders are crate-private, so they are reached
 //! through these functions. Not a public API: names and signatures may change in any release.
 
-use serde_json::value::RawValue;
 use tokio_util::bytes::Bytes;
 
 use crate::binary::frame;
+use crate::encode::Payload;
 use crate::envelope::{Inbound, Limits, encode_cancel, encode_invoke, encode_send};
 
 #[cfg(feature = "stdio")]
@@ -17,13 +17,13 @@ pub fn parse_envelope(text: &str, limits: &Limits) -> bool {
         return false;
     };
     let again = match &inbound {
-        Inbound::Send { channel, payload } => encode_send(channel, raw(payload)),
+        Inbound::Send { channel, payload } => encode_send(channel, Payload::Text(payload)),
         Inbound::Invoke {
             id,
             channel,
             payload,
             timeout_ms,
-        } => encode_invoke(*id, channel, raw(payload), *timeout_ms),
+        } => encode_invoke(*id, channel, Payload::Text(payload), *timeout_ms),
         Inbound::Cancel { id } => encode_cancel(*id),
     };
     let unbounded = Limits {
@@ -37,10 +37,6 @@ pub fn parse_envelope(text: &str, limits: &Limits) -> bool {
         "re-encoding changed the message"
     );
     true
-}
-
-fn raw(payload: &str) -> &RawValue {
-    serde_json::from_str(payload).expect("a parsed payload is valid JSON")
 }
 
 /// Decodes `message` as a binary message (envelope plus attachments). An accepted one is encoded again and

@@ -19,6 +19,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
+mod in_flight;
 mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;
@@ -32,7 +33,7 @@ pub mod ts;
 #[cfg(feature = "web")]
 pub mod web;
 
-pub use binary::Bytes;
+pub use binary::{Bytes, Encoded};
 pub use caller::{Caller, CallerId};
 pub use client::{Call, Client, Subscription};
 pub use connection::Connection;

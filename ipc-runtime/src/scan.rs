@@ -32,7 +32,10 @@ impl<'a> Cursor<'a> {
         if len == 0 || (len > 1 && rest[0] == b'0') {
             return None;
         }
-        let value = self.text[self.pos..self.pos + len].parse().ok()?;
+        // Digits only, so this is `parse` without its sign and radix handling.
+        let value = rest[..len].iter().try_fold(0u64, |value, &digit| {
+            value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        })?;
         self.pos += len;
         Some(value)
     }
@@ -206,6 +209,10 @@ mod tests {
             reply(r#"{"kind":"reply","id":3,"payload":null}"#),
             Some((3, "null"))
         );
+        assert_eq!(
+            reply(r#"{"kind":"reply","id":18446744073709551615,"payload":0}"#),
+            Some((u64::MAX, "0"))
+        );
     }
 
     #[test]
@@ -217,6 +224,7 @@ mod tests {
             r#"{"kind":"invoke","id":-1,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":1.0,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":18446744073709551616,"channel":"c","payload":[1]}"#,
+            r#"{"kind":"invoke","id":99999999999999999999,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":1,"channel":"c\u0041","payload":[1]}"#,
             r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":0}"#,
             r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":4294967296}"#,

@@ -4,12 +4,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::binary::{Encoded, encode_payload};
+use crate::caller::Caller;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
-
-use crate::binary::encode_payload;
-use crate::caller::Caller;
 
 /// One binary attachment of an encoded payload (a shared, reference-counted buffer).
 pub type Attachment = tokio_util::bytes::Bytes;
@@ -78,9 +76,9 @@ impl ServiceDescriptor {
 #[derive(Debug)]
 pub enum HandlerOutcome {
     /// The successful value (`null` for `send` channels and unit returns).
-    Reply(Box<RawValue>, Vec<Attachment>),
+    Reply(Encoded),
     /// The handler returned `Err(e)`; this is `e`.
-    HandlerError(Box<RawValue>, Vec<Attachment>),
+    HandlerError(Encoded),
     /// The result could not be encoded. The text is logged, never sent.
     Internal(String),
 }
@@ -139,7 +137,7 @@ pub fn decode_args<T: DeserializeOwned>(payload: &str) -> Result<T, DecodeError>
 /// Encodes a handler's successful value.
 pub fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
     match encode_payload(value) {
-        Ok(encoded) => HandlerOutcome::Reply(encoded.json, encoded.attachments),
+        Ok(encoded) => HandlerOutcome::Reply(encoded),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the reply: {e}")),
     }
 }
@@ -147,7 +145,7 @@ pub fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
 /// Encodes a handler's `Err` value.
 pub fn encode_handler_error<E: Serialize + ?Sized>(error: &E) -> HandlerOutcome {
     match encode_payload(error) {
-        Ok(encoded) => HandlerOutcome::HandlerError(encoded.json, encoded.attachments),
+        Ok(encoded) => HandlerOutcome::HandlerError(encoded),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the handler error: {e}")),
     }
 }

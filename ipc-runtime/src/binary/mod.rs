@@ -15,21 +15,42 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::encode::{Payload, Spaced};
+
 /// The placeholder's only key.
 pub(crate) const PLACEHOLDER_KEY: &str = "$bin";
 
-/// A value encoded for the wire: its JSON (with placeholders) and the attachments they refer to.
-#[doc(hidden)]
+/// A value encoded for the wire: its JSON (with a `{"$bin": i}` placeholder for each [`Bytes`] in it) and
+/// the attachments those placeholders refer to: what a handler's result becomes (see
+/// [`crate::HandlerOutcome`]). The JSON is kept with room in front of it, so that the envelope is written
+/// around it without a copy.
 #[derive(Debug)]
 pub struct Encoded {
-    pub(crate) json: Box<serde_json::value::RawValue>,
+    pub(crate) json: Spaced,
     pub(crate) attachments: Vec<tokio_util::bytes::Bytes>,
+}
+
+impl Encoded {
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.json.json()
+    }
+
+    /// The binary attachments, in placeholder order.
+    pub fn attachments(&self) -> &[tokio_util::bytes::Bytes] {
+        &self.attachments
+    }
+
+    /// The JSON as an envelope's payload, and the attachments.
+    pub(crate) fn into_parts(self) -> (Payload<'static>, Vec<tokio_util::bytes::Bytes>) {
+        (Payload::Spaced(self.json), self.attachments)
+    }
 }
 
 /// Encodes `value`; every [`Bytes`] in it becomes an attachment.
 #[doc(hidden)]
 pub fn encode_payload<T: Serialize + ?Sized>(value: &T) -> Result<Encoded, serde_json::Error> {
-    let (json, attachments) = scope::collecting(|| serde_json::value::to_raw_value(value));
+    let (json, attachments) = scope::collecting(|| Spaced::serialize(value));
     Ok(Encoded {
         json: json?,
         attachments,
