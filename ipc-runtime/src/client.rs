@@ -2,7 +2,7 @@
 //! and event subscriptions. The macro wraps it in `<Trait>Client`, so tests call handlers exactly the way a
 //! renderer does (encode -> transport -> origin check -> decode -> handler -> encode -> back).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -65,9 +65,19 @@ impl From<Reply> for Answer {
 type EventPayload = (Box<RawValue>, Vec<Bytes>);
 type EventSinks = HashMap<String, Vec<mpsc::UnboundedSender<EventPayload>>>;
 
+/// A call's entry in the pending table.
+enum Slot {
+    /// Waiting for its reply.
+    Waiting(oneshot::Sender<Answer>),
+    /// Its reply, read on the fast path, went to the caller, which is decoding it. Replies that arrive
+    /// meanwhile queue here: if that reply turns out to be malformed (which the strict reader would have
+    /// ignored), the next one is the call's.
+    Checking(VecDeque<Answer>),
+}
+
 #[derive(Default)]
 struct Pending {
-    calls: Mutex<FastMap<u64, oneshot::Sender<Answer>>>,
+    calls: Mutex<FastMap<u64, Slot>>,
     events: Mutex<EventSinks>,
     refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
     /// Set (under the `calls` lock) when the reader ended: no reply can come any more.
@@ -285,8 +295,18 @@ fn offset_in(text: &str, part: &str) -> Range<usize> {
 }
 
 fn complete(pending: &Pending, id: u64, answer: Answer) {
-    // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
-    if let Some(tx) = lock(&pending.calls).remove(&id) {
+    let unchecked = matches!(&answer.reply, Ok(reply) if !reply.checked);
+    let mut calls = lock(&pending.calls);
+    let slot = match calls.get_mut(&id) {
+        // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
+        None => return,
+        Some(Slot::Checking(later)) => return later.push_back(answer),
+        // The caller still has to find out whether an unchecked reply is readable: keep its place.
+        Some(Slot::Waiting(_)) if unchecked => calls.insert(id, Slot::Checking(VecDeque::new())),
+        Some(Slot::Waiting(_)) => calls.remove(&id),
+    };
+    drop(calls);
+    if let Some(Slot::Waiting(tx)) = slot {
         let _ = tx.send(answer);
     }
 }
@@ -368,7 +388,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         let inner = &self.client.inner;
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
-        lock(&inner.pending.calls).insert(id, tx);
+        lock(&inner.pending.calls).insert(id, Slot::Waiting(tx));
         let mut guard = PendingGuard {
             client: self.client.clone(),
             id,
@@ -403,35 +423,53 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
         };
         tokio::pin!(deadline);
         let mut rx = rx;
+        let mut queued = None;
         loop {
-            let reply = tokio::select! {
-                answer = &mut rx => {
-                    guard.completed = true;
-                    answer.unwrap_or_else(|_| Answer::from(Err(IpcError::Disconnected)))
+            let answer = if let Some(answer) = queued.take() {
+                answer
+            } else {
+                tokio::select! {
+                    answer = &mut rx => {
+                        guard.completed = true;
+                        answer.unwrap_or_else(|_| Answer::from(Err(IpcError::Disconnected)))
+                    }
+                    () = &mut cancelled => return Err(IpcError::Cancelled),
+                    () = &mut deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
                 }
-                () = &mut cancelled => return Err(IpcError::Cancelled),
-                () = &mut deadline => return Err(IpcError::Timeout { timeout_ms: timeout_ms.unwrap_or(0) }),
             };
-            if let Some(result) = decode_reply(channel, reply) {
+            let unchecked = matches!(&answer.reply, Ok(reply) if !reply.checked);
+            if let Some(result) = decode_reply(channel, answer) {
+                if unchecked {
+                    // The slot the reader kept while the reply was checked.
+                    lock(&inner.pending.calls).remove(&id);
+                }
                 return result;
             }
             // The reply frame was unreadable after all; the strict reader would have ignored it, so wait on.
             tracing::warn!("client received an unreadable frame; ignored");
-            let (tx, next) = oneshot::channel();
             let mut calls = lock(&inner.pending.calls);
             if inner.pending.closed.load(Ordering::Relaxed) {
                 return Err(IpcError::Disconnected);
             }
-            calls.insert(id, tx);
-            guard.completed = false;
-            rx = next;
+            if let Some(Slot::Checking(later)) = calls.get_mut(&id) {
+                queued = later.pop_front();
+            }
+            if queued.is_none() {
+                let (tx, next) = oneshot::channel();
+                calls.insert(id, Slot::Waiting(tx));
+                guard.completed = false;
+                rx = next;
+            }
         }
     }
 }
 
-/// Whether the strict reader accepts `frame`.
-fn readable(frame: &str) -> bool {
-    serde_json::from_str::<RawEnvelope<'_>>(frame).is_ok()
+/// The payload the strict reader finds in a reply `frame` (`null` when it has none), or `None` when the
+/// strict reader would ignore the frame.
+fn strict_reply_payload(frame: &str) -> Option<&str> {
+    let envelope = serde_json::from_str::<RawEnvelope<'_>>(frame).ok()?;
+    matches!((envelope.kind, envelope.id), (Kind::Reply, Some(_)))
+        .then(|| envelope.payload.map_or("null", |raw| raw.get()))
 }
 
 /// The call's result, or `None` when a reply read on the fast path turns out to be malformed JSON: the
@@ -446,10 +484,19 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     let Answer { reply, attachments } = answer;
     Some(match reply {
         Ok(reply) => {
+            // A fast-path payload that does not decode is read again the strict way, which may find a
+            // different payload (the frame went on after it) or none at all (the frame is malformed).
+            let retry = (!reply.checked).then(|| attachments.clone());
             match with_attachments(attachments, || serde_json::from_str(reply.payload())) {
                 Ok(value) => Ok(value),
-                Err(_) if !reply.checked && !readable(&reply.frame) => return None,
-                Err(e) => Err(mismatch("reply", &e)),
+                Err(e) => match retry {
+                    None => Err(mismatch("reply", &e)),
+                    Some(attachments) => {
+                        let payload = strict_reply_payload(&reply.frame)?;
+                        with_attachments(attachments, || serde_json::from_str(payload))
+                            .map_err(|e| mismatch("reply", &e))
+                    }
+                },
             }
         }
         Err(IpcError::Handler { error }) => {
@@ -537,6 +584,18 @@ mod tests {
         main.send(frame(r#"{"kind":"reply","id":1,"payload":7}"#))
             .await
             .unwrap();
+        assert_eq!(call.await.unwrap(), Ok(7));
+    }
+
+    #[tokio::test]
+    async fn a_reply_that_goes_on_after_its_payload_is_read_strictly() {
+        let (call, main) = calling().await;
+        // The fast path's payload is `7,"channel":"c"`, which does not decode; the strict reader's is `7`.
+        main.send(frame(
+            r#"{"kind":"reply","id":1,"payload":7,"channel":"c"}"#,
+        ))
+        .await
+        .unwrap();
         assert_eq!(call.await.unwrap(), Ok(7));
     }
 

@@ -57,6 +57,13 @@ enum Source<'a> {
     Checked(Vec<Bytes>),
 }
 
+/// Whether a message read on the fast path must be read again, strictly.
+#[must_use]
+enum Handled {
+    Done,
+    ReadStrictly,
+}
+
 enum Finished {
     Outcome(HandlerOutcome),
     Timeout(u32),
@@ -144,7 +151,11 @@ impl Connection {
     /// connection. Waits only when the outbound queue is full, which pushes back on a flooding renderer.
     pub async fn receive(&self, text: &str) {
         match self.fast_path(text) {
-            Some(inbound) => self.handle(inbound, Source::Unchecked(text)).await,
+            Some(inbound) => {
+                if let Handled::ReadStrictly = self.handle(inbound, Source::Unchecked(text)).await {
+                    self.receive_checked(text, Vec::new()).await;
+                }
+            }
             None => self.receive_checked(text, Vec::new()).await,
         }
     }
@@ -187,15 +198,16 @@ impl Connection {
             Ok(inbound) => inbound,
             Err(Refusal { id, error }) => return self.refuse(id, "<envelope>", &error).await,
         };
-        self.handle(inbound, Source::Checked(attachments)).await;
+        // Only a fast-path read can ask to be read strictly.
+        let _ = self.handle(inbound, Source::Checked(attachments)).await;
     }
 
     /// Starts a call, or cancels one.
-    async fn handle(&self, inbound: Inbound<'_>, source: Source<'_>) {
+    async fn handle(&self, inbound: Inbound<'_>, source: Source<'_>) -> Handled {
         match inbound {
             Inbound::Send { channel, payload } => {
                 self.start(None, channel, ChannelKind::Send, payload, None, source)
-                    .await;
+                    .await
             }
             Inbound::Invoke {
                 id,
@@ -205,12 +217,13 @@ impl Connection {
             } => {
                 let kind = ChannelKind::Invoke;
                 self.start(Some(id), channel, kind, payload, timeout_ms, source)
-                    .await;
+                    .await
             }
             Inbound::Cancel { id } => {
                 if !self.in_flight.cancel(id) {
                     tracing::debug!(caller = %self.id, id, "cancel for a call that is not running; ignored");
                 }
+                Handled::Done
             }
         }
     }
@@ -235,19 +248,25 @@ impl Connection {
         payload: &str,
         timeout_ms: Option<u32>,
         source: Source<'_>,
-    ) {
+    ) -> Handled {
         let (unchecked, attachments) = match source {
             Source::Unchecked(text) => (Some(text), Vec::new()),
             Source::Checked(attachments) => (None, attachments),
         };
         let (index, descriptor) = match self.check(channel, kind) {
             Ok(found) => found,
-            Err(error) => return self.refuse_call(unchecked, id, channel, &error).await,
+            Err(error) => {
+                self.refuse_call(unchecked, id, channel, &error).await;
+                return Handled::Done;
+            }
         };
         let tracking = match id {
             Some(id) => match self.admit(id) {
                 Ok(generation) => Tracking::Invoke { id, generation },
-                Err((id, error)) => return self.refuse_call(unchecked, id, channel, &error).await,
+                Err((id, error)) => {
+                    self.refuse_call(unchecked, id, channel, &error).await;
+                    return Handled::Done;
+                }
             },
             None => Tracking::Send(self.closed.child_token()),
         };
@@ -276,11 +295,15 @@ impl Connection {
                 if let Some(token) = tracking.end(&self.in_flight) {
                     token.cancel();
                 }
+                if unchecked.is_some_and(|text| self.holds_another_payload(text, payload)) {
+                    return Handled::ReadStrictly;
+                }
                 let error = IpcError::InvalidInput {
                     channel: descriptor.name.to_owned(),
                     message: e.to_string(),
                 };
-                return self.refuse_call(unchecked, id, channel, &error).await;
+                self.refuse_call(unchecked, id, channel, &error).await;
+                return Handled::Done;
             }
         };
         let timeout_ms = timeout_ms
@@ -300,7 +323,7 @@ impl Connection {
             if let Some(frame) = answer(self.id, reply_to, descriptor.name, finished) {
                 let _ = self.outbound.send(frame).await;
             }
-            return;
+            return Handled::Done;
         }
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let token = tracking.watch(&self.in_flight);
@@ -317,6 +340,21 @@ impl Connection {
                 let _ = outbound.send(frame).await;
             }
         });
+        Handled::Done
+    }
+
+    /// Whether the strict parser reads `text` as a valid envelope whose payload is not `payload` (the fast
+    /// path's slice): then the message must be handled again as the strict parser reads it.
+    fn holds_another_payload(&self, text: &str, payload: &str) -> bool {
+        let Ok(strict) = Inbound::parse(text, &self.shared.limits) else {
+            return false;
+        };
+        // Both are slices of `text`: the same slice means the same start and length. The fast path's may
+        // carry whitespace around the value, which the strict one never does.
+        let payload = scan::trim_json_whitespace(payload);
+        strict.payload().is_none_or(|strict| {
+            strict.as_ptr() != payload.as_ptr() || strict.len() != payload.len()
+        })
     }
 
     /// Kind and origin checks, before anything of the payload is decoded. Returns the channel's index and

@@ -85,6 +85,14 @@ pub(crate) struct Refusal {
 }
 
 impl<'a> Inbound<'a> {
+    /// The payload text of a `send` or `invoke`.
+    pub(crate) fn payload(&self) -> Option<&'a str> {
+        match self {
+            Self::Send { payload, .. } | Self::Invoke { payload, .. } => Some(payload),
+            Self::Cancel { .. } => None,
+        }
+    }
+
     pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
         if text.len() > limits.max_message_bytes {
             return Err(Refusal {

@@ -3,11 +3,13 @@
 //! `{"kind":"send",...}` and the main side's `{"kind":"reply","id":1,"payload":...}`. No whitespace, keys
 //! in that order, no escapes in the channel name.
 //!
-//! Everything outside the payload is checked as strictly as serde would. The payload itself is only
-//! *delimited* (brackets and strings), not validated: its strict typed decode, which happens next anyway,
-//! validates it. So a payload is scanned twice (delimit, decode) instead of three times (validate, copy or
-//! delimit, decode). Callers must treat a payload from here as unchecked: when its decode fails, they
-//! re-read the whole text the strict way to report exactly what the strict path would have reported.
+//! Everything before the payload is checked as strictly as serde would. The payload is the last field, so
+//! it is taken as everything up to the closing brace (and, for an invoke, a trailing `,"timeoutMs":N`): it is
+//! not scanned at all here. Its strict typed decode, which happens next anyway, reads it exactly once; when
+//! that decode succeeds, the slice was exactly one JSON value, so the envelope is exactly what the strict
+//! parser would have read. Callers must treat a payload from here as unchecked: when its decode fails, they
+//! re-read the whole text the strict way, which reports exactly what the strict path would have reported,
+//! or finds a different payload (the envelope had more after it, with whitespace say) to use instead.
 //! Any other shape returns `None`, and the caller takes the strict (serde) path.
 
 use crate::envelope::Inbound;
@@ -55,67 +57,37 @@ impl<'a> Cursor<'a> {
         Some(value)
     }
 
-    /// The extent of one JSON value, found by matching brackets outside strings. Not validated.
-    fn value(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        let start = self.pos;
-        let end = match *bytes.get(start)? {
-            b'"' => string_end(bytes, start + 1)? + 1,
-            b'[' | b'{' => container_end(bytes, start)?,
-            // A scalar ends where the envelope goes on.
-            _ => {
-                start
-                    + bytes[start..]
-                        .iter()
-                        .position(|b| matches!(b, b',' | b'}' | b']'))?
-            }
-        };
-        if end == start {
-            return None;
-        }
-        self.pos = end;
-        // Every delimiter above is ASCII, so `start` and `end` are character boundaries.
-        Some(&self.text[start..end])
-    }
-
-    fn at_end(&self) -> bool {
-        self.pos == self.text.len()
+    /// The rest of the text, ending with `}`, without that brace: a payload that is the envelope's last
+    /// field. Not validated (see the module docs).
+    fn last_field(&self) -> Option<&'a str> {
+        let payload = self.text[self.pos..].strip_suffix('}')?;
+        (!payload.is_empty()).then_some(payload)
     }
 }
 
-/// Index of the closing quote of a string whose contents start at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        i += bytes
-            .get(i..)?
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')?;
-        if bytes[i] == b'"' {
-            return Some(i);
-        }
-        // An escape: skip the backslash and the character it escapes.
-        i += 2;
-    }
+/// Splits a trailing `,"timeoutMs":N` off an invoke's payload. The split is taken only when everything after
+/// the key is digits: a payload cannot end in that key's text followed by bare digits and still be one JSON
+/// value, so a payload that merely contains the key keeps it. A timeout the strict path would refuse (zero,
+/// a leading zero, above `u32::MAX`) gives `None`.
+fn split_timeout(payload: &str) -> Option<(&str, Option<u32>)> {
+    const KEY: &str = r#","timeoutMs":"#;
+    let head = payload.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &payload[head.len()..];
+    let Some(before) = head.strip_suffix(KEY).filter(|_| !digits.is_empty()) else {
+        return Some((payload, None));
+    };
+    let mut number = Cursor {
+        text: digits,
+        pos: 0,
+    };
+    // Zero is refused with its own message by the strict path.
+    let ms = u32::try_from(number.uint()?).ok().filter(|&ms| ms > 0)?;
+    Some((before, Some(ms)))
 }
 
-/// Index just past the bracket that closes the array or object opening at `start`.
-fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = start;
-    loop {
-        match *bytes.get(i)? {
-            b'"' => i = string_end(bytes, i + 1)?,
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+/// `text` without JSON whitespace around it (the strict parser's payload never has any).
+pub(crate) fn trim_json_whitespace(text: &str) -> &str {
+    text.trim_matches([' ', '\t', '\n', '\r'])
 }
 
 /// Reads a `send` or `invoke` in the bridges' shape, or `None` for anything else. The payload is left
@@ -132,14 +104,12 @@ pub(crate) fn inbound(text: &str) -> Option<Inbound<'_>> {
     c.eat(r#","channel":"#)?;
     let channel = c.plain_str()?;
     c.eat(r#","payload":"#)?;
-    let payload = c.value()?;
-    let mut timeout_ms = None;
-    if id.is_some() && c.eat(r#","timeoutMs":"#).is_some() {
-        // Zero is refused with its own message by the strict path.
-        timeout_ms = Some(u32::try_from(c.uint()?).ok().filter(|&ms| ms > 0)?);
-    }
-    c.eat("}")?;
-    if !c.at_end() {
+    let rest = c.last_field()?;
+    let (payload, timeout_ms) = match id {
+        Some(_) => split_timeout(rest)?,
+        None => (rest, None),
+    };
+    if payload.is_empty() {
         return None;
     }
     Some(match id {
@@ -159,9 +129,7 @@ pub(crate) fn reply(text: &str) -> Option<(u64, &str)> {
     c.eat(r#"{"kind":"reply","id":"#)?;
     let id = c.uint()?;
     c.eat(r#","payload":"#)?;
-    let payload = c.value()?;
-    c.eat("}")?;
-    c.at_end().then_some((id, payload))
+    Some((id, c.last_field()?))
 }
 
 #[cfg(test)]
@@ -215,10 +183,26 @@ mod tests {
         );
     }
 
+    /// The module's promise: whenever the fast path's payload decodes (is one JSON value), the strict parser
+    /// reads the very same envelope.
+    fn assert_agrees_with_strict(text: &str) {
+        let Some(fast) = inbound(text) else {
+            return;
+        };
+        let payload = fast.payload().expect("send or invoke");
+        if serde_json::from_str::<serde::de::IgnoredAny>(payload).is_ok() {
+            let strict = Inbound::parse(text, &crate::Limits::default()).expect(text);
+            let trimmed = |inbound: &Inbound<'_>| {
+                let payload = inbound.payload().map(trim_json_whitespace);
+                format!("{inbound:?}").replace(inbound.payload().unwrap(), payload.unwrap())
+            };
+            assert_eq!(trimmed(&strict), trimmed(&fast), "{text}");
+        }
+    }
+
     #[test]
-    fn leaves_everything_else_to_the_strict_path() {
+    fn leaves_other_prefixes_to_the_strict_path() {
         for text in [
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1]} "#,
             r#"{ "kind":"invoke","id":1,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":01,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":-1,"channel":"c","payload":[1]}"#,
@@ -227,29 +211,59 @@ mod tests {
             r#"{"kind":"invoke","id":99999999999999999999,"channel":"c","payload":[1]}"#,
             r#"{"kind":"invoke","id":1,"channel":"c\u0041","payload":[1]}"#,
             r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":0}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":007}"#,
             r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":4294967296}"#,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":null}"#,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"extra":1}"#,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1]} "#,
             r#"{"kind":"invoke","id":1,"channel":"c","payload":}"#,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":"open}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":,"timeoutMs":5}"#,
             r#"{"kind":"invoke","channel":"c","payload":[1]}"#,
             r#"{"kind":"send","id":1,"channel":"c","payload":[1]}"#,
-            r#"{"kind":"send","channel":"c","payload":[1],"timeoutMs":5}"#,
             r#"{"kind":"cancel","id":1}"#,
             r#"{"kind":"reply","id":1,"payload":[1]}"#,
-            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1]}}"#,
             "",
         ] {
             assert_eq!(inbound(text), None, "{text}");
         }
         for text in [
             r#"{"kind":"reply","id":1,"payload":[1]"#,
-            r#"{"kind":"reply","id":1,"payload":[1],"error":{}}"#,
+            r#"{"kind":"reply","id":01,"payload":[1]}"#,
             r#"{"kind":"error","id":1,"error":{"kind":"cancelled"}}"#,
             r#"{"kind":"reply","id":1}"#,
+            r#"{"kind":"reply","id":1,"payload":}"#,
         ] {
             assert_eq!(reply(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_payload_that_decodes_means_the_strict_parser_agrees() {
+        for text in [
+            // Well formed: the fast path's reading is the strict one.
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":5}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[{"timeoutMs":5}]}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[",\"timeoutMs\":5"]}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1] ,"timeoutMs":5}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload": [1] }"#,
+            r#"{"kind":"send","channel":"c","payload":{"a":[1,{"b":"}"}]}}"#,
+            // Not envelopes the strict parser reads the same way: the fast path's payload does not decode
+            // (and the caller re-reads strictly).
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"extra":1}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1]}}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":"open}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":null}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1], "timeoutMs":5}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"timeoutMs":5,"timeoutMs":6}"#,
+            r#"{"kind":"invoke","id":1,"channel":"c","payload":[1],"id":2}"#,
+            r#"{"kind":"send","channel":"c","payload":[1],"timeoutMs":5}"#,
+            r#"{"kind":"send","channel":"c","payload":[1],"payload":[2]}"#,
+        ] {
+            assert_agrees_with_strict(text);
+        }
+        // The payload is everything up to the closing brace, however the envelope continues.
+        assert_eq!(
+            reply(r#"{"kind":"reply","id":1,"payload":[1],"error":{}}"#),
+            Some((1, r#"[1],"error":{}"#))
+        );
     }
 }

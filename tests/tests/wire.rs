@@ -122,6 +122,41 @@ async fn malformed_payloads_in_the_bridges_shape_get_the_strict_answer() {
     raw.still_serves().await;
 }
 
+/// Envelopes that start in the bridges' shape but go on differently after the payload (whitespace, a
+/// repeated or unknown key): whatever the fast path takes for the payload, the answer is the one the strict
+/// path gives the same text (a trailing space sends it there).
+#[tokio::test]
+async fn envelopes_that_go_on_after_the_payload_get_the_strict_answer() {
+    let mut raw = connect("app://main", true);
+    let cases = [
+        // Read as valid envelopes by the strict parser: the call runs with the strict payload.
+        r#"{"kind":"invoke","id":1,"channel":"app_ipc:open_file","payload":["/a"], "timeoutMs":5000}"#,
+        r#"{"kind":"invoke","id":2,"channel":"app_ipc:open_file","payload":["/b"] ,"timeoutMs" : 5000 }"#,
+        r#"{"kind":"invoke","id":3,"channel":"app_ipc:open_file","payload":["/c"]	}"#,
+        // Refused by the strict parser, and so here.
+        r#"{"kind":"invoke","id":4,"channel":"app_ipc:open_file","payload":["/d"],"id":5}"#,
+        r#"{"kind":"invoke","id":6,"channel":"app_ipc:open_file","payload":["/e"],"extra":1}"#,
+        r#"{"kind":"invoke","id":7,"channel":"app_ipc:open_file","payload":["/f"],"timeoutMs":"5"}"#,
+    ];
+    for (i, case) in cases.into_iter().enumerate() {
+        let fast = raw.exchange(case).await;
+        let strict = raw.exchange(format!("{case} ")).await;
+        assert_eq!(fast, strict, "{case}");
+        if i < 3 {
+            assert_eq!(fast["kind"], "reply", "{case}: {fast}");
+            assert!(
+                fast["payload"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("contents of /")
+            );
+        } else {
+            assert_eq!(kind(&fast), "protocol", "{case}: {fast}");
+        }
+    }
+    raw.still_serves().await;
+}
+
 #[tokio::test]
 async fn payloads_are_decoded_strictly() {
     let mut raw = connect("app://main", true);
