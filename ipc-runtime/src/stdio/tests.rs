@@ -114,7 +114,18 @@ fn start(
     Parent,
     tokio::task::JoinHandle<Result<(), super::StdioError>>,
 ) {
-    let (parent, child) = tokio::io::duplex(64 * 1024);
+    start_with_pipes(server, 64 * 1024)
+}
+
+/// [`start`] with pipes that hold `capacity` bytes each way.
+fn start_with_pipes(
+    server: Server,
+    capacity: usize,
+) -> (
+    Parent,
+    tokio::task::JoinHandle<Result<(), super::StdioError>>,
+) {
+    let (parent, child) = tokio::io::duplex(capacity);
     let (child_read, child_write) = tokio::io::split(child);
     let (parent_read, parent_write) = tokio::io::split(parent);
     let session = tokio::spawn(serve_io(server, child_read, child_write));
@@ -307,4 +318,78 @@ async fn observer_sees_opens_closes_and_eof() {
     // Closed explicitly, then the other one at EOF.
     assert_eq!(events[2], ConnectionEvent::Disconnected { id: ids[0] });
     assert_eq!(events[3], ConnectionEvent::Disconnected { id: ids[1] });
+}
+
+/// A parent that stops reading stops the child: its pipe fills, each caller's queue fills, the child stops
+/// reading its input, and the parent's own writes wait. Once the parent reads again, every reply arrives, in
+/// order for each caller, and each caller's `closed` comes after its last reply.
+#[tokio::test]
+async fn a_parent_that_stops_reading_holds_the_child_back_and_loses_nothing() {
+    const CALLERS: u64 = 3;
+    const CALLS: u64 = 200;
+    let server = Server::builder(TestService)
+        .limits(crate::Limits {
+            outbound_queue: 4,
+            ..crate::Limits::default()
+        })
+        .build();
+    let (
+        Parent {
+            mut to_child,
+            mut from_child,
+        },
+        session,
+    ) = start_with_pipes(server, 2048);
+    let writer = tokio::spawn(async move {
+        for caller in 1..=CALLERS {
+            let frame = open(caller, "app://main").to_string();
+            to_child.send(Bytes::from(frame)).await.unwrap();
+        }
+        for id in 0..CALLS {
+            for caller in 1..=CALLERS {
+                let text = serde_json::json!({"kind": "invoke", "id": id, "channel": "t:echo", "payload": [id.to_string()]});
+                to_child
+                    .send(Bytes::from(text_frame(caller, &text.to_string())))
+                    .await
+                    .unwrap();
+            }
+        }
+        SinkExt::<Bytes>::close(&mut to_child).await.unwrap();
+    });
+    // Nobody reads for a while: the writer above must be held back (the child stopped reading).
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(
+        !writer.is_finished(),
+        "the child kept reading with its output full"
+    );
+
+    let callers = usize::try_from(CALLERS).unwrap();
+    let mut next_id = vec![0u64; callers];
+    let mut closed = vec![false; callers];
+    while let Some(body) = from_child.next().await {
+        let body = body.unwrap();
+        if body.first() == Some(&1) {
+            let caller = u64::from_be_bytes(body[1..9].try_into().unwrap());
+            let reply: Value = serde_json::from_slice(&body[9..]).unwrap();
+            let slot = usize::try_from(caller - 1).unwrap();
+            assert!(
+                !closed[slot],
+                "a reply for caller {caller} after its `closed`"
+            );
+            assert_eq!(reply["id"], next_id[slot], "caller {caller}: {reply}");
+            assert_eq!(
+                reply["payload"],
+                format!("{} from app://main", next_id[slot])
+            );
+            next_id[slot] += 1;
+        } else {
+            let frame: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(frame["op"], "closed", "{frame}");
+            closed[usize::try_from(frame["caller"].as_u64().unwrap() - 1).unwrap()] = true;
+        }
+    }
+    assert_eq!(next_id, vec![CALLS; callers]);
+    assert_eq!(closed, vec![true; callers]);
+    writer.await.unwrap();
+    session.await.unwrap().unwrap();
 }
