@@ -484,23 +484,20 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     let Answer { reply, attachments } = answer;
     Some(match reply {
         Ok(reply) => {
-            // A fast-path payload that does not decode is read again the strict way, which may find a
-            // different payload (the frame went on after it) or none at all (the frame is malformed).
-            let retry = (!reply.checked).then(|| attachments.clone());
-            match with_attachments(attachments, || serde_json::from_str(reply.payload())) {
+            match with_attachments(&attachments, || serde_json::from_str(reply.payload())) {
                 Ok(value) => Ok(value),
-                Err(e) => match retry {
-                    None => Err(mismatch("reply", &e)),
-                    Some(attachments) => {
-                        let payload = strict_reply_payload(&reply.frame)?;
-                        with_attachments(attachments, || serde_json::from_str(payload))
-                            .map_err(|e| mismatch("reply", &e))
-                    }
-                },
+                Err(e) if reply.checked => Err(mismatch("reply", &e)),
+                // A fast-path payload that does not decode is read again the strict way, which may find a
+                // different payload (the frame went on after it) or none at all (the frame is malformed).
+                Err(_) => {
+                    let payload = strict_reply_payload(&reply.frame)?;
+                    with_attachments(&attachments, || serde_json::from_str(payload))
+                        .map_err(|e| mismatch("reply", &e))
+                }
             }
         }
         Err(IpcError::Handler { error }) => {
-            match with_attachments(attachments, || serde_json::from_value(error)) {
+            match with_attachments(&attachments, || serde_json::from_value(error)) {
                 Ok(error) => Err(IpcError::Handler { error }),
                 Err(e) => Err(mismatch("error", &e)),
             }
@@ -510,7 +507,7 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
 }
 
 /// Runs a decode with `attachments` available to its placeholders (none: nothing to install).
-fn with_attachments<T>(attachments: Vec<Bytes>, decode: impl FnOnce() -> T) -> T {
+fn with_attachments<T>(attachments: &[Bytes], decode: impl FnOnce() -> T) -> T {
     if attachments.is_empty() {
         decode()
     } else {
@@ -539,7 +536,7 @@ impl<T> Subscription<T> {
     pub async fn next(&mut self) -> Option<T> {
         loop {
             let (raw, attachments) = self.receiver.recv().await?;
-            match with_attachments(attachments, || (self.decode)(raw.get())) {
+            match with_attachments(&attachments, || (self.decode)(raw.get())) {
                 Ok(value) => return Some(value),
                 Err(e) => {
                     tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped");

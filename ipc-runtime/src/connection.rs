@@ -256,16 +256,18 @@ impl Connection {
         let (index, descriptor) = match self.check(channel, kind) {
             Ok(found) => found,
             Err(error) => {
-                self.refuse_call(unchecked, id, channel, &error).await;
-                return Handled::Done;
+                return self
+                    .refuse_call(unchecked, payload, id, channel, &error)
+                    .await;
             }
         };
         let tracking = match id {
             Some(id) => match self.admit(id) {
                 Ok(generation) => Tracking::Invoke { id, generation },
                 Err((id, error)) => {
-                    self.refuse_call(unchecked, id, channel, &error).await;
-                    return Handled::Done;
+                    return self
+                        .refuse_call(unchecked, payload, id, channel, &error)
+                        .await;
                 }
             },
             None => Tracking::Send(self.closed.child_token()),
@@ -280,7 +282,7 @@ impl Connection {
             self.shared.service.dispatch(index, caller, payload)
         } else {
             // Placeholders in the payload claim their attachments while it is decoded.
-            match scope::providing(attachments, || {
+            match scope::providing(&attachments, || {
                 self.shared.service.dispatch(index, caller, payload)
             }) {
                 (Ok(_), unclaimed) if unclaimed > 0 => Err(DecodeError::new(format!(
@@ -295,15 +297,13 @@ impl Connection {
                 if let Some(token) = tracking.end(&self.in_flight) {
                     token.cancel();
                 }
-                if unchecked.is_some_and(|text| self.holds_another_payload(text, payload)) {
-                    return Handled::ReadStrictly;
-                }
                 let error = IpcError::InvalidInput {
                     channel: descriptor.name.to_owned(),
                     message: e.to_string(),
                 };
-                self.refuse_call(unchecked, id, channel, &error).await;
-                return Handled::Done;
+                return self
+                    .refuse_call(unchecked, payload, id, channel, &error)
+                    .await;
             }
         };
         let timeout_ms = timeout_ms
@@ -341,20 +341,6 @@ impl Connection {
             }
         });
         Handled::Done
-    }
-
-    /// Whether the strict parser reads `text` as a valid envelope whose payload is not `payload` (the fast
-    /// path's slice): then the message must be handled again as the strict parser reads it.
-    fn holds_another_payload(&self, text: &str, payload: &str) -> bool {
-        let Ok(strict) = Inbound::parse(text, &self.shared.limits) else {
-            return false;
-        };
-        // Both are slices of `text`: the same slice means the same start and length. The fast path's may
-        // carry whitespace around the value, which the strict one never does.
-        let payload = scan::trim_json_whitespace(payload);
-        strict.payload().is_none_or(|strict| {
-            strict.as_ptr() != payload.as_ptr() || strict.len() != payload.len()
-        })
     }
 
     /// Kind and origin checks, before anything of the payload is decoded. Returns the channel's index and
@@ -405,20 +391,32 @@ impl Connection {
             })
     }
 
-    /// Refuses a call. If its envelope came from the fast path (`unchecked`) and is in fact malformed, the
-    /// renderer gets the strict parse's refusal instead, exactly as if the strict path had read it.
+    /// Refuses a call. If its envelope came from the fast path (`unchecked`), the text is read strictly
+    /// first, so the renderer gets exactly the strict path's answer: the strict refusal when the envelope is
+    /// malformed, and a strict re-read when the strict parser finds another payload than the fast path's
+    /// slice (the envelope went on after the payload).
     async fn refuse_call(
         &self,
         unchecked: Option<&str>,
+        payload: &str,
         id: Option<u64>,
         channel: &str,
         error: &IpcError<()>,
-    ) {
-        if let Some(Err(refusal)) = unchecked.map(|text| Inbound::parse(text, &self.shared.limits))
-        {
-            return self.refuse(refusal.id, "<envelope>", &refusal.error).await;
+    ) -> Handled {
+        if let Some(text) = unchecked {
+            match Inbound::parse(text, &self.shared.limits) {
+                Err(refusal) => {
+                    self.refuse(refusal.id, "<envelope>", &refusal.error).await;
+                    return Handled::Done;
+                }
+                Ok(strict) if !strict.payload().is_some_and(|p| same_slice(p, payload)) => {
+                    return Handled::ReadStrictly;
+                }
+                Ok(_) => {}
+            }
         }
         self.refuse(id, channel, error).await;
+        Handled::Done
     }
 
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
@@ -538,6 +536,13 @@ fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
         }
         Finished::Panicked => tracing::error!(%caller, channel, "send handler panicked"),
     }
+}
+
+/// Whether the strict parser's `payload` is the fast path's slice `fast` of the same text: the same start and
+/// length, once the whitespace the fast path may keep around the value is trimmed.
+fn same_slice(strict: &str, fast: &str) -> bool {
+    let fast = scan::trim_json_whitespace(fast);
+    strict.as_ptr() == fast.as_ptr() && strict.len() == fast.len()
 }
 
 fn saturate_ms(duration: Duration) -> u32 {

@@ -4,10 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::binary::{Encoded, encode_payload};
-use crate::caller::Caller;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::binary::{Encoded, encode_payload};
+use crate::caller::Caller;
 
 /// One binary attachment of an encoded payload (a shared, reference-counted buffer).
 pub type Attachment = tokio_util::bytes::Bytes;

@@ -245,7 +245,7 @@ mod tests {
             r#"{"name":"a","body":{"$bin":0},"parts":[{"$bin":1},{"$bin":2}]}"#
         );
         assert_eq!(attachments.len(), 3);
-        let (back, unclaimed) = scope::providing(attachments, || {
+        let (back, unclaimed) = scope::providing(&attachments, || {
             serde_json::from_str::<Upload>(&json).unwrap()
         });
         assert_eq!(back, upload);
@@ -265,10 +265,12 @@ mod tests {
     #[test]
     fn bad_placeholders_are_errors_not_panics() {
         let decode = |json: &str, attachments: Vec<tokio_util::bytes::Bytes>| {
-            scope::providing(attachments, || serde_json::from_str::<(Bytes, Bytes)>(json))
-                .0
-                .unwrap_err()
-                .to_string()
+            scope::providing(&attachments, || {
+                serde_json::from_str::<(Bytes, Bytes)>(json)
+            })
+            .0
+            .unwrap_err()
+            .to_string()
         };
         let one = || vec![tokio_util::bytes::Bytes::from_static(b"x")];
         assert!(decode(r#"[{"$bin":0},{"$bin":0}]"#, one()).contains("used twice"));
@@ -280,7 +282,7 @@ mod tests {
                 .to_string()
                 .contains("without attachments")
         );
-        let ((), unclaimed) = scope::providing(one(), || ());
+        let ((), unclaimed) = scope::providing(&one(), || ());
         assert_eq!(unclaimed, 1);
     }
 }

@@ -34,11 +34,12 @@ pub(super) fn attach(bytes: &Bytes) -> Option<usize> {
     })
 }
 
-/// Runs `decode` with `attachments` available to placeholders. Returns the result and how many attachments
-/// were never claimed (a sender that ships extra buffers is refused by the caller).
-pub(crate) fn providing<T>(attachments: Vec<Bytes>, decode: impl FnOnce() -> T) -> (T, usize) {
+/// Runs `decode` with `attachments` available to placeholders (each claimed one is a reference-counted
+/// clone). Returns the result and how many attachments were never claimed (a sender that ships extra
+/// buffers is refused by the caller).
+pub(crate) fn providing<T>(attachments: &[Bytes], decode: impl FnOnce() -> T) -> (T, usize) {
     let outer =
-        INCOMING.with(|slot| slot.replace(Some(attachments.into_iter().map(Some).collect())));
+        INCOMING.with(|slot| slot.replace(Some(attachments.iter().cloned().map(Some).collect())));
     let result = decode();
     let unclaimed = INCOMING
         .with(|slot| slot.replace(outer))

@@ -13,6 +13,12 @@ use crate::hash::FastMap;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
+/// One envelope from the parent: text (its UTF-8 not yet checked) or a binary message.
+enum Envelope {
+    Text(Bytes),
+    Binary(Bytes),
+}
+
 /// The open callers of one stdio session.
 pub(crate) struct Mux {
     server: Server,
@@ -55,33 +61,15 @@ impl Mux {
                 top_frame,
             })) => self.open(caller, &origin, top_frame).await,
             Ok(ParentFrame::Json(JsonFrame::Message { caller, text })) => {
-                match self.callers.get(&caller) {
-                    Some(connection) => {
-                        connection.receive(&text).await;
-                        true
-                    }
-                    None => self.no_caller(caller).await,
-                }
+                self.deliver(caller, Envelope::Text(Bytes::from(text)))
+                    .await
             }
-            Ok(ParentFrame::Text { caller, text }) => match self.callers.get(&caller) {
-                Some(connection) => {
-                    if let Ok(text) = std::str::from_utf8(&text) {
-                        connection.receive(text).await;
-                        true
-                    } else {
-                        let message = format!("the text frame for caller {caller} is not UTF-8");
-                        self.refuse(Some(caller), &message).await
-                    }
-                }
-                None => self.no_caller(caller).await,
-            },
-            Ok(ParentFrame::Binary { caller, message }) => match self.callers.get(&caller) {
-                Some(connection) => {
-                    connection.receive_binary(message).await;
-                    true
-                }
-                None => self.no_caller(caller).await,
-            },
+            Ok(ParentFrame::Text { caller, text }) => {
+                self.deliver(caller, Envelope::Text(text)).await
+            }
+            Ok(ParentFrame::Binary { caller, message }) => {
+                self.deliver(caller, Envelope::Binary(message)).await
+            }
             Ok(ParentFrame::Json(JsonFrame::Close { caller })) => {
                 if let Some(connection) = self.callers.remove(&caller) {
                     tracing::debug!(caller, id = %connection.id(), "stdio caller closed");
@@ -99,9 +87,24 @@ impl Mux {
         }
     }
 
-    async fn no_caller(&self, caller: CallerKey) -> bool {
-        self.refuse(Some(caller), &format!("no open caller {caller}"))
-            .await
+    /// Hands one envelope to `caller`'s connection.
+    async fn deliver(&self, caller: CallerKey, envelope: Envelope) -> bool {
+        let Some(connection) = self.callers.get(&caller) else {
+            return self
+                .refuse(Some(caller), &format!("no open caller {caller}"))
+                .await;
+        };
+        match envelope {
+            Envelope::Text(text) => {
+                let Ok(text) = std::str::from_utf8(&text) else {
+                    let message = format!("the text frame for caller {caller} is not UTF-8");
+                    return self.refuse(Some(caller), &message).await;
+                };
+                connection.receive(text).await;
+            }
+            Envelope::Binary(message) => connection.receive_binary(message).await,
+        }
+        true
     }
 
     /// Tells the parent a frame was refused.
