@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ipc_runtime::{Bytes, Caller, Limits, OutboundFrame, Server, channels};
 use libfuzzer_sys::fuzz_target;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -136,16 +137,28 @@ fn invoke_ids(frames: &[OutboundFrame], max_message_bytes: usize) -> HashMap<u64
     ids
 }
 
+/// An envelope's kind and id, with every other field skipped unvalidated, as the runtime's own envelope
+/// parser skips a payload (so `1E400`, a number `serde_json::Value` refuses as out of range, still counts).
+#[derive(Deserialize)]
+struct Head {
+    kind: String,
+    id: Option<u64>,
+    #[serde(default, rename = "channel")]
+    _channel: Option<IgnoredAny>,
+    #[serde(default, rename = "payload")]
+    _payload: Option<IgnoredAny>,
+    #[serde(default, rename = "timeoutMs")]
+    _timeout_ms: Option<IgnoredAny>,
+    #[serde(default, rename = "error")]
+    _error: Option<IgnoredAny>,
+}
+
 fn parsed_invoke_id(text: &[u8]) -> Option<u64> {
-    let value = serde_json::Deserializer::from_slice(text)
-        .into_iter::<Value>()
+    let head = serde_json::Deserializer::from_slice(text)
+        .into_iter::<Head>()
         .next()?
         .ok()?;
-    if value["kind"] == "invoke" {
-        value["id"].as_u64()
-    } else {
-        None
-    }
+    if head.kind == "invoke" { head.id } else { None }
 }
 
 fn leading_id(text: &[u8]) -> Option<u64> {
