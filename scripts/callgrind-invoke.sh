@@ -3,7 +3,7 @@
 # Runs the `invoke_count` example with two call counts and reports (Ir(high) - Ir(low)) / (high - low), so
 # start-up and runtime construction cancel out.
 #
-#   scripts/callgrind-invoke.sh            # typed, baseline and baseline_round_trip
+#   scripts/callgrind-invoke.sh            # typed, direct, host, baseline and baseline_round_trip
 #   scripts/callgrind-invoke.sh typed      # one mode
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ instructions() { # mode calls
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
-for mode in "${@:-typed baseline baseline_round_trip}"; do
+for mode in "${@:-typed direct host baseline baseline_round_trip}"; do
   for m in $mode; do
     low=$(instructions "$m" "$LOW")
     high=$(instructions "$m" "$HIGH")

@@ -1,5 +1,5 @@
-//! One small invoke at a time: the generated client + in-memory host versus the hand-written serde baseline.
-//! Run: `cargo bench -p ipc-benches --bench invoke`
+//! One small invoke at a time: the generated client + in-memory host (encoded, and direct) versus the
+//! hand-written serde baseline. Run: `cargo bench -p ipc-benches --bench invoke`
 
 mod common;
 
@@ -15,10 +15,10 @@ use tokio::runtime::Runtime;
 
 /// Sequential awaited calls: each iteration is one full round trip. The loop runs as a task on the runtime
 /// (not in `block_on`), so on the multi-thread runtime the caller is a worker like the host's tasks.
-fn typed(c: &mut Criterion, name: &str, rt: &Runtime) {
+fn typed(c: &mut Criterion, name: &str, rt: &Runtime, connect: fn(&Server) -> BenchClient) {
     let client = rt.block_on(async {
         let server = Server::new(BenchService::new(Handler));
-        BenchClient::connect_in_memory(&server, ORIGIN)
+        connect(&server)
     });
     c.bench_function(name, |b| {
         b.iter_custom(|iters| {
@@ -49,12 +49,16 @@ fn invoke(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    typed(c, "invoke/typed_current_thread", &current);
+    let encoded = |server: &Server| BenchClient::connect_in_memory(server, ORIGIN);
+    let direct = |server: &Server| BenchClient::connect_direct(server, ORIGIN);
+    typed(c, "invoke/typed_current_thread", &current, encoded);
+    typed(c, "invoke/direct_current_thread", &current, direct);
     let multi = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    typed(c, "invoke/typed_multi_thread", &multi);
+    typed(c, "invoke/typed_multi_thread", &multi, encoded);
+    typed(c, "invoke/direct_multi_thread", &multi, direct);
 }
 
 criterion_group! {

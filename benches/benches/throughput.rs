@@ -105,6 +105,20 @@ fn invokes(c: &mut Criterion, rt: &Runtime) {
         });
     });
 
+    let direct = rt.block_on(async { BenchClient::connect_direct(&server, ORIGIN) });
+    group.bench_function("direct_1_client_1000_in_flight", |b| {
+        b.iter_custom(|iters| {
+            let client = direct.clone();
+            on_worker(rt, async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    burst(&client).await;
+                }
+                start.elapsed()
+            })
+        });
+    });
+
     group.throughput(elements(IN_FLIGHT * CLIENTS));
     let clients: Vec<_> = rt.block_on(async {
         (0..CLIENTS)

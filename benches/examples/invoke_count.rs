@@ -2,9 +2,14 @@
 //! two counts and divide the difference in instructions by the difference in calls, which cancels the
 //! start-up cost. See `scripts/callgrind-invoke.sh` and `BENCHMARKS.md`.
 //!
-//! `invoke_count <typed|baseline|baseline_round_trip> <calls>`. `baseline_round_trip` clones the item each
-//! call, as the typed loop must (the generated client takes its arguments by value), so the two differ only
-//! by the IPC layer.
+//! `invoke_count <typed|direct|host|baseline|baseline_round_trip> <calls>`:
+//! - `typed`: the generated client through the in-memory host (encoded, as on every real host);
+//! - `direct`: the same client connected with `connect_direct` (values handed over, nothing encoded);
+//! - `host`: the main side alone: one invoke envelope in, its reply frame out (`Connection::receive`);
+//! - `baseline`: decode the arguments, call the handler, encode the reply, with `serde_json` directly;
+//! - `baseline_round_trip`: the baseline plus the client's encode and decode. It clones the item each call,
+//!   as the typed loop must (the generated client takes its arguments by value), so the two differ only by
+//!   the IPC layer.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -33,7 +38,7 @@ fn main() {
                 black_box(baseline_round_trip(&black_box(item.clone())));
             }
         }
-        "typed" => {
+        "typed" | "direct" => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -42,7 +47,11 @@ fn main() {
             // which the scheduler checks for wake-ups only between driver polls).
             rt.block_on(async {
                 let server = Server::new(BenchService::new(Handler));
-                let client = BenchClient::connect_in_memory(&server, ORIGIN);
+                let client = if mode == "direct" {
+                    BenchClient::connect_direct(&server, ORIGIN)
+                } else {
+                    BenchClient::connect_in_memory(&server, ORIGIN)
+                };
                 tokio::spawn(async move {
                     let item = sample();
                     for _ in 0..calls {
@@ -53,6 +62,30 @@ fn main() {
                 .expect("calling task");
             });
         }
-        other => panic!("unknown mode {other:?}: expected typed, baseline or baseline_round_trip"),
+        "host" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let server = Server::new(BenchService::new(Handler));
+                let (to_renderer, mut replies) = tokio::sync::mpsc::channel(16);
+                let connection = server.connect(ORIGIN, true, to_renderer);
+                let channel = &common::BenchSchema::DESCRIPTOR.channels[0];
+                // One id for every call: each call ends (and frees it) before the next starts.
+                let envelope = format!(
+                    r#"{{"kind":"invoke","id":1,"channel":"{}","payload":{}}}"#,
+                    channel.name,
+                    payload()
+                );
+                for _ in 0..calls {
+                    connection.receive(black_box(&envelope)).await;
+                    black_box(replies.recv().await.expect("reply"));
+                }
+            });
+        }
+        other => panic!(
+            "unknown mode {other:?}: expected typed, direct, host, baseline or baseline_round_trip"
+        ),
     }
 }

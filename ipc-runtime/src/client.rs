@@ -20,11 +20,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::bytes::Bytes;
 
 use crate::binary::{Encoded, frame, frame_for, scope};
+use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
 use crate::error::{IpcError, Never};
 use crate::hash::FastMap;
 use crate::scan;
+use crate::service::{DirectOutcome, DirectValue};
 
 // Errors are read through `serde_json::Value`: the enum is internally tagged, and serde cannot hand a
 // `RawValue` through the buffering that tagged enums need.
@@ -92,6 +94,8 @@ struct Inner {
     outbound: mpsc::Sender<OutboundFrame>,
     next_id: AtomicU64,
     pending: Arc<Pending>,
+    /// Set for a direct client ([`crate::Server::connect_direct`]): calls go to the connection as values.
+    direct: Option<Arc<Connection>>,
 }
 
 /// The untyped core of every generated client. Cheap to clone; all clones share one connection.
@@ -116,6 +120,15 @@ impl Client {
         outbound: mpsc::Sender<OutboundFrame>,
         inbound: mpsc::Receiver<OutboundFrame>,
     ) -> Self {
+        Self::with_direct(outbound, inbound, None)
+    }
+
+    /// A client whose calls go to `direct` as values, when given; messages still use the transport.
+    pub(crate) fn with_direct(
+        outbound: mpsc::Sender<OutboundFrame>,
+        inbound: mpsc::Receiver<OutboundFrame>,
+        direct: Option<Arc<Connection>>,
+    ) -> Self {
         let pending = Arc::new(Pending::default());
         tokio::spawn(read_loop(inbound, pending.clone()));
         Self {
@@ -123,13 +136,22 @@ impl Client {
                 outbound,
                 next_id: AtomicU64::new(1),
                 pending,
+                direct,
             }),
         }
     }
 
-    /// Calls awaiting a reply.
+    /// Whether calls skip encoding ([`crate::Server::connect_direct`]).
+    pub fn is_direct(&self) -> bool {
+        self.inner.direct.is_some()
+    }
+
+    /// Calls awaiting a reply. For a direct client: its invokes running on the main side.
     pub fn in_flight(&self) -> usize {
-        lock(&self.inner.pending.calls).len()
+        match &self.inner.direct {
+            Some(connection) => connection.in_flight(),
+            None => lock(&self.inner.pending.calls).len(),
+        }
     }
 
     /// Sends a message exactly as given, bypassing the typed layer. For tests of hostile or malformed input.
@@ -174,14 +196,44 @@ impl Client {
         channel: &'static str,
         args: Result<Encoded, serde_json::Error>,
     ) -> Call<T, E> {
+        self.call(channel, Args::Encoded(args.map_err(|e| e.to_string())))
+    }
+
+    /// An invoke with its argument tuple as a value; only for a client that [`Client::is_direct`].
+    #[doc(hidden)]
+    pub fn __invoke_direct<T, E, A: Send + 'static>(
+        &self,
+        channel: &'static str,
+        args: A,
+    ) -> Call<T, E> {
+        self.call(channel, Args::Direct(Box::new(args)))
+    }
+
+    fn call<T, E>(&self, channel: &'static str, args: Args) -> Call<T, E> {
         Call {
             client: self.clone(),
             channel,
-            args: args.map_err(|e| e.to_string()),
+            args,
             timeout: None,
             cancel: None,
             _types: PhantomData,
         }
+    }
+
+    /// A `send` with its argument tuple as a value; only for a client that [`Client::is_direct`].
+    #[doc(hidden)]
+    pub async fn __send_direct<A: Send + 'static>(
+        &self,
+        channel: &'static str,
+        args: A,
+    ) -> Result<(), IpcError<Never>> {
+        let Some(connection) = &self.inner.direct else {
+            return Err(not_direct());
+        };
+        connection
+            .send_direct(channel, Box::new(args))
+            .await
+            .map_err(without_handler_error)
     }
 
     #[doc(hidden)]
@@ -201,6 +253,17 @@ impl Client {
             decode,
         }
     }
+}
+
+fn not_direct<E>() -> IpcError<E> {
+    IpcError::Protocol {
+        message: "this client encodes its calls; it cannot hand over values".to_owned(),
+    }
+}
+
+/// A runtime error, which never carries a handler's error, typed for any channel.
+fn without_handler_error<E>(error: IpcError<()>) -> IpcError<E> {
+    error.map_handler(|()| unreachable!("the runtime's own errors carry no handler error"))
 }
 
 fn encode_failure<E>(channel: &str, error: &serde_json::Error) -> IpcError<E> {
@@ -318,7 +381,7 @@ fn complete(pending: &Pending, id: u64, answer: Answer) {
 pub struct Call<T, E> {
     client: Client,
     channel: &'static str,
-    args: Result<Encoded, String>,
+    args: Args,
     timeout: Option<Duration>,
     cancel: Option<CancellationToken>,
     _types: PhantomData<fn() -> (T, E)>,
@@ -378,10 +441,28 @@ impl Drop for PendingGuard {
     }
 }
 
-impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
+/// A call's arguments: encoded for the wire, or the argument tuple itself for a direct call.
+enum Args {
+    Encoded(Result<Encoded, String>),
+    Direct(DirectValue),
+}
+
+impl<T: DeserializeOwned + 'static, E: DeserializeOwned + 'static> Call<T, E> {
     async fn run(self) -> Result<T, IpcError<E>> {
         let channel = self.channel;
-        let args = self.args.map_err(|message| IpcError::InvalidInput {
+        let args = match self.args {
+            Args::Encoded(args) => args,
+            Args::Direct(args) => {
+                let call = DirectCall {
+                    client: &self.client,
+                    channel,
+                    timeout: self.timeout,
+                    cancel: self.cancel.as_ref(),
+                };
+                return call.run(args).await;
+            }
+        };
+        let args = args.map_err(|message| IpcError::InvalidInput {
             channel: channel.to_owned(),
             message: format!("arguments could not be encoded: {message}"),
         })?;
@@ -460,6 +541,52 @@ impl<T: DeserializeOwned, E: DeserializeOwned> Call<T, E> {
                 guard.completed = false;
                 rx = next;
             }
+        }
+    }
+}
+
+/// The options of a direct call.
+struct DirectCall<'a> {
+    client: &'a Client,
+    channel: &'static str,
+    timeout: Option<Duration>,
+    cancel: Option<&'a CancellationToken>,
+}
+
+impl DirectCall<'_> {
+    async fn run<T: 'static, E: 'static>(self, args: DirectValue) -> Result<T, IpcError<E>> {
+        let inner = &self.client.inner;
+        let Some(connection) = &inner.direct else {
+            return Err(not_direct());
+        };
+        let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let timeout_ms = self
+            .timeout
+            .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        let call = connection.invoke_direct(id, self.channel, args, timeout_ms);
+        // Returning early drops the call, which cancels the handler.
+        let outcome = match self.cancel {
+            None => call.await,
+            Some(token) => tokio::select! {
+                biased;
+                () = token.cancelled() => return Err(IpcError::Cancelled),
+                outcome = call => outcome,
+            },
+        };
+        let mismatch = |what: &str| IpcError::Protocol {
+            message: format!(
+                "the {what} of channel {:?} is not of its declared type",
+                self.channel
+            ),
+        };
+        match outcome.map_err(without_handler_error)? {
+            DirectOutcome::Reply(value) => {
+                value.downcast().map(|v| *v).map_err(|_| mismatch("reply"))
+            }
+            DirectOutcome::HandlerError(error) => match error.downcast() {
+                Ok(error) => Err(IpcError::Handler { error: *error }),
+                Err(_) => Err(mismatch("error")),
+            },
         }
     }
 }

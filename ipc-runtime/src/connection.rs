@@ -2,7 +2,7 @@
 
 use std::any::Any;
 use std::fmt;
-use std::future::Future as _;
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -25,7 +25,9 @@ use crate::in_flight::{InFlight, Refused};
 use crate::panic::{CatchUnwind, panic_message};
 use crate::scan;
 use crate::server::Shared;
-use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome};
+use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome, Outcome};
+
+mod direct;
 
 /// A caller connected through some host. The host feeds each inbound message to [`Connection::receive`] and
 /// drops (or [`Connection::close`]s) the connection when the transport closes: that cancels every handler still
@@ -64,8 +66,8 @@ enum Handled {
     ReadStrictly,
 }
 
-enum Finished {
-    Outcome(HandlerOutcome),
+enum Finished<O = HandlerOutcome> {
+    Outcome(O),
     Timeout(u32),
     Cancelled,
     Panicked,
@@ -272,12 +274,7 @@ impl Connection {
             },
             None => Tracking::Send(self.closed.child_token()),
         };
-        let caller = Caller::new(
-            self.id,
-            self.origin.clone(),
-            self.shared.hub.to(self.id),
-            tracking.caller_token(&self.in_flight),
-        );
+        let caller = self.caller(&tracking);
         let dispatched = if attachments.is_empty() {
             self.shared.service.dispatch(index, caller, payload)
         } else {
@@ -306,9 +303,7 @@ impl Connection {
                     .await;
             }
         };
-        let timeout_ms = timeout_ms
-            .or(descriptor.timeout_ms)
-            .unwrap_or_else(|| saturate_ms(self.shared.default_timeout));
+        let timeout_ms = self.timeout_ms(timeout_ms, descriptor);
         let mut handler = CatchUnwind(future);
         // First poll inline: most handlers finish without waiting, and then the call needs no task, timer,
         // wake-up or (unless the handler asked for it) cancellation token. Only a handler that is still
@@ -331,9 +326,10 @@ impl Connection {
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
         tokio::spawn(async move {
-            let finished = run(handler, deadline, timeout_ms, &token).await;
+            let finished = run(&mut handler, deadline, timeout_ms, &token).await;
+            end_call(Some(&token), handler);
             let reply_to = tracking.id();
-            // `run` cancelled the token already.
+            // The token is cancelled already.
             let _ = tracking.end(&in_flight);
             if let Some(frame) = answer(caller_id, reply_to, descriptor.name, finished) {
                 // The receiver is gone only when the connection closed; nobody is waiting for the reply then.
@@ -341,6 +337,23 @@ impl Connection {
             }
         });
         Handled::Done
+    }
+
+    /// The [`Caller`] a handler of this connection gets.
+    fn caller(&self, tracking: &Tracking) -> Caller {
+        Caller::new(
+            self.id,
+            self.origin.clone(),
+            self.shared.hub.to(self.id),
+            tracking.caller_token(&self.in_flight),
+        )
+    }
+
+    /// A call's deadline: the caller's, else the channel's, else the server's default.
+    fn timeout_ms(&self, asked: Option<u32>, descriptor: &ChannelDescriptor) -> u32 {
+        asked
+            .or(descriptor.timeout_ms)
+            .unwrap_or_else(|| saturate_ms(self.shared.default_timeout))
     }
 
     /// Kind and origin checks, before anything of the payload is decoded. Returns the channel's index and
@@ -439,25 +452,24 @@ impl Drop for Connection {
 }
 
 /// Drives a handler that did not finish on its first poll, until it ends, passes `deadline`, or is cancelled.
-async fn run(
-    mut handler: CatchUnwind,
+/// The caller ends the call ([`end_call`]) afterwards.
+async fn run<F: Future + Unpin>(
+    handler: &mut CatchUnwind<F>,
     deadline: Instant,
     timeout_ms: u32,
     cancel: &CancellationToken,
-) -> Finished {
-    let finished = tokio::select! {
+) -> Finished<F::Output> {
+    tokio::select! {
         biased;
         () = cancel.cancelled() => Finished::Cancelled,
-        result = tokio::time::timeout_at(deadline, &mut handler) => match result {
+        result = tokio::time::timeout_at(deadline, handler) => match result {
             Err(_) => Finished::Timeout(timeout_ms),
             Ok(result) => settle(result),
         },
-    };
-    end_call(Some(cancel), handler);
-    finished
+    }
 }
 
-fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
+fn settle<O>(result: Result<O, Box<dyn Any + Send>>) -> Finished<O> {
     match result {
         Ok(outcome) => Finished::Outcome(outcome),
         Err(payload) => {
@@ -469,7 +481,7 @@ fn settle(result: Result<HandlerOutcome, Box<dyn Any + Send>>) -> Finished {
 
 /// The call is over: tell anything the handler spawned *before* its future is dropped, so that drop guards
 /// inside the handler already see the token cancelled. No token: nobody asked for one, nobody watches it.
-fn end_call(cancel: Option<&CancellationToken>, handler: CatchUnwind) {
+fn end_call<F>(cancel: Option<&CancellationToken>, handler: CatchUnwind<F>) {
     if let Some(cancel) = cancel {
         cancel.cancel();
     }
@@ -525,12 +537,11 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
     OutboundFrame::Text(text)
 }
 
-fn log_send_outcome(caller: CallerId, channel: &str, finished: &Finished) {
+fn log_send_outcome<O: Outcome>(caller: CallerId, channel: &str, finished: &Finished<O>) {
     match finished {
-        Finished::Outcome(HandlerOutcome::Reply(..)) | Finished::Cancelled => {}
-        Finished::Outcome(HandlerOutcome::HandlerError(..) | HandlerOutcome::Internal(_)) => {
-            tracing::error!(%caller, channel, "send handler failed");
-        }
+        Finished::Outcome(outcome) if !outcome.is_failure() => {}
+        Finished::Cancelled => {}
+        Finished::Outcome(_) => tracing::error!(%caller, channel, "send handler failed"),
         Finished::Timeout(ms) => {
             tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped");
         }

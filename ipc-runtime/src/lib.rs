@@ -44,8 +44,8 @@ pub use ipc_macros::channels;
 pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
 pub use service::{
-    Attachment, ChannelDescriptor, ChannelKind, DecodeError, HandlerFuture, HandlerOutcome,
-    Service, ServiceDescriptor,
+    Attachment, ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome,
+    DirectValue, HandlerFuture, HandlerOutcome, Service, ServiceDescriptor,
 };
 pub use tokio_util::sync::CancellationToken;
 
@@ -53,7 +53,7 @@ pub use tokio_util::sync::CancellationToken;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
-    pub use crate::service::{decode_args, encode_handler_error, encode_value};
+    pub use crate::service::{decode_args, downcast_args, encode_handler_error, encode_value};
     pub use serde;
     pub use serde_json;
     pub use ts_rs;

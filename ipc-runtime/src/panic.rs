@@ -6,15 +6,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::service::{HandlerFuture, HandlerOutcome};
+/// A handler's future (encoded or direct), with its panics caught.
+pub(crate) struct CatchUnwind<F>(pub(crate) F);
 
-pub(crate) struct CatchUnwind(pub(crate) HandlerFuture);
-
-impl Future for CatchUnwind {
-    type Output = Result<HandlerOutcome, Box<dyn Any + Send>>;
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
+        let inner = Pin::new(&mut self.0);
         match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),

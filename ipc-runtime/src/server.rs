@@ -86,6 +86,11 @@ impl Server {
     pub fn limits(&self) -> Limits {
         self.shared.limits
     }
+
+    /// Whether the service implements direct calls ([`crate::Service::takes_direct_calls`]).
+    pub(crate) fn takes_direct_calls(&self) -> bool {
+        self.shared.service.takes_direct_calls()
+    }
 }
 
 /// Configures a [`Server`].

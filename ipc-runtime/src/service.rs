@@ -1,5 +1,6 @@
 //! The contract between macro-generated dispatch and the runtime.
 
+use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -87,6 +88,39 @@ pub enum HandlerOutcome {
 /// A running handler call.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = HandlerOutcome> + Send>>;
 
+/// A value handed across a direct call unencoded: a channel's argument tuple, its reply or its handler's
+/// error (see [`crate::Server::connect_direct`]).
+pub type DirectValue = Box<dyn Any + Send>;
+
+/// What a handler produced on a direct call: the values themselves, never encoded.
+#[derive(Debug)]
+pub enum DirectOutcome {
+    /// The successful value (`()` for `send` channels and unit returns).
+    Reply(DirectValue),
+    /// The handler returned `Err(e)`; this is `e`.
+    HandlerError(DirectValue),
+}
+
+/// A running handler of a direct call.
+pub type DirectFuture = Pin<Box<dyn Future<Output = DirectOutcome> + Send>>;
+
+/// What the runtime needs to know of either kind of outcome: whether a `send` handler failed (only logged).
+pub(crate) trait Outcome {
+    fn is_failure(&self) -> bool;
+}
+
+impl Outcome for HandlerOutcome {
+    fn is_failure(&self) -> bool {
+        !matches!(self, Self::Reply(_))
+    }
+}
+
+impl Outcome for DirectOutcome {
+    fn is_failure(&self) -> bool {
+        matches!(self, Self::HandlerError(_))
+    }
+}
+
 /// The payload did not decode into the channel's argument types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError(String);
@@ -128,6 +162,32 @@ pub trait Service: Send + Sync + 'static {
     fn strict_decode(&self) -> bool {
         false
     }
+
+    /// Whether [`Service::dispatch_direct`] is implemented (the generated services: yes). Without it, a
+    /// direct client encodes its calls like any other.
+    fn takes_direct_calls(&self) -> bool {
+        false
+    }
+
+    /// Starts the handler of channel number `channel` with `args`, the channel's argument tuple as a value
+    /// (`[(); 0]` when it has none), for a caller in the same process. Called after the same checks as
+    /// [`Service::dispatch`]; fails only when `args` is not that tuple's type.
+    fn dispatch_direct(
+        &self,
+        channel: usize,
+        caller: Caller,
+        args: DirectValue,
+    ) -> Result<DirectFuture, DecodeError> {
+        let _ = (channel, caller, args);
+        Err(DecodeError::new("this service takes encoded calls only"))
+    }
+}
+
+/// Unpacks a direct call's argument tuple.
+pub fn downcast_args<T: 'static>(args: DirectValue) -> Result<T, DecodeError> {
+    args.downcast::<T>()
+        .map(|args| *args)
+        .map_err(|_| DecodeError::new("the arguments are not of this channel's argument types"))
 }
 
 /// Strictly decodes a JSON argument array into the channel's argument tuple.

@@ -33,6 +33,12 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 Self::new(server.connect_in_memory(origin))
             }
 
+            /// Connects as a caller in this process whose calls are handed over as values, never encoded
+            /// (same checks, deadlines and cancellation; see `Server::connect_direct`).
+            pub fn connect_direct(server: &#krate::Server, origin: &str) -> Self {
+                Self::new(server.connect_direct(origin))
+            }
+
             /// The untyped client underneath (for raw messages in tests).
             pub fn raw(&self) -> &#krate::Client {
                 &self.inner
@@ -62,6 +68,9 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
         Kind::Send => quote! {
             #(#attrs)*
             pub async fn #name(&self, #(#params),*) -> ::core::result::Result<(), #krate::IpcError<#krate::Never>> {
+                if self.inner.is_direct() {
+                    return self.inner.__send_direct(#channel, #value).await;
+                }
                 // Encoded first, so that no borrow of the arguments is held across the `await`.
                 let args = #encoded;
                 self.inner.__send(#channel, args).await
@@ -78,6 +87,9 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                 ///
                 /// Await the returned call; set `.timeout(..)` or `.cancel_on(..)` first if needed.
                 pub fn #name(&self, #(#params),*) -> #krate::Call<#ok, #err> {
+                    if self.inner.is_direct() {
+                        return self.inner.__invoke_direct(#channel, #value);
+                    }
                     self.inner.__invoke(#channel, #encoded)
                 }
             }

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned as _;
 
-use super::names::{args_tuple_pattern, decode_args, schema_ident, service_ident};
+use super::names::{args_tuple_pattern, args_tuple_type, decode_args, schema_ident, service_ident};
 use crate::ast::{Kind, Method, Output, Service};
 
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
@@ -21,6 +21,12 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         .enumerate()
         .filter(|(_, m)| m.kind != Kind::Event)
         .map(|(index, method)| arm(service, index, method));
+    let direct_arms = service
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind != Kind::Event)
+        .map(|(index, method)| direct_arm(service, index, method));
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -74,6 +80,25 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                     }
                 }
             }
+
+            fn takes_direct_calls(&self) -> bool {
+                true
+            }
+
+            fn dispatch_direct(
+                &self,
+                channel: usize,
+                caller: #krate::Caller,
+                args: #krate::DirectValue,
+            ) -> ::core::result::Result<#krate::DirectFuture, #krate::DecodeError> {
+                match channel {
+                    #(#direct_arms)*
+                    _ => {
+                        let _ = (caller, args);
+                        ::core::result::Result::Err(#krate::DecodeError::new("no handler for this channel index"))
+                    }
+                }
+            }
         }
     }
 }
@@ -117,6 +142,36 @@ fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream 
     quote! {
         #index => {
             let #pattern = #decode?;
+            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
+}
+
+/// The direct arm of one channel: the argument tuple arrives as a value, and the reply or error leaves as one.
+fn direct_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let trait_ident = service.ident();
+    let name = method.ident();
+    let pattern = args_tuple_pattern(&method.args);
+    let args_type = args_tuple_type(&method.args);
+    let idents = method.args.iter().map(|a| a.ident);
+    let handler = Ident::new("handler", Span::mixed_site());
+    let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
+    let outcome = quote!(#krate::DirectOutcome);
+    let boxed = quote!(::std::boxed::Box::new);
+    let body = match &method.output {
+        Output::Unit | Output::Value(_) => quote!(#outcome::Reply(#boxed(#call))),
+        Output::Result { .. } => quote! {
+            match #call {
+                ::core::result::Result::Ok(value) => #outcome::Reply(#boxed(value)),
+                ::core::result::Result::Err(error) => #outcome::HandlerError(#boxed(error)),
+            }
+        },
+    };
+    quote! {
+        #index => {
+            let #pattern = #krate::__private::downcast_args::<#args_type>(args)?;
             let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
             ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
         }

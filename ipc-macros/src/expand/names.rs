@@ -31,6 +31,15 @@ pub(crate) fn args_tuple_value(args: &[Arg<'_>]) -> TokenStream {
     quote!((#(#idents,)*))
 }
 
+/// The type of the argument tuple: what a direct call hands over (see [`args_tuple_value`]).
+pub(crate) fn args_tuple_type(args: &[Arg<'_>]) -> TokenStream {
+    if args.is_empty() {
+        return quote!([(); 0]);
+    }
+    let types = args.iter().map(|a| a.ty);
+    quote!((#(#types,)*))
+}
+
 /// An expression encoding the arguments (by name) as the wire's JSON array, with any binary attachments:
 /// `Result<Encoded, serde_json::Error>`.
 ///

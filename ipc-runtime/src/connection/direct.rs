@@ -1,0 +1,152 @@
+//! Direct calls, from a caller in the same process ([`crate::Server::connect_direct`]): the same checks,
+//! limits, deadlines and cancellation as a message off the wire, but the arguments, the reply and the
+//! handler's error are handed over as values and never encoded.
+
+use std::future::Future as _;
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::{CatchUnwind, Connection, Finished, Tracking, end_call, log_send_outcome, run, settle};
+use crate::error::IpcError;
+use crate::in_flight::InFlight;
+use crate::service::{
+    ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome, DirectValue,
+};
+
+/// A direct call in progress. However it ends (the handler finishes, or the caller drops the call), its
+/// in-flight slot is freed and its token cancelled before the handler is dropped.
+struct DirectCall<'a> {
+    in_flight: &'a InFlight,
+    tracking: Option<Tracking>,
+    handler: Option<CatchUnwind<DirectFuture>>,
+}
+
+impl Drop for DirectCall<'_> {
+    fn drop(&mut self) {
+        let token = self
+            .tracking
+            .take()
+            .and_then(|tracking| tracking.end(self.in_flight));
+        match self.handler.take() {
+            Some(handler) => end_call(token.as_ref(), handler),
+            None => {
+                if let Some(token) = token {
+                    token.cancel();
+                }
+            }
+        }
+    }
+}
+
+impl Connection {
+    /// Runs invoke `id` on `channel` with `args` (the channel's argument tuple) and returns the handler's
+    /// outcome. `id` shares the caller's id space with its wire invokes. Dropping the future cancels the call.
+    pub(crate) async fn invoke_direct(
+        &self,
+        id: u64,
+        channel: &str,
+        args: DirectValue,
+        timeout_ms: Option<u32>,
+    ) -> Result<DirectOutcome, IpcError<()>> {
+        let (index, descriptor) = self.check_direct(channel, ChannelKind::Invoke)?;
+        let generation = self
+            .admit(id)
+            .map_err(|(_, error)| self.refused(channel, error))?;
+        let tracking = Tracking::Invoke { id, generation };
+        let caller = self.caller(&tracking);
+        let mut call = DirectCall {
+            in_flight: &self.in_flight,
+            tracking: Some(tracking),
+            handler: None,
+        };
+        let future = self
+            .shared
+            .service
+            .dispatch_direct(index, caller, args)
+            .map_err(|e| self.refused(channel, invalid_input(descriptor, &e)))?;
+        let timeout_ms = self.timeout_ms(timeout_ms, descriptor);
+        let handler = call.handler.insert(CatchUnwind(future));
+        // First poll inline, as on the wire: a handler that finishes needs no token and no timer.
+        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *handler).poll(cx))).await;
+        let finished = match first {
+            Poll::Ready(result) => settle(result),
+            Poll::Pending => {
+                let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+                let token = match &call.tracking {
+                    Some(tracking) => tracking.watch(&self.in_flight),
+                    None => unreachable!("the call is tracked until it is dropped"),
+                };
+                run(handler, deadline, timeout_ms, &token).await
+            }
+        };
+        drop(call);
+        match finished {
+            Finished::Outcome(outcome) => Ok(outcome),
+            Finished::Timeout(timeout_ms) => Err(IpcError::Timeout { timeout_ms }),
+            Finished::Cancelled => Err(IpcError::Cancelled),
+            Finished::Panicked => Err(IpcError::Internal {
+                message: "the handler panicked".to_owned(),
+            }),
+        }
+    }
+
+    /// Starts `send` `channel` with `args`. Returns once the handler finished or, if it waits, once it runs
+    /// on a task of its own (under the server's default deadline, as on the wire).
+    pub(crate) async fn send_direct(
+        &self,
+        channel: &str,
+        args: DirectValue,
+    ) -> Result<(), IpcError<()>> {
+        let (index, descriptor) = self.check_direct(channel, ChannelKind::Send)?;
+        let token = self.closed.child_token();
+        let caller = self.caller(&Tracking::Send(token.clone()));
+        let future = match self.shared.service.dispatch_direct(index, caller, args) {
+            Ok(future) => future,
+            Err(e) => {
+                token.cancel();
+                return Err(self.refused(channel, invalid_input(descriptor, &e)));
+            }
+        };
+        let mut handler = CatchUnwind(future);
+        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
+        let caller_id = self.id;
+        if let Poll::Ready(result) = first {
+            log_send_outcome(caller_id, descriptor.name, &settle(result));
+            end_call(Some(&token), handler);
+            return Ok(());
+        }
+        let timeout_ms = self.timeout_ms(None, descriptor);
+        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        tokio::spawn(async move {
+            let finished = run(&mut handler, deadline, timeout_ms, &token).await;
+            end_call(Some(&token), handler);
+            log_send_outcome(caller_id, descriptor.name, &finished);
+        });
+        Ok(())
+    }
+
+    /// [`Connection::check`], logged like a refused message.
+    fn check_direct(
+        &self,
+        channel: &str,
+        kind: ChannelKind,
+    ) -> Result<(usize, &'static ChannelDescriptor), IpcError<()>> {
+        self.check(channel, kind)
+            .map_err(|error| self.refused(channel, error))
+    }
+
+    fn refused(&self, channel: &str, error: IpcError<()>) -> IpcError<()> {
+        tracing::warn!(caller = %self.id, origin = %self.origin, channel, %error, "direct call refused");
+        error
+    }
+}
+
+fn invalid_input(descriptor: &ChannelDescriptor, error: &DecodeError) -> IpcError<()> {
+    IpcError::InvalidInput {
+        channel: descriptor.name.to_owned(),
+        message: error.to_string(),
+    }
+}
