@@ -187,6 +187,19 @@ async fn in_memory_host_delivers_every_reply_to_its_caller() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_calls_deliver_every_reply_to_their_caller() {
+    let baseline = alive_tasks();
+    let handler = Arc::new(Recorder::counting());
+    let server = Server::new(AppIpcService::from_arc(handler.clone()));
+    let clients = (0..CONNECTIONS)
+        .map(|_| AppIpcClient::connect_direct(&server, "app://main"))
+        .collect();
+    run("direct", clients, &handler, total_calls(12_800)).await;
+    settle(|| server.events().connected() == 0).await;
+    settle(|| alive_tasks() <= baseline).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn web_host_delivers_every_reply_to_its_caller() {
     let app = start_web(Recorder::counting(), Limits::default(), CONNECTIONS).await;
     let baseline = alive_tasks();
