@@ -419,7 +419,25 @@ where
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        let Self {
+            client,
+            channel,
+            args,
+            timeout,
+            cancel,
+            _types,
+        } = self;
+        let call = CallParts {
+            client,
+            channel,
+            timeout,
+            cancel,
+        };
+        // Two futures, so that the common (encoded) one is no larger for the direct one's sake.
+        match args {
+            Args::Encoded(args) => Box::pin(call.run_encoded(args)),
+            Args::Direct(args) => Box::pin(call.run_direct(args)),
+        }
     }
 }
 
@@ -447,21 +465,20 @@ enum Args {
     Direct(DirectValue),
 }
 
-impl<T: DeserializeOwned + 'static, E: DeserializeOwned + 'static> Call<T, E> {
-    async fn run(self) -> Result<T, IpcError<E>> {
+/// A call's target and options, once it is awaited.
+struct CallParts {
+    client: Client,
+    channel: &'static str,
+    timeout: Option<Duration>,
+    cancel: Option<CancellationToken>,
+}
+
+impl CallParts {
+    async fn run_encoded<T: DeserializeOwned, E: DeserializeOwned>(
+        self,
+        args: Result<Encoded, String>,
+    ) -> Result<T, IpcError<E>> {
         let channel = self.channel;
-        let args = match self.args {
-            Args::Encoded(args) => args,
-            Args::Direct(args) => {
-                let call = DirectCall {
-                    client: &self.client,
-                    channel,
-                    timeout: self.timeout,
-                    cancel: self.cancel.as_ref(),
-                };
-                return call.run(args).await;
-            }
-        };
         let args = args.map_err(|message| IpcError::InvalidInput {
             channel: channel.to_owned(),
             message: format!("arguments could not be encoded: {message}"),
@@ -545,16 +562,8 @@ impl<T: DeserializeOwned + 'static, E: DeserializeOwned + 'static> Call<T, E> {
     }
 }
 
-/// The options of a direct call.
-struct DirectCall<'a> {
-    client: &'a Client,
-    channel: &'static str,
-    timeout: Option<Duration>,
-    cancel: Option<&'a CancellationToken>,
-}
-
-impl DirectCall<'_> {
-    async fn run<T: 'static, E: 'static>(self, args: DirectValue) -> Result<T, IpcError<E>> {
+impl CallParts {
+    async fn run_direct<T: 'static, E: 'static>(self, args: DirectValue) -> Result<T, IpcError<E>> {
         let inner = &self.client.inner;
         let Some(connection) = &inner.direct else {
             return Err(not_direct());
@@ -565,7 +574,7 @@ impl DirectCall<'_> {
             .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
         let call = connection.invoke_direct(id, self.channel, args, timeout_ms);
         // Returning early drops the call, which cancels the handler.
-        let outcome = match self.cancel {
+        let outcome = match &self.cancel {
             None => call.await,
             Some(token) => tokio::select! {
                 biased;
