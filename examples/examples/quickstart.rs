@@ -1,4 +1,5 @@
-//! The README example: one trait, served in memory, called through the full runtime path.
+//! The README example: one trait, served in memory, called through the full runtime path (and, last, directly
+//! from Rust in the same process).
 //! Run: `cargo run -p ipc-examples --example quickstart`
 
 use ipc_runtime::{Caller, IpcError, Server, channels};
@@ -46,4 +47,10 @@ async fn main() {
     let stranger = GreeterClient::connect_in_memory(&server, "https://evil.example");
     let denied: Result<String, IpcError<String>> = stranger.greet("Mallory".to_owned()).await;
     println!("from a foreign origin -> {denied:?}");
+    // Rust code in the main process calls the same handlers, checked the same way, with nothing encoded.
+    let in_process = GreeterClient::connect_direct(&server, "app://main");
+    println!(
+        "direct greet(\"Grace\") -> {:?}",
+        in_process.greet("Grace".to_owned()).await
+    );
 }
