@@ -75,10 +75,7 @@ impl Connection {
             Poll::Ready(result) => settle(result),
             Poll::Pending => {
                 let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
-                let token = match &call.tracking {
-                    Some(tracking) => tracking.watch(&self.in_flight),
-                    None => unreachable!("the call is tracked until it is dropped"),
-                };
+                let token = self.in_flight.token(id, generation);
                 run(handler, deadline, timeout_ms, &token).await
             }
         };
