@@ -1,6 +1,7 @@
 //! A typed-call client over any message transport: request ids, reply correlation, deadlines, cancellation
 //! and event subscriptions. The macro wraps it in `<Trait>Client`, so tests call handlers exactly the way a
 //! renderer does (encode -> transport -> origin check -> decode -> handler -> encode -> back).
+//! A direct client ([`crate::Server::connect_direct`]) hands its calls to the connection as values instead.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;

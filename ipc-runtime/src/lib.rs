@@ -5,6 +5,9 @@
 //! TypeScript description; this crate supplies everything they run on: the wire envelope, origin checks,
 //! deadlines, cancellation, hosts and the writer of the `.ts` files.
 //!
+//! Rust code in the main process can call the same handlers through [`Server::connect_direct`]: the same
+//! checks, deadlines and cancellation, with arguments and results handed over as values, never encoded.
+//!
 //! Handlers never see a transport object. They get a [`Caller`]: an opaque id, the verified origin, an emitter
 //! scoped to that caller, and a cancellation token.
 
@@ -53,7 +56,9 @@ pub use tokio_util::sync::CancellationToken;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
-    pub use crate::service::{decode_args, downcast_args, encode_handler_error, encode_value};
+    pub use crate::service::{
+        decode_args, direct_value, downcast_args, encode_handler_error, encode_value,
+    };
     pub use serde;
     pub use serde_json;
     pub use ts_rs;

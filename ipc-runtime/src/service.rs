@@ -183,6 +183,11 @@ pub trait Service: Send + Sync + 'static {
     }
 }
 
+/// Boxes a direct call's reply or handler error.
+pub fn direct_value<T: Send + 'static>(value: T) -> DirectValue {
+    Box::new(value)
+}
+
 /// Unpacks a direct call's argument tuple.
 pub fn downcast_args<T: 'static>(args: DirectValue) -> Result<T, DecodeError> {
     args.downcast::<T>()

@@ -159,15 +159,23 @@ fn direct_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> Token
     let handler = Ident::new("handler", Span::mixed_site());
     let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
     let outcome = quote!(#krate::DirectOutcome);
-    let boxed = quote!(::std::boxed::Box::new);
+    // Spanned at the user's type, like the encoders above: a reply type that is not `Send` is reported there.
+    let boxed = |ty: &syn::Type| quote_spanned!(ty.span()=> #krate::__private::direct_value::<#ty>);
     let body = match &method.output {
-        Output::Unit | Output::Value(_) => quote!(#outcome::Reply(#boxed(#call))),
-        Output::Result { .. } => quote! {
-            match #call {
-                ::core::result::Result::Ok(value) => #outcome::Reply(#boxed(value)),
-                ::core::result::Result::Err(error) => #outcome::HandlerError(#boxed(error)),
+        Output::Unit => quote!(#outcome::Reply(::std::boxed::Box::new(#call))),
+        Output::Value(ty) => {
+            let boxed = boxed(ty);
+            quote!(#outcome::Reply(#boxed(#call)))
+        }
+        Output::Result { ok, err } => {
+            let (boxed_ok, boxed_err) = (boxed(ok), boxed(err));
+            quote! {
+                match #call {
+                    ::core::result::Result::Ok(value) => #outcome::Reply(#boxed_ok(value)),
+                    ::core::result::Result::Err(error) => #outcome::HandlerError(#boxed_err(error)),
+                }
             }
-        },
+        }
     };
     quote! {
         #index => {
