@@ -6,6 +6,8 @@ mod support;
 use std::collections::{BTreeMap, HashMap};
 
 use ipc_runtime::Server;
+use ipc_tests::app::{AppIpcClient, AppIpcService, RecordingApp};
+use ipc_tests::blob::{BlobIpcClient, BlobIpcService, Blobs};
 use ipc_tests::shapes::{Color, Drawing, Point, Shape, ShapesClient, ShapesImpl, ShapesService};
 use support::Rng;
 
@@ -142,5 +144,49 @@ async fn encoded_and_direct_calls_agree_on_random_payloads() {
                 "case {case}: {shape:?} {color:?} {scale:?}"
             ),
         }
+    }
+}
+
+#[tokio::test]
+async fn encoded_and_direct_calls_agree_on_random_text_and_bytes() {
+    let app = Server::new(AppIpcService::new(RecordingApp::default()));
+    let (wire_app, direct_app) = (
+        AppIpcClient::connect_in_memory(&app, MAIN),
+        AppIpcClient::connect_direct(&app, MAIN),
+    );
+    let blobs = Server::new(BlobIpcService::new(Blobs));
+    let (wire_blobs, direct_blobs) = (
+        BlobIpcClient::connect_in_memory(&blobs, MAIN),
+        BlobIpcClient::connect_direct(&blobs, MAIN),
+    );
+    let mut rng = Rng::new(7);
+    for case in 0..cases() {
+        // Paths the handler treats specially ("", "/secret", "/missing...") come up too.
+        let path = match rng.below(4) {
+            0 => format!("/missing{}", text(&mut rng)),
+            1 => pick(&mut rng, &["", "/secret"]).to_owned(),
+            _ => text(&mut rng),
+        };
+        let encoded = wire_app.open_file(path.clone()).await;
+        assert_eq!(
+            encoded,
+            direct_app.open_file(path.clone()).await,
+            "case {case}: {path:?}"
+        );
+
+        let bytes: Vec<u8> = (0..rng.below(64)).map(|_| below(&mut rng, 256)).collect();
+        let encoded = wire_blobs.text(bytes.clone().into()).await;
+        assert_eq!(
+            encoded,
+            direct_blobs.text(bytes.clone().into()).await,
+            "case {case}: {bytes:?}"
+        );
+        let size = below(&mut rng, 9);
+        let encoded = wire_blobs.chunk(bytes.clone().into(), size).await;
+        assert_eq!(
+            encoded,
+            direct_blobs.chunk(bytes.clone().into(), size).await,
+            "case {case}"
+        );
     }
 }
