@@ -1,15 +1,17 @@
-//! Differential test: random payloads through an encoded (`connect_in_memory`) and a direct client of the same
-//! server must get equal answers. Any difference is a value the wire does not carry faithfully.
+//! Differential test: random payloads through an encoded client (in memory, and over the real web host) and a
+//! direct client of the same server must get equal answers. Any difference is a value the wire does not carry
+//! faithfully.
 
 mod support;
 
 use std::collections::{BTreeMap, HashMap};
 
 use ipc_runtime::Server;
+use ipc_runtime::web::WebHost;
 use ipc_tests::app::{AppIpcClient, AppIpcService, RecordingApp};
 use ipc_tests::blob::{BlobIpcClient, BlobIpcService, Blobs};
 use ipc_tests::shapes::{Color, Drawing, Point, Shape, ShapesClient, ShapesImpl, ShapesService};
-use support::Rng;
+use support::{Rng, web_client};
 
 const MAIN: &str = "app://main";
 /// Cases per run; `IPC_AGREEMENT_CASES` asks for more.
@@ -119,8 +121,25 @@ fn drawing(rng: &mut Rng) -> Drawing {
 async fn encoded_and_direct_calls_agree_on_random_payloads() {
     let server = Server::new(ShapesService::new(ShapesImpl));
     let wire = ShapesClient::connect_in_memory(&server, MAIN);
-    let direct = ShapesClient::connect_direct(&server, MAIN);
-    let mut rng = Rng::new(6);
+    agree_on_shapes(&server, &wire, 6).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_host_and_direct_calls_agree_on_random_payloads() {
+    let server = Server::new(ShapesService::new(ShapesImpl));
+    let host = WebHost::builder(server.clone())
+        .page_origin(MAIN)
+        .start()
+        .await
+        .expect("web host starts");
+    let (client, _pump) = web_client(&host).await;
+    agree_on_shapes(&server, &ShapesClient::new(client), 8).await;
+}
+
+/// Random drawings and shapes through `wire`, then directly, into `server`.
+async fn agree_on_shapes(server: &Server, wire: &ShapesClient, seed: u64) {
+    let direct = ShapesClient::connect_direct(server, MAIN);
+    let mut rng = Rng::new(seed);
     for case in 0..cases() {
         let drawing = drawing(&mut rng);
         let encoded = wire.summarise(drawing.clone()).await;
@@ -150,16 +169,45 @@ async fn encoded_and_direct_calls_agree_on_random_payloads() {
 #[tokio::test]
 async fn encoded_and_direct_calls_agree_on_random_text_and_bytes() {
     let app = Server::new(AppIpcService::new(RecordingApp::default()));
-    let (wire_app, direct_app) = (
-        AppIpcClient::connect_in_memory(&app, MAIN),
-        AppIpcClient::connect_direct(&app, MAIN),
-    );
     let blobs = Server::new(BlobIpcService::new(Blobs));
-    let (wire_blobs, direct_blobs) = (
-        BlobIpcClient::connect_in_memory(&blobs, MAIN),
-        BlobIpcClient::connect_direct(&blobs, MAIN),
+    let wire_app = AppIpcClient::connect_in_memory(&app, MAIN);
+    let wire_blobs = BlobIpcClient::connect_in_memory(&blobs, MAIN);
+    agree_on_text_and_bytes(&app, &wire_app, &blobs, &wire_blobs, 7).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_host_and_direct_calls_agree_on_random_text_and_bytes() {
+    let app = Server::new(AppIpcService::new(RecordingApp::default()));
+    let blobs = Server::new(BlobIpcService::new(Blobs));
+    let mut hosts = Vec::new();
+    for server in [&app, &blobs] {
+        let host = WebHost::builder(server.clone())
+            .page_origin(MAIN)
+            .start()
+            .await
+            .expect("web host starts");
+        hosts.push(host);
+    }
+    let (app_client, _app_pump) = web_client(&hosts[0]).await;
+    let (blob_client, _blob_pump) = web_client(&hosts[1]).await;
+    let (wire_app, wire_blobs) = (
+        AppIpcClient::new(app_client),
+        BlobIpcClient::new(blob_client),
     );
-    let mut rng = Rng::new(7);
+    agree_on_text_and_bytes(&app, &wire_app, &blobs, &wire_blobs, 9).await;
+}
+
+/// Random paths, and random bytes as attachments, through the `wire` clients, then directly.
+async fn agree_on_text_and_bytes(
+    app: &Server,
+    wire_app: &AppIpcClient,
+    blobs: &Server,
+    wire_blobs: &BlobIpcClient,
+    seed: u64,
+) {
+    let direct_app = AppIpcClient::connect_direct(app, MAIN);
+    let direct_blobs = BlobIpcClient::connect_direct(blobs, MAIN);
+    let mut rng = Rng::new(seed);
     for case in 0..cases() {
         // Paths the handler treats specially ("", "/secret", "/missing...") come up too.
         let path = match rng.below(4) {

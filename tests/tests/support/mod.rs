@@ -65,14 +65,18 @@ pub type Socket =
 
 /// A socket that passed the handshake and is now a connection of the host.
 pub async fn open_web(app: &WebApp) -> Socket {
-    let mut request = app.host.socket_url().into_client_request().unwrap();
-    let origin = HeaderValue::from_str(app.host.origin()).unwrap();
+    open_socket(&app.host).await
+}
+
+/// [`open_web`] for any web host.
+pub async fn open_socket(host: &WebHost) -> Socket {
+    let mut request = host.socket_url().into_client_request().unwrap();
+    let origin = HeaderValue::from_str(host.origin()).unwrap();
     request.headers_mut().insert("Origin", origin);
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("upgrade");
-    let hello =
-        serde_json::json!({"kind":"hello","token":app.host.token().reveal(),"topFrame":true});
+    let hello = serde_json::json!({"kind":"hello","token":host.token().reveal(),"topFrame":true});
     socket.send(Message::text(hello.to_string())).await.unwrap();
     match socket.next().await {
         Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), r#"{"kind":"welcome"}"#),
@@ -82,7 +86,17 @@ pub async fn open_web(app: &WebApp) -> Socket {
 }
 
 pub async fn connect_web(app: &WebApp) -> WebClient {
-    let socket = open_web(app).await;
+    let (client, pump) = web_client(&app.host).await;
+    WebClient {
+        client: AppIpcClient::new(client),
+        pump,
+    }
+}
+
+/// An untyped client of any web host over a real loopback WebSocket (wrap it in a generated client), and the
+/// task pumping it.
+pub async fn web_client(host: &WebHost) -> (Client, JoinHandle<()>) {
+    let socket = open_socket(host).await;
     let (to_main, mut outbound) = mpsc::channel::<OutboundFrame>(1024);
     let (inbound, from_main) = mpsc::channel::<OutboundFrame>(1024);
     let pump = tokio::spawn(async move {
@@ -114,10 +128,7 @@ pub async fn connect_web(app: &WebApp) -> WebClient {
         // Either direction ending ends the connection (dropping `inbound` fails the pending calls).
         tokio::select! { () = write => {}, () = read => {} }
     });
-    WebClient {
-        client: AppIpcClient::new(Client::new(to_main, from_main)),
-        pump,
-    }
+    (Client::new(to_main, from_main), pump)
 }
 
 /// xorshift64*: deterministic per seed, good enough to pick which calls to cancel.
