@@ -1,5 +1,5 @@
-//! Differential test: random payloads through an encoded client (in memory, and over the real web host) and a
-//! direct client of the same server must get equal answers. Any difference is a value the wire does not carry
+//! Differential test: random payloads through an encoded client (in memory, over the real web host, and
+//! through the stdio host's protocol) and a direct client of the same server must get equal answers. Any difference is a value the wire does not carry
 //! faithfully.
 
 mod support;
@@ -11,7 +11,7 @@ use ipc_runtime::web::WebHost;
 use ipc_tests::app::{AppIpcClient, AppIpcService, RecordingApp};
 use ipc_tests::blob::{BlobIpcClient, BlobIpcService, Blobs};
 use ipc_tests::shapes::{Color, Drawing, Point, Shape, ShapesClient, ShapesImpl, ShapesService};
-use support::{Rng, web_client};
+use support::{Rng, stdio_client, web_client};
 
 const MAIN: &str = "app://main";
 /// Cases per run; `IPC_AGREEMENT_CASES` asks for more.
@@ -134,6 +134,22 @@ async fn the_web_host_and_direct_calls_agree_on_random_payloads() {
         .expect("web host starts");
     let (client, _pump) = web_client(&host).await;
     agree_on_shapes(&server, &ShapesClient::new(client), 8).await;
+}
+
+#[tokio::test]
+async fn the_stdio_host_and_direct_calls_agree_on_random_payloads() {
+    let server = Server::new(ShapesService::new(ShapesImpl));
+    let (client, _pump) = stdio_client(server.clone()).await;
+    agree_on_shapes(&server, &ShapesClient::new(client), 10).await;
+    let app = Server::new(AppIpcService::new(RecordingApp::default()));
+    let blobs = Server::new(BlobIpcService::new(Blobs));
+    let (app_client, _app_pump) = stdio_client(app.clone()).await;
+    let (blob_client, _blob_pump) = stdio_client(blobs.clone()).await;
+    let (wire_app, wire_blobs) = (
+        AppIpcClient::new(app_client),
+        BlobIpcClient::new(blob_client),
+    );
+    agree_on_text_and_bytes(&app, &wire_app, &blobs, &wire_blobs, 11).await;
 }
 
 /// Random drawings and shapes through `wire`, then directly, into `server`.

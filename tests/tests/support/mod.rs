@@ -17,6 +17,8 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_util::bytes::Bytes;
+use tokio_util::codec::{FramedRead, FramedWrite, LengthDelimitedCodec};
 
 /// The sample app served by the web host, with its recording handler and a count of open connections.
 pub struct WebApp {
@@ -127,6 +129,64 @@ pub async fn web_client(host: &WebHost) -> (Client, JoinHandle<()>) {
         };
         // Either direction ending ends the connection (dropping `inbound` fails the pending calls).
         tokio::select! { () = write => {}, () = read => {} }
+    });
+    (Client::new(to_main, from_main), pump)
+}
+
+/// An untyped client of `server` through the stdio host's protocol, as its parent process speaks it: the
+/// session runs `serve_io` on in-memory pipes, and one caller key carries this client's envelopes as text and
+/// binary frames. Control frames from the child are skipped. Returns the client and the pump task.
+pub async fn stdio_client(server: Server) -> (Client, JoinHandle<()>) {
+    const CALLER: u64 = 1;
+    let (parent, child) = tokio::io::duplex(256 * 1024);
+    let (child_read, child_write) = tokio::io::split(child);
+    let (parent_read, parent_write) = tokio::io::split(parent);
+    let session = tokio::spawn(ipc_runtime::stdio::serve_io(
+        server,
+        child_read,
+        child_write,
+    ));
+    let mut to_child = FramedWrite::new(parent_write, LengthDelimitedCodec::new());
+    let mut from_child = FramedRead::new(parent_read, LengthDelimitedCodec::new());
+    let open =
+        serde_json::json!({"op":"open","caller":CALLER,"origin":"app://main","topFrame":true});
+    to_child
+        .send(Bytes::from(open.to_string()))
+        .await
+        .expect("open");
+    let (to_main, mut outbound) = mpsc::channel::<OutboundFrame>(1024);
+    let (inbound, from_main) = mpsc::channel::<OutboundFrame>(1024);
+    let pump = tokio::spawn(async move {
+        let write = async {
+            while let Some(frame) = outbound.recv().await {
+                let (kind, body): (u8, &[u8]) = match &frame {
+                    OutboundFrame::Text(text) => (1, text.as_bytes()),
+                    OutboundFrame::Binary(message) => (0, message),
+                };
+                let mut framed = vec![kind];
+                framed.extend_from_slice(&CALLER.to_be_bytes());
+                framed.extend_from_slice(body);
+                if to_child.send(Bytes::from(framed)).await.is_err() {
+                    break;
+                }
+            }
+        };
+        let read = async {
+            while let Some(Ok(body)) = from_child.next().await {
+                let frame = match body.first() {
+                    Some(1) => OutboundFrame::Text(
+                        String::from_utf8(body[9..].to_vec()).expect("the child writes UTF-8"),
+                    ),
+                    Some(0) => OutboundFrame::Binary(body.freeze().slice(9..)),
+                    _ => continue,
+                };
+                if inbound.send(frame).await.is_err() {
+                    break;
+                }
+            }
+        };
+        tokio::select! { () = write => {}, () = read => {} }
+        session.abort();
     });
     (Client::new(to_main, from_main), pump)
 }
