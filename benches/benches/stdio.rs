@@ -121,6 +121,46 @@ fn tokio_raw_child() {
     });
 }
 
+/// Not a host: an experiment that bounds what a blocking-IO design could reach. The same runtime
+/// `Connection` handles each envelope (fast path, checks, handler, encoded reply), but the child reads and
+/// writes the pipes with blocking calls on one thread and takes the reply straight off the connection's
+/// queue. It cannot serve handlers that wait or events raised later, which is why the real host does not work
+/// this way; it shows how much of the host's ratio is the asynchronous IO rather than the IPC layer.
+fn blocking_floor_child() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = Server::new(BenchService::new(Handler));
+    let (to_parent, mut replies) = tokio::sync::mpsc::channel(16);
+    let connection = runtime.block_on(async { server.connect(ORIGIN, true, to_parent) });
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::stdout().lock();
+    let mut body = Vec::new();
+    let mut frame = Vec::new();
+    while read_frame(&mut input, &mut body).is_ok() {
+        // Text frames only (`[1][caller][envelope]`); the `open` control frame is skipped.
+        if body.first() != Some(&1) {
+            continue;
+        }
+        let envelope = std::str::from_utf8(&body[9..]).expect("UTF-8 envelope");
+        runtime.block_on(connection.receive(envelope));
+        while let Ok(reply) = replies.try_recv() {
+            let ipc_runtime::OutboundFrame::Text(text) = reply else {
+                panic!("the bench's replies are text");
+            };
+            let len = u32::try_from(9 + text.len()).expect("small reply");
+            frame.clear();
+            frame.extend_from_slice(&len.to_be_bytes());
+            frame.push(1);
+            frame.extend_from_slice(&body[1..9]);
+            frame.extend_from_slice(text.as_bytes());
+            output.write_all(&frame).expect("write");
+        }
+        output.flush().expect("flush");
+    }
+}
+
 /// The host child: the bench service over the real stdio host.
 fn host_child(multi_thread: bool) {
     let runtime = if multi_thread {
@@ -260,6 +300,7 @@ fn main() {
         "tokio_raw" => return tokio_raw_child(),
         "host" => return host_child(true),
         "host_current_thread" => return host_child(false),
+        "blocking_floor" => return blocking_floor_child(),
         _ => {}
     }
     // `cargo bench -p ipc-benches --bench stdio -- paired`: only the paired ratio, no criterion runs.
@@ -307,6 +348,7 @@ fn paired() {
     for (name, mode) in [
         ("multi_thread", "host"),
         ("current_thread", "host_current_thread"),
+        ("blocking_floor_experiment", "blocking_floor"),
     ] {
         let mut host = Peer::host(mode);
         let mut raw_times = Vec::new();
