@@ -161,6 +161,50 @@ fn blocking_floor_child() {
     }
 }
 
+/// A second reference, not a host: the least any child that speaks JSON envelopes must do. Blocking IO like
+/// the raw child, plus reading the envelope and its arguments with `serde_json`, calling the handler and
+/// writing the reply envelope with `serde_json`; no checks, no runtime, no concurrency.
+fn serde_floor_child() {
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        id: u64,
+        #[serde(borrow)]
+        payload: &'a serde_json::value::RawValue,
+    }
+    #[derive(serde::Serialize)]
+    struct Reply<T> {
+        kind: &'static str,
+        id: u64,
+        payload: T,
+    }
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::stdout().lock();
+    let mut body = Vec::new();
+    let mut frame = Vec::new();
+    while read_frame(&mut input, &mut body).is_ok() {
+        if body.first() != Some(&1) {
+            continue;
+        }
+        let envelope: Envelope<'_> = serde_json::from_slice(&body[9..]).expect("envelope");
+        let (item,): (common::Item,) =
+            serde_json::from_str(envelope.payload.get()).expect("arguments");
+        let reply = Reply {
+            kind: "reply",
+            id: envelope.id,
+            payload: handle(item),
+        };
+        frame.clear();
+        frame.extend_from_slice(&[0; 4]);
+        frame.push(1);
+        frame.extend_from_slice(&body[1..9]);
+        serde_json::to_writer(&mut frame, &reply).expect("reply");
+        let len = u32::try_from(frame.len() - 4).expect("small reply");
+        frame[..4].copy_from_slice(&len.to_be_bytes());
+        output.write_all(&frame).expect("write");
+        output.flush().expect("flush");
+    }
+}
+
 /// The host child: the bench service over the real stdio host.
 fn host_child(multi_thread: bool) {
     let runtime = if multi_thread {
@@ -301,6 +345,7 @@ fn main() {
         "host" => return host_child(true),
         "host_current_thread" => return host_child(false),
         "blocking_floor" => return blocking_floor_child(),
+        "serde_floor" => return serde_floor_child(),
         _ => {}
     }
     // `cargo bench -p ipc-benches --bench stdio -- paired`: only the paired ratio, no criterion runs.
@@ -345,40 +390,54 @@ fn paired() {
     const ROUND_TRIPS: u32 = 20_000;
     let request = request();
     let mut raw = Peer::spawn("raw");
+    let mut serde_floor = Peer::spawn("serde_floor");
     for (name, mode) in [
         ("multi_thread", "host"),
         ("current_thread", "host_current_thread"),
         ("blocking_floor_experiment", "blocking_floor"),
     ] {
         let mut host = Peer::host(mode);
-        let mut raw_times = Vec::new();
-        let mut host_times = Vec::new();
-        let cpu_before = (cpu_seconds(&raw), cpu_seconds(&host));
+        let mut times = [Vec::new(), Vec::new(), Vec::new()];
+        let cpu_before = [&raw, &serde_floor, &host].map(cpu_seconds);
         let time = |peer: &mut Peer, into: &mut Vec<f64>| {
             let start = Instant::now();
             black_box(peer.round_trip(&request));
             into.push(start.elapsed().as_secs_f64() * 1e6);
         };
         for _ in 0..ROUND_TRIPS {
-            time(&mut raw, &mut raw_times);
-            time(&mut host, &mut host_times);
+            let [raw_times, serde_times, host_times] = &mut times;
+            time(&mut raw, raw_times);
+            time(&mut serde_floor, serde_times);
+            time(&mut host, host_times);
         }
-        let cpu_per_round_trip = |before: Option<f64>, peer: &Peer| {
-            let spent = cpu_seconds(peer)? - before?;
-            Some(format!("{:.1}", spent / f64::from(ROUND_TRIPS) * 1e6))
-        };
-        let raw_cpu = cpu_per_round_trip(cpu_before.0, &raw);
-        let host_cpu = cpu_per_round_trip(cpu_before.1, &host);
-        let (raw_p50, raw_p90) = percentiles(&mut raw_times);
-        let (host_p50, host_p90) = percentiles(&mut host_times);
+        let cpu = [&raw, &serde_floor, &host]
+            .iter()
+            .zip(cpu_before)
+            .map(|(peer, before)| {
+                let spent = cpu_seconds(peer)? - before?;
+                Some(spent / f64::from(ROUND_TRIPS) * 1e6)
+            })
+            .collect::<Vec<_>>();
+        let [raw, serde, host] = times.map(|mut t| percentiles(&mut t));
         println!(
-            "stdio/paired typed_host_{name} / raw_pipe_ping_pong: p50 {:.2}x ({host_p50:.1} / {raw_p50:.1} µs), p90 {:.2}x ({host_p90:.1} / {raw_p90:.1} µs), {ROUND_TRIPS} alternating round trips each",
-            host_p50 / raw_p50,
-            host_p90 / raw_p90,
+            "stdio/paired typed_host_{name} / raw_pipe_ping_pong: p50 {:.2}x ({:.1} / {:.1} µs), p90 {:.2}x ({:.1} / {:.1} µs), {ROUND_TRIPS} alternating round trips each",
+            host.0 / raw.0,
+            host.0,
+            raw.0,
+            host.1 / raw.1,
+            host.1,
+            raw.1,
         );
-        if let (Some(raw_cpu), Some(host_cpu)) = (raw_cpu, host_cpu) {
+        println!(
+            "  against the serde floor (blocking IO plus serde_json decode/encode, no runtime): p50 {:.2}x ({:.1} µs), p90 {:.2}x ({:.1} µs)",
+            host.0 / serde.0,
+            serde.0,
+            host.1 / serde.1,
+            serde.1,
+        );
+        if let [Some(raw), Some(serde), Some(host)] = cpu[..] {
             println!(
-                "  child CPU time per round trip (user + system): host {host_cpu} µs, raw {raw_cpu} µs"
+                "  child CPU time per round trip (user + system): host {host:.1} µs, serde floor {serde:.1} µs, raw {raw:.1} µs"
             );
         }
     }
