@@ -121,6 +121,17 @@ fn tokio_raw_child() {
     });
 }
 
+/// Fills `frame` with a whole text frame for `caller` (its 8 key bytes), the envelope written by `envelope`.
+fn text_frame_into(frame: &mut Vec<u8>, caller: &[u8], envelope: impl FnOnce(&mut Vec<u8>)) {
+    frame.clear();
+    frame.extend_from_slice(&[0; 4]);
+    frame.push(1);
+    frame.extend_from_slice(caller);
+    envelope(frame);
+    let len = u32::try_from(frame.len() - 4).expect("small frame");
+    frame[..4].copy_from_slice(&len.to_be_bytes());
+}
+
 /// Not a host: an experiment that bounds what a blocking-IO design could reach. The same runtime
 /// `Connection` handles each envelope (fast path, checks, handler, encoded reply), but the child reads and
 /// writes the pipes with blocking calls on one thread and takes the reply straight off the connection's
@@ -149,12 +160,9 @@ fn blocking_floor_child() {
             let ipc_runtime::OutboundFrame::Text(text) = reply else {
                 panic!("the bench's replies are text");
             };
-            let len = u32::try_from(9 + text.len()).expect("small reply");
-            frame.clear();
-            frame.extend_from_slice(&len.to_be_bytes());
-            frame.push(1);
-            frame.extend_from_slice(&body[1..9]);
-            frame.extend_from_slice(text.as_bytes());
+            text_frame_into(&mut frame, &body[1..9], |out| {
+                out.extend_from_slice(text.as_bytes());
+            });
             output.write_all(&frame).expect("write");
         }
         output.flush().expect("flush");
@@ -193,13 +201,9 @@ fn serde_floor_child() {
             id: envelope.id,
             payload: handle(item),
         };
-        frame.clear();
-        frame.extend_from_slice(&[0; 4]);
-        frame.push(1);
-        frame.extend_from_slice(&body[1..9]);
-        serde_json::to_writer(&mut frame, &reply).expect("reply");
-        let len = u32::try_from(frame.len() - 4).expect("small reply");
-        frame[..4].copy_from_slice(&len.to_be_bytes());
+        text_frame_into(&mut frame, &body[1..9], |out| {
+            serde_json::to_writer(out, &reply).expect("reply");
+        });
         output.write_all(&frame).expect("write");
         output.flush().expect("flush");
     }

@@ -25,6 +25,9 @@ const EVENTS: usize = 4_096;
 /// Events emitted before the subscribers catch up; below the outbound queue (1024), so none is dropped.
 const EVENT_BATCH: usize = 512;
 
+/// How a bench client reaches the server: encoded (`connect_in_memory`) or direct.
+type Connect = fn(&Server, &str) -> BenchClient;
+
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -91,33 +94,31 @@ fn invokes(c: &mut Criterion, rt: &Runtime) {
     });
 
     let server = Server::new(BenchService::new(Handler));
-    let client = rt.block_on(async { BenchClient::connect_in_memory(&server, ORIGIN) });
-    group.bench_function("typed_1_client_1000_in_flight", |b| {
-        b.iter_custom(|iters| {
-            let client = client.clone();
-            on_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    burst(&client).await;
-                }
-                start.elapsed()
-            })
+    let connections: [(&str, Connect); 2] = [
+        (
+            "typed_1_client_1000_in_flight",
+            BenchClient::connect_in_memory,
+        ),
+        (
+            "direct_1_client_1000_in_flight",
+            BenchClient::connect_direct,
+        ),
+    ];
+    for (name, connect) in connections {
+        let client = rt.block_on(async { connect(&server, ORIGIN) });
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let client = client.clone();
+                on_worker(rt, async move {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        burst(&client).await;
+                    }
+                    start.elapsed()
+                })
+            });
         });
-    });
-
-    let direct = rt.block_on(async { BenchClient::connect_direct(&server, ORIGIN) });
-    group.bench_function("direct_1_client_1000_in_flight", |b| {
-        b.iter_custom(|iters| {
-            let client = direct.clone();
-            on_worker(rt, async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    burst(&client).await;
-                }
-                start.elapsed()
-            })
-        });
-    });
+    }
 
     group.throughput(elements(IN_FLIGHT * CLIENTS));
     let clients: Vec<_> = rt.block_on(async {

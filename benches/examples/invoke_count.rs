@@ -39,10 +39,7 @@ fn main() {
             }
         }
         "typed" | "direct" => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let rt = current_thread_runtime();
             // The calling loop runs as a task, as in the criterion bench (not as `block_on`'s own future,
             // which the scheduler checks for wake-ups only between driver polls).
             rt.block_on(async {
@@ -63,10 +60,7 @@ fn main() {
             });
         }
         "host" => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let rt = current_thread_runtime();
             rt.block_on(async {
                 let server = Server::new(BenchService::new(Handler));
                 let (to_renderer, mut replies) = tokio::sync::mpsc::channel(16);
@@ -88,4 +82,11 @@ fn main() {
             "unknown mode {other:?}: expected typed, direct, host, baseline or baseline_round_trip"
         ),
     }
+}
+
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }

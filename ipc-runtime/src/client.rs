@@ -23,7 +23,7 @@ use tokio_util::bytes::Bytes;
 use crate::binary::{Encoded, frame, frame_for, scope};
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
-use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate};
+use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate_ms};
 use crate::error::{IpcError, Never};
 use crate::hash::FastMap;
 use crate::scan;
@@ -493,9 +493,7 @@ impl CallParts {
             id,
             completed: false,
         };
-        let timeout_ms = self
-            .timeout
-            .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        let timeout_ms = self.timeout.map(saturate_ms);
         let (payload, attachments) = args.into_parts();
         let message = frame_for(
             encode_invoke(id, channel, payload, timeout_ms),
@@ -570,9 +568,7 @@ impl CallParts {
             return Err(not_direct());
         };
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let timeout_ms = self
-            .timeout
-            .map(|t| saturate(usize::try_from(t.as_millis()).unwrap_or(usize::MAX)).max(1));
+        let timeout_ms = self.timeout.map(saturate_ms);
         let call = connection.invoke_direct(id, self.channel, args, timeout_ms);
         // Returning early drops the call, which cancels the handler.
         let outcome = match &self.cancel {

@@ -18,7 +18,7 @@ use crate::binary::{frame, frame_for, scope};
 use crate::caller::{CallToken, Caller, CallerId};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{
-    Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate, too_large,
+    Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate_ms, too_large,
 };
 use crate::error::IpcError;
 use crate::in_flight::{InFlight, Refused};
@@ -309,7 +309,7 @@ impl Connection {
         // wake-up or (unless the handler asked for it) cancellation token. Only a handler that is still
         // pending moves to its own task, so the connection keeps serving (and can receive a `cancel`) while
         // it runs. A cancel cannot arrive during this poll: this is the task that reads them.
-        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
+        let first = poll_once(&mut handler).await;
         if let Poll::Ready(result) = first {
             let finished = settle(result);
             let reply_to = tracking.id();
@@ -320,7 +320,7 @@ impl Connection {
             }
             return Handled::Done;
         }
-        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        let deadline = deadline_after(timeout_ms);
         let token = tracking.watch(&self.in_flight);
         let outbound = self.outbound.clone();
         let in_flight = self.in_flight.clone();
@@ -451,6 +451,18 @@ impl Drop for Connection {
     }
 }
 
+/// Polls a handler once, on the calling task, and says whether it finished.
+fn poll_once<F: Future + Unpin>(
+    handler: &mut CatchUnwind<F>,
+) -> impl Future<Output = Poll<<CatchUnwind<F> as Future>::Output>> + '_ {
+    std::future::poll_fn(move |cx| Poll::Ready(Pin::new(&mut *handler).poll(cx)))
+}
+
+/// When a call given `timeout_ms` from now must end.
+fn deadline_after(timeout_ms: u32) -> Instant {
+    Instant::now() + Duration::from_millis(u64::from(timeout_ms))
+}
+
 /// Drives a handler that did not finish on its first poll, until it ends, passes `deadline`, or is cancelled.
 /// The caller ends the call ([`end_call`]) afterwards.
 async fn run<F: Future + Unpin>(
@@ -554,10 +566,6 @@ fn log_send_outcome<O: Outcome>(caller: CallerId, channel: &str, finished: &Fini
 fn same_slice(strict: &str, fast: &str) -> bool {
     let fast = scan::trim_json_whitespace(fast);
     strict.as_ptr() == fast.as_ptr() && strict.len() == fast.len()
-}
-
-fn saturate_ms(duration: Duration) -> u32 {
-    saturate(usize::try_from(duration.as_millis()).unwrap_or(usize::MAX)).max(1)
 }
 
 #[cfg(test)]

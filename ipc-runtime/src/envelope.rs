@@ -192,6 +192,12 @@ pub(crate) fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A duration as the wire's whole milliseconds: at least 1 (a zero deadline would end every call at once),
+/// at most `u32::MAX`.
+pub(crate) fn saturate_ms(duration: std::time::Duration) -> u32 {
+    saturate(usize::try_from(duration.as_millis()).unwrap_or(usize::MAX)).max(1)
+}
+
 #[derive(Serialize)]
 struct OutboundEnvelope<'a, E: Serialize> {
     kind: Kind,

@@ -32,10 +32,7 @@ impl Server {
     /// Tests of what a renderer sees should use [`Server::connect_in_memory`]: only it proves that every
     /// payload survives encoding. A service without [`crate::Service::dispatch_direct`] gets encoded calls.
     pub fn connect_direct(&self, origin: &str) -> Client {
-        let (to_renderer, from_main) = mpsc::channel(self.limits().outbound_queue);
-        let connection = Arc::new(self.connect(origin, true, to_renderer));
-        let (to_main, inbound) = mpsc::channel::<OutboundFrame>(INBOUND_QUEUE);
-        tokio::spawn(serve_frames(connection.clone(), inbound));
+        let (connection, to_main, from_main) = self.connect_served(origin, true);
         let direct = self.takes_direct_calls().then_some(connection);
         Client::with_direct(to_main, from_main, direct)
     }
@@ -64,11 +61,26 @@ impl Server {
         origin: &str,
         top_frame: bool,
     ) -> (mpsc::Sender<OutboundFrame>, mpsc::Receiver<OutboundFrame>) {
-        let (to_renderer, from_main) = mpsc::channel(self.limits().outbound_queue);
-        let connection = self.connect(origin, top_frame, to_renderer);
-        let (to_main, inbound) = mpsc::channel::<OutboundFrame>(INBOUND_QUEUE);
-        tokio::spawn(serve_frames(Arc::new(connection), inbound));
+        let (_, to_main, from_main) = self.connect_served(origin, top_frame);
         (to_main, from_main)
+    }
+
+    /// A connection fed by a task from its own inbound queue, with that queue's sender and the connection's
+    /// outbound queue.
+    fn connect_served(
+        &self,
+        origin: &str,
+        top_frame: bool,
+    ) -> (
+        Arc<Connection>,
+        mpsc::Sender<OutboundFrame>,
+        mpsc::Receiver<OutboundFrame>,
+    ) {
+        let (to_renderer, from_main) = mpsc::channel(self.limits().outbound_queue);
+        let connection = Arc::new(self.connect(origin, top_frame, to_renderer));
+        let (to_main, inbound) = mpsc::channel::<OutboundFrame>(INBOUND_QUEUE);
+        tokio::spawn(serve_frames(connection.clone(), inbound));
+        (connection, to_main, from_main)
     }
 }
 

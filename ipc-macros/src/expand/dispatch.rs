@@ -15,18 +15,15 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let service_ident = service_ident(service);
     let schema = schema_ident(service);
     let doc = format!("Serves a [`{trait_ident}`] implementation: pass it to `Server::new`.");
-    let arms = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind != Kind::Event)
-        .map(|(index, method)| arm(service, index, method));
-    let direct_arms = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind != Kind::Event)
-        .map(|(index, method)| direct_arm(service, index, method));
+    let handled = || {
+        service
+            .methods
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind != Kind::Event)
+    };
+    let arms = handled().map(|(index, method)| arm(service, index, method));
+    let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -103,19 +100,45 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     }
 }
 
-fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
-    let krate = &service.krate;
+/// One channel's match arm: `unpack` yields the argument tuple (or returns the error with `?`), then the
+/// handler runs in a boxed future whose body is `body(call)`, `call` being the awaited handler call.
+fn channel_arm(
+    service: &Service<'_>,
+    index: usize,
+    method: &Method<'_>,
+    unpack: &TokenStream,
+    body: impl FnOnce(&TokenStream) -> TokenStream,
+) -> TokenStream {
     let trait_ident = service.ident();
     let name = method.ident();
     let pattern = args_tuple_pattern(&method.args);
-    let decode = decode_args(krate, &method.args, &format_ident!("payload"));
     let idents = method.args.iter().map(|a| a.ident);
     // Mixed-site: an argument may itself be called `handler`.
     let handler = Ident::new("handler", Span::mixed_site());
     let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
+    let body = body(&call);
+    quote! {
+        #index => {
+            let #pattern = #unpack?;
+            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
+}
+
+fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let decode = decode_args(krate, &method.args, &format_ident!("payload"));
+    channel_arm(service, index, method, &decode, |call| {
+        encoded_body(krate, method, call)
+    })
+}
+
+/// The encoding handler body of [`arm`].
+fn encoded_body(krate: &syn::Path, method: &Method<'_>, call: &TokenStream) -> TokenStream {
     // Each reply type is named once, in a turbofish spanned at the user's type, so that a type that is not
     // `Serialize` is reported there.
-    let body = match &method.output {
+    match &method.output {
         Output::Unit => quote! {
             let value = #call;
             #krate::__private::encode_value(&value)
@@ -138,30 +161,25 @@ fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream 
                 }
             }
         }
-    };
-    quote! {
-        #index => {
-            let #pattern = #decode?;
-            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
-            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
-        }
     }
 }
 
 /// The direct arm of one channel: the argument tuple arrives as a value, and the reply or error leaves as one.
 fn direct_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
-    let trait_ident = service.ident();
-    let name = method.ident();
-    let pattern = args_tuple_pattern(&method.args);
     let args_type = args_tuple_type(&method.args);
-    let idents = method.args.iter().map(|a| a.ident);
-    let handler = Ident::new("handler", Span::mixed_site());
-    let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
+    let unpack = quote!(#krate::__private::downcast_args::<#args_type>(args));
+    channel_arm(service, index, method, &unpack, |call| {
+        direct_body(krate, method, call)
+    })
+}
+
+/// The handler body of [`direct_arm`]: the reply or error boxed as it is.
+fn direct_body(krate: &syn::Path, method: &Method<'_>, call: &TokenStream) -> TokenStream {
     let outcome = quote!(#krate::DirectOutcome);
     // Spanned at the user's type, like the encoders above: a reply type that is not `Send` is reported there.
     let boxed = |ty: &syn::Type| quote_spanned!(ty.span()=> #krate::__private::direct_value::<#ty>);
-    let body = match &method.output {
+    match &method.output {
         Output::Unit => quote!(#outcome::Reply(::std::boxed::Box::new(#call))),
         Output::Value(ty) => {
             let boxed = boxed(ty);
@@ -175,13 +193,6 @@ fn direct_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> Token
                     ::core::result::Result::Err(error) => #outcome::HandlerError(#boxed_err(error)),
                 }
             }
-        }
-    };
-    quote! {
-        #index => {
-            let #pattern = #krate::__private::downcast_args::<#args_type>(args)?;
-            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
-            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
         }
     }
 }

@@ -2,14 +2,12 @@
 //! limits, deadlines and cancellation as a message off the wire, but the arguments, the reply and the
 //! handler's error are handed over as values and never encoded.
 
-use std::future::Future as _;
-use std::pin::Pin;
 use std::task::Poll;
-use std::time::Duration;
 
-use tokio::time::Instant;
-
-use super::{CatchUnwind, Connection, Finished, Tracking, end_call, log_send_outcome, run, settle};
+use super::{
+    CatchUnwind, Connection, Finished, Tracking, deadline_after, end_call, log_send_outcome,
+    poll_once, run, settle,
+};
 use crate::error::IpcError;
 use crate::in_flight::InFlight;
 use crate::service::{
@@ -70,11 +68,11 @@ impl Connection {
         let timeout_ms = self.timeout_ms(timeout_ms, descriptor);
         let handler = call.handler.insert(CatchUnwind(future));
         // First poll inline, as on the wire: a handler that finishes needs no token and no timer.
-        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut *handler).poll(cx))).await;
+        let first = poll_once(handler).await;
         let finished = match first {
             Poll::Ready(result) => settle(result),
             Poll::Pending => {
-                let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+                let deadline = deadline_after(timeout_ms);
                 let token = self.in_flight.token(id, generation);
                 run(handler, deadline, timeout_ms, &token).await
             }
@@ -108,7 +106,7 @@ impl Connection {
             }
         };
         let mut handler = CatchUnwind(future);
-        let first = std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await;
+        let first = poll_once(&mut handler).await;
         let caller_id = self.id;
         if let Poll::Ready(result) = first {
             log_send_outcome(caller_id, descriptor.name, &settle(result));
@@ -116,7 +114,7 @@ impl Connection {
             return Ok(());
         }
         let timeout_ms = self.timeout_ms(None, descriptor);
-        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        let deadline = deadline_after(timeout_ms);
         tokio::spawn(async move {
             let finished = run(&mut handler, deadline, timeout_ms, &token).await;
             end_call(Some(&token), handler);
