@@ -22,6 +22,8 @@ use criterion::Criterion;
 use ipc_runtime::Server;
 
 const CHILD_ENV: &str = "IPC_BENCH_CHILD";
+/// Set for a child that must run on one CPU (the paired run's "other CPU" placement).
+const CHILD_CPU_ENV: &str = "IPC_BENCH_CHILD_CPU";
 
 fn framed(body: &[u8]) -> Vec<u8> {
     let mut frame = u32::try_from(body.len())
@@ -242,8 +244,18 @@ struct Peer {
 }
 
 impl Peer {
+    /// A child that inherits this thread's CPUs.
     fn spawn(mode: &str) -> Self {
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
+        Self::spawn_on(mode, None)
+    }
+
+    /// A child pinned to `cpu` when given.
+    fn spawn_on(mode: &str, cpu: Option<usize>) -> Self {
+        let mut command = Command::new(std::env::current_exe().expect("own path"));
+        if let Some(cpu) = cpu {
+            command.env(CHILD_CPU_ENV, cpu.to_string());
+        }
+        let mut child = command
             .env(CHILD_ENV, mode)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -261,7 +273,11 @@ impl Peer {
 
     /// A host child with caller 1 opened.
     fn host(mode: &str) -> Self {
-        let mut peer = Self::spawn(mode);
+        Self::host_on(mode, None)
+    }
+
+    fn host_on(mode: &str, cpu: Option<usize>) -> Self {
+        let mut peer = Self::spawn_on(mode, cpu);
         let open = format!(r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true}}"#);
         peer.write(&framed(open.as_bytes()));
         peer
@@ -340,6 +356,16 @@ fn bench_bytes(c: &mut Criterion, len: usize, label: &str) {
 
 fn main() {
     let mode = std::env::var(CHILD_ENV).unwrap_or_default();
+    if let Some(cpu) = std::env::var(CHILD_CPU_ENV)
+        .ok()
+        .and_then(|cpu| cpu.parse().ok())
+    {
+        // Before any thread starts, so a multi-thread runtime's workers inherit the placement.
+        assert!(
+            core_affinity::set_for_current(core_affinity::CoreId { id: cpu }),
+            "pin the child to CPU {cpu}"
+        );
+    }
     if let Some(len) = mode.strip_prefix("raw_bytes:") {
         return raw_child(Some(len.parse().expect("a length")));
     }
@@ -386,21 +412,66 @@ fn c_filtered() -> bool {
     std::env::args().skip(1).any(|arg| !arg.starts_with('-'))
 }
 
-/// The ratio the issue asks for, measured robustly: the pipe round trip itself drifts by 2x with scheduling
-/// on a shared VM (and a descheduled block of round trips skews a block's mean), so single round trips to the
-/// raw child and to the host child alternate, each is timed on its own, and the medians (and 90th
-/// percentiles) of the two distributions are compared.
+/// Where the children run relative to the parent (the process timing the round trips).
+#[derive(Clone, Copy)]
+enum Placement {
+    /// Wherever the OS puts them. Each child may land differently, and on this kind of VM a wake-up on
+    /// another CPU costs tens of microseconds, so this ratio mixes placements as much as it compares hosts.
+    Os,
+    /// Parent and every child on one CPU: every wake-up is local.
+    SameCpu(usize),
+    /// Parent on one CPU, every child on another: every wake-up crosses CPUs.
+    OtherCpu { parent: usize, children: usize },
+}
+
+impl std::fmt::Display for Placement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Os => write!(f, "placed by the OS"),
+            Self::SameCpu(cpu) => write!(f, "parent and children on CPU {cpu}"),
+            Self::OtherCpu { parent, children } => {
+                write!(f, "parent on CPU {parent}, children on CPU {children}")
+            }
+        }
+    }
+}
+
+/// The ratio the issue asks for, measured robustly: single round trips to the raw child, to the serde-floor
+/// child and to the host child alternate, each is timed on its own, and the medians (and 90th percentiles)
+/// are compared. A pipe round trip costs several times more when the wake-ups cross CPUs, so the run is
+/// repeated with the placement fixed: all on one CPU, and the children on another CPU than the parent.
 fn paired() {
+    let cpus = core_affinity::get_core_ids().unwrap_or_default();
+    paired_with(Placement::Os);
+    let (Some(parent), Some(other)) = (cpus.last(), cpus.iter().rev().nth(1)) else {
+        println!("stdio/paired: one CPU allowed, so no fixed placements to compare");
+        return;
+    };
+    // Pins this thread only: it times every round trip, and children inherit its CPU unless told otherwise.
+    assert!(core_affinity::set_for_current(*parent), "pin the parent");
+    paired_with(Placement::SameCpu(parent.id));
+    paired_with(Placement::OtherCpu {
+        parent: parent.id,
+        children: other.id,
+    });
+}
+
+fn paired_with(placement: Placement) {
     const ROUND_TRIPS: u32 = 20_000;
     let request = request();
-    let mut raw = Peer::spawn("raw");
-    let mut serde_floor = Peer::spawn("serde_floor");
+    let cpu = match placement {
+        Placement::Os | Placement::SameCpu(_) => None,
+        Placement::OtherCpu { children, .. } => Some(children),
+    };
+    println!("stdio/paired, {placement}:");
+    let mut raw = Peer::spawn_on("raw", cpu);
+    let mut serde_floor = Peer::spawn_on("serde_floor", cpu);
     for (name, mode) in [
         ("multi_thread", "host"),
         ("current_thread", "host_current_thread"),
         ("blocking_floor_experiment", "blocking_floor"),
     ] {
-        let mut host = Peer::host(mode);
+        let mut host = Peer::host_on(mode, cpu);
         let mut times = [Vec::new(), Vec::new(), Vec::new()];
         let cpu_before = [&raw, &serde_floor, &host].map(cpu_seconds);
         let time = |peer: &mut Peer, into: &mut Vec<f64>| {
@@ -424,7 +495,7 @@ fn paired() {
             .collect::<Vec<_>>();
         let [raw, serde, host] = times.map(|mut t| percentiles(&mut t));
         println!(
-            "stdio/paired typed_host_{name} / raw_pipe_ping_pong: p50 {:.2}x ({:.1} / {:.1} µs), p90 {:.2}x ({:.1} / {:.1} µs), {ROUND_TRIPS} alternating round trips each",
+            "  typed_host_{name} / raw_pipe_ping_pong: p50 {:.2}x ({:.1} / {:.1} µs), p90 {:.2}x ({:.1} / {:.1} µs), {ROUND_TRIPS} alternating round trips each",
             host.0 / raw.0,
             host.0,
             raw.0,
@@ -433,7 +504,7 @@ fn paired() {
             raw.1,
         );
         println!(
-            "  against the serde floor (blocking IO plus serde_json decode/encode, no runtime): p50 {:.2}x ({:.1} µs), p90 {:.2}x ({:.1} µs)",
+            "    against the serde floor (blocking IO plus serde_json decode/encode, no runtime): p50 {:.2}x ({:.1} µs), p90 {:.2}x ({:.1} µs)",
             host.0 / serde.0,
             serde.0,
             host.1 / serde.1,
@@ -441,7 +512,7 @@ fn paired() {
         );
         if let [Some(raw), Some(serde), Some(host)] = cpu[..] {
             println!(
-                "  child CPU time per round trip (user + system): host {host:.1} µs, serde floor {serde:.1} µs, raw {raw:.1} µs"
+                "    child CPU time per round trip (user + system): host {host:.1} µs, serde floor {serde:.1} µs, raw {raw:.1} µs"
             );
         }
     }
