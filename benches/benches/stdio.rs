@@ -449,11 +449,59 @@ fn paired() {
     };
     // Pins this thread only: it times every round trip, and children inherit its CPU unless told otherwise.
     assert!(core_affinity::set_for_current(*parent), "pin the parent");
-    paired_with(Placement::SameCpu(parent.id));
-    paired_with(Placement::OtherCpu {
-        parent: parent.id,
-        children: other.id,
-    });
+    let fixed = [
+        Placement::SameCpu(parent.id),
+        Placement::OtherCpu {
+            parent: parent.id,
+            children: other.id,
+        },
+    ];
+    for placement in fixed {
+        paired_with(placement);
+    }
+    for placement in fixed {
+        for len in [1024 * 1024, 16 * 1024 * 1024] {
+            paired_bytes(placement, len);
+        }
+    }
+}
+
+/// Large binary round trips (`len` bytes each way), raw and host children alternating, as in [`paired_with`].
+fn paired_bytes(placement: Placement, len: usize) {
+    const ROUND_TRIPS: u32 = 40;
+    let cpu = match placement {
+        Placement::Os | Placement::SameCpu(_) => None,
+        Placement::OtherCpu { children, .. } => Some(children),
+    };
+    let request = bytes_request(len);
+    let expected = bytes_reply(len);
+    let mut raw = Peer::spawn_on(&format!("raw_bytes:{len}"), cpu);
+    let mut host = Peer::host_on("host", cpu);
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..ROUND_TRIPS {
+        for (peer, into) in [&mut raw, &mut host].into_iter().zip(&mut times) {
+            let start = Instant::now();
+            let reply = peer.round_trip(&request);
+            into.push(start.elapsed().as_secs_f64());
+            assert!(
+                reply == &expected[4..],
+                "the reply must be the recorded bytes"
+            );
+        }
+    }
+    let [raw, host] = times.map(|mut t| percentiles(&mut t).0);
+    // Both directions: `len` bytes out and `len` bytes back per round trip.
+    let mib = f64::from(u32::try_from(len >> 20).expect("a few MiB"));
+    let gib_per_s = |seconds: f64| 2.0 * mib / 1024.0 / seconds;
+    println!(
+        "stdio/paired_bytes {} MiB each way, {placement}: host {:.2} ms ({:.2} GiB/s), raw {:.2} ms ({:.2} GiB/s), p50 {:.2}x, {ROUND_TRIPS} alternating round trips each",
+        len >> 20,
+        host * 1e3,
+        gib_per_s(host),
+        raw * 1e3,
+        gib_per_s(raw),
+        host / raw,
+    );
 }
 
 fn paired_with(placement: Placement) {

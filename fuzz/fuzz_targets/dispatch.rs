@@ -127,7 +127,7 @@ fn invoke_ids(frames: &[OutboundFrame], max_message_bytes: usize) -> HashMap<u64
             OutboundFrame::Text(text) => parsed_invoke_id(text.as_bytes()),
             // A binary message's envelope follows its 4-byte length; a generous guess suffices here.
             OutboundFrame::Binary(message) => {
-                parsed_invoke_id(message.get(4..).unwrap_or_default())
+                parsed_invoke_id(message.to_bytes().get(4..).unwrap_or_default())
             }
         };
         if let Some(id) = id {
@@ -200,6 +200,7 @@ fuzz_target!(|data: &[u8]| {
                 OutboundFrame::Text(text) => text,
                 // A reply carrying attachments: its envelope is what is checked here.
                 OutboundFrame::Binary(message) => {
+                    let message = message.to_bytes();
                     let len = u32::from_be_bytes(message[..4].try_into().unwrap()) as usize;
                     String::from_utf8(message[4..4 + len].to_vec()).expect("UTF-8 envelope")
                 }

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use tokio_util::bytes::Bytes;
 
-use crate::binary::{Encoded, frame, frame_for, scope};
+use crate::binary::{Encoded, frame_for, scope};
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate_ms};
@@ -162,7 +162,7 @@ impl Client {
 
     /// Sends a binary message exactly as given (see [`crate::Bytes`] for the layout). For tests.
     pub async fn send_raw_binary(&self, message: Bytes) -> Result<(), IpcError<Never>> {
-        self.send_frame(OutboundFrame::Binary(message)).await
+        self.send_frame(OutboundFrame::Binary(message.into())).await
     }
 
     async fn send_frame(&self, frame: OutboundFrame) -> Result<(), IpcError<Never>> {
@@ -278,7 +278,7 @@ async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pend
     while let Some(received) = inbound.recv().await {
         match received {
             OutboundFrame::Text(text) => route(text, Vec::new(), &pending),
-            OutboundFrame::Binary(message) => match frame::decode(&message) {
+            OutboundFrame::Binary(message) => match message.decode() {
                 Ok(decoded) => {
                     let (envelope, attachments) = decoded.into_parts();
                     let text = String::from_utf8_lossy(&envelope).into_owned();

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use tokio_util::bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
-use crate::binary::{frame, frame_for, scope};
+use crate::binary::{BinaryMessage, frame_for, scope};
 use crate::caller::{CallToken, Caller, CallerId};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{
@@ -165,13 +165,17 @@ impl Connection {
     /// Handles one binary message: an envelope with attachments (see [`crate::Bytes`]). The size limit
     /// covers the whole message; a message that cannot be read is refused like unreadable text.
     pub async fn receive_binary(&self, message: Bytes) {
+        self.receive_binary_message(message.into()).await;
+    }
+
+    async fn receive_binary_message(&self, message: BinaryMessage) {
         let limit = self.shared.limits.max_message_bytes;
         if message.len() > limit {
             return self
                 .refuse(None, "<envelope>", &too_large(message.len(), limit))
                 .await;
         }
-        match frame::decode(&message) {
+        match message.decode() {
             Ok(decoded) => {
                 let (envelope, attachments) = decoded.into_parts();
                 let text = std::str::from_utf8(&envelope).unwrap_or_default();
@@ -190,7 +194,7 @@ impl Connection {
     pub async fn receive_frame(&self, frame: OutboundFrame) {
         match frame {
             OutboundFrame::Text(text) => self.receive(&text).await,
-            OutboundFrame::Binary(message) => self.receive_binary(message).await,
+            OutboundFrame::Binary(message) => self.receive_binary_message(message).await,
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
 
-use crate::binary::{Encoded, frame_for};
+use crate::binary::{BinaryMessage, Encoded, frame_for};
 use crate::caller::CallerId;
 use crate::envelope::encode_event;
 use crate::service::ChannelDescriptor;
@@ -19,8 +19,8 @@ pub enum OutboundFrame {
     /// One JSON envelope.
     Text(String),
     /// One envelope with binary attachments, laid out as described in the `binary` module (a binary
-    /// WebSocket message as it is).
-    Binary(tokio_util::bytes::Bytes),
+    /// WebSocket message as it is), held in chunks so that the attachments are not copied into it.
+    Binary(BinaryMessage),
 }
 
 pub(crate) struct Peer {

@@ -49,10 +49,19 @@ pub fn decode_binary(message: &[u8]) -> bool {
     let (envelope, attachments) = decoded.into_parts();
     let envelope = std::str::from_utf8(&envelope).expect("decode checked the envelope is UTF-8");
     assert_eq!(frame::encoded_len(envelope, &attachments), message.len());
+    let encoded = crate::BinaryMessage::encode(envelope, &attachments);
+    assert_eq!(encoded.len(), message.len());
     assert_eq!(
-        frame::encode(envelope, &attachments),
+        encoded.to_bytes(),
         message,
         "re-encoding changed the message"
+    );
+    let decoded = encoded
+        .decode()
+        .expect("a message the runtime built decodes");
+    assert_eq!(
+        decoded.attachments, attachments,
+        "decoding its chunks changed the attachments"
     );
     true
 }

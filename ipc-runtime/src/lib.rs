@@ -36,7 +36,7 @@ pub mod ts;
 #[cfg(feature = "web")]
 pub mod web;
 
-pub use binary::{Bytes, Encoded};
+pub use binary::{BinaryMessage, Bytes, Encoded};
 pub use caller::{Caller, CallerId};
 pub use client::{Call, Client, Subscription};
 pub use connection::Connection;

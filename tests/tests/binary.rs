@@ -108,14 +108,14 @@ async fn on_the_wire_bytes_are_attachments_not_numbers() {
     let server = server();
     let (tx, mut rx) = server.connect_frames("app://main", true);
     let invoke = r#"{"kind":"invoke","id":1,"channel":"blob_ipc:reverse","payload":[{"$bin":0}]}"#;
-    tx.send(OutboundFrame::Binary(binary(invoke, &[b"abc"])))
+    tx.send(OutboundFrame::Binary(binary(invoke, &[b"abc"]).into()))
         .await
         .unwrap();
     let OutboundFrame::Binary(reply) = next(&mut rx).await else {
         panic!("a reply with bytes must be a binary message");
     };
     assert_eq!(
-        reply,
+        reply.to_bytes(),
         binary(r#"{"kind":"reply","id":1,"payload":{"$bin":0}}"#, &[b"cba"])
     );
 }
@@ -157,7 +157,7 @@ async fn bad_binary_messages_are_refused_and_the_connection_keeps_serving() {
         ),
     ];
     for (message, kind) in cases {
-        tx.send(OutboundFrame::Binary(message.clone()))
+        tx.send(OutboundFrame::Binary(message.clone().into()))
             .await
             .unwrap();
         let answer = text(next(&mut rx).await);
@@ -177,7 +177,7 @@ async fn bad_binary_messages_are_refused_and_the_connection_keeps_serving() {
         panic!("the reply carries bytes");
     };
     assert_eq!(
-        reply,
+        reply.to_bytes(),
         binary(
             r#"{"kind":"reply","id":6,"payload":{"$bin":0}}"#,
             &[&[3, 2, 1]]
@@ -197,7 +197,7 @@ async fn binary_messages_count_against_the_size_limit() {
     let (tx, mut rx) = server.connect_frames("app://main", true);
     let big = vec![0_u8; limit];
     let invoke = r#"{"kind":"invoke","id":1,"channel":"blob_ipc:reverse","payload":[{"$bin":0}]}"#;
-    tx.send(OutboundFrame::Binary(binary(invoke, &[&big])))
+    tx.send(OutboundFrame::Binary(binary(invoke, &[&big]).into()))
         .await
         .unwrap();
     let answer = text(next(&mut rx).await);

@@ -29,12 +29,12 @@ pub(crate) enum FrameError {
 
 /// A decoded binary message: the envelope text and its attachments, both slices of the received buffer.
 #[derive(Debug)]
-pub(crate) struct BinaryMessage {
+pub(crate) struct Decoded {
     envelope: Bytes,
     pub(crate) attachments: Vec<Bytes>,
 }
 
-impl BinaryMessage {
+impl Decoded {
     #[cfg(test)]
     pub(crate) fn envelope(&self) -> &str {
         // Checked in `decode`.
@@ -49,30 +49,27 @@ impl BinaryMessage {
 
 /// Total size of the encoded message.
 pub(crate) fn encoded_len(envelope: &str, attachments: &[Bytes]) -> usize {
-    8 + envelope.len() + 4 * attachments.len() + attachments.iter().map(Bytes::len).sum::<usize>()
+    head_len(envelope, attachments) + attachments.iter().map(Bytes::len).sum::<usize>()
+}
+
+/// Size of everything before the first attachment.
+fn head_len(envelope: &str, attachments: &[Bytes]) -> usize {
+    8 + envelope.len() + 4 * attachments.len()
 }
 
 fn length(n: usize) -> u32 {
     u32::try_from(n).expect("message parts are bounded by the size limits, far below 4 GiB")
 }
 
-/// Appends the message to `out` (which may already hold a prefix, such as a stdio caller key).
-pub(crate) fn encode_into(out: &mut BytesMut, envelope: &str, attachments: &[Bytes]) {
-    out.reserve(encoded_len(envelope, attachments));
+/// Everything before the first attachment: the envelope with its length, the count and the lengths.
+pub(crate) fn encode_head(envelope: &str, attachments: &[Bytes]) -> Bytes {
+    let mut out = BytesMut::with_capacity(head_len(envelope, attachments));
     out.put_u32(length(envelope.len()));
     out.put_slice(envelope.as_bytes());
     out.put_u32(length(attachments.len()));
     for attachment in attachments {
         out.put_u32(length(attachment.len()));
     }
-    for attachment in attachments {
-        out.put_slice(attachment);
-    }
-}
-
-pub(crate) fn encode(envelope: &str, attachments: &[Bytes]) -> Bytes {
-    let mut out = BytesMut::new();
-    encode_into(&mut out, envelope, attachments);
     out.freeze()
 }
 
@@ -82,7 +79,15 @@ fn take_u32(buf: &[u8], at: &mut usize, what: &'static str) -> Result<usize, Fra
     Ok(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize)
 }
 
-pub(crate) fn decode(message: &Bytes) -> Result<BinaryMessage, FrameError> {
+/// What comes before the attachments, read and checked.
+struct Head {
+    envelope: Bytes,
+    lengths: Vec<usize>,
+    /// Where the first attachment starts.
+    end: usize,
+}
+
+fn read_head(message: &Bytes) -> Result<Head, FrameError> {
     let mut at = 0;
     let envelope_len = take_u32(message, &mut at, "envelope length")?;
     if message.len() - at < envelope_len {
@@ -99,21 +104,71 @@ pub(crate) fn decode(message: &Bytes) -> Result<BinaryMessage, FrameError> {
     for _ in 0..count {
         lengths.push(take_u32(message, &mut at, "attachment lengths")?);
     }
-    let mut attachments = Vec::with_capacity(count);
+    Ok(Head {
+        envelope,
+        lengths,
+        end: at,
+    })
+}
+
+/// Decodes a message received as one buffer; the attachments are slices of it.
+pub(crate) fn decode(message: &Bytes) -> Result<Decoded, FrameError> {
+    let Head {
+        envelope,
+        lengths,
+        mut end,
+    } = read_head(message)?;
+    let mut attachments = Vec::with_capacity(lengths.len());
     for len in lengths {
-        if message.len() - at < len {
+        if message.len() - end < len {
             return Err(FrameError::Truncated("attachment"));
         }
-        attachments.push(message.slice(at..at + len));
-        at += len;
+        attachments.push(message.slice(end..end + len));
+        end += len;
     }
-    if at != message.len() {
-        return Err(FrameError::TrailingBytes(message.len() - at));
+    if end != message.len() {
+        return Err(FrameError::TrailingBytes(message.len() - end));
     }
-    Ok(BinaryMessage {
+    Ok(Decoded {
         envelope,
         attachments,
     })
+}
+
+/// Decodes a message held as its head and then one chunk per attachment (as [`encode_head`]'s callers
+/// build it); the attachments are the chunks themselves.
+pub(crate) fn decode_chunks(head: &Bytes, attachments: &[Bytes]) -> Result<Decoded, FrameError> {
+    let Head {
+        envelope,
+        lengths,
+        end,
+    } = read_head(head)?;
+    if end != head.len() {
+        return Err(FrameError::TrailingBytes(head.len() - end));
+    }
+    let lengths_match = lengths.len() == attachments.len()
+        && lengths
+            .iter()
+            .zip(attachments)
+            .all(|(len, attachment)| *len == attachment.len());
+    if !lengths_match {
+        return Err(FrameError::Truncated("attachment"));
+    }
+    Ok(Decoded {
+        envelope,
+        attachments: attachments.to_vec(),
+    })
+}
+
+/// The whole message in one buffer, for tests (the runtime builds [`super::BinaryMessage`]s).
+#[cfg(test)]
+pub(crate) fn encode(envelope: &str, attachments: &[Bytes]) -> Bytes {
+    let mut out = BytesMut::with_capacity(encoded_len(envelope, attachments));
+    out.put_slice(&encode_head(envelope, attachments));
+    for attachment in attachments {
+        out.put_slice(attachment);
+    }
+    out.freeze()
 }
 
 #[cfg(test)]

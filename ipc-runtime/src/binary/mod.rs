@@ -6,7 +6,10 @@
 //! message that carries attachments.
 
 pub(crate) mod frame;
+mod message;
 pub(crate) mod scope;
+
+pub use message::BinaryMessage;
 
 use std::fmt;
 use std::ops::Deref;
@@ -65,7 +68,7 @@ pub(crate) fn frame_for(
     if attachments.is_empty() {
         crate::emitter::OutboundFrame::Text(envelope)
     } else {
-        crate::emitter::OutboundFrame::Binary(frame::encode(&envelope, attachments))
+        crate::emitter::OutboundFrame::Binary(BinaryMessage::encode(&envelope, attachments))
     }
 }
 

@@ -61,24 +61,35 @@ enum Outgoing {
 }
 
 impl Outgoing {
-    /// The frame's tag and key (none for control frames), and the bytes after them.
-    fn parts(&self) -> (Option<[u8; ENVELOPE_HEAD]>, &[u8]) {
+    /// The frame's tag and key (none for control frames), and the bytes after them: one slice, then chunks
+    /// (a binary message's head and attachments, which are not joined).
+    fn parts(&self) -> (Option<[u8; ENVELOPE_HEAD]>, &[u8], &[Bytes]) {
         match self {
-            Self::Control(body) => (None, body),
-            Self::Envelope(caller, OutboundFrame::Text(text)) => {
-                (Some(envelope_head(TEXT_FRAME, *caller)), text.as_bytes())
-            }
-            Self::Envelope(caller, OutboundFrame::Binary(message)) => {
-                (Some(envelope_head(BINARY_FRAME, *caller)), message)
-            }
+            Self::Control(body) => (None, body, &[]),
+            Self::Envelope(caller, OutboundFrame::Text(text)) => (
+                Some(envelope_head(TEXT_FRAME, *caller)),
+                text.as_bytes(),
+                &[],
+            ),
+            Self::Envelope(caller, OutboundFrame::Binary(message)) => (
+                Some(envelope_head(BINARY_FRAME, *caller)),
+                &[],
+                message.chunks(),
+            ),
         }
+    }
+
+    /// Bytes after the head.
+    fn rest_len(&self) -> usize {
+        let (_, first, chunks) = self.parts();
+        first.len() + chunks.iter().map(Bytes::len).sum::<usize>()
     }
 
     /// The length prefix and the head, ready to write.
     fn header(&self) -> io::Result<BytesMut> {
-        let (head, rest) = self.parts();
+        let (head, _, _) = self.parts();
         let head = head.as_ref().map_or(&[][..], |head| &head[..]);
-        let len = u32::try_from(head.len() + rest.len()).map_err(|_| {
+        let len = u32::try_from(head.len() + self.rest_len()).map_err(|_| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "a frame cannot exceed 4 GiB (its length prefix is 32 bits)",
@@ -99,10 +110,13 @@ impl Encoder<Outgoing> for ChildFrameEncoder {
 
     fn encode(&mut self, item: Outgoing, dst: &mut BytesMut) -> io::Result<()> {
         let header = item.header()?;
-        let (_, rest) = item.parts();
-        dst.reserve(header.len() + rest.len());
+        let (_, first, chunks) = item.parts();
+        dst.reserve(header.len() + item.rest_len());
         dst.put_slice(&header);
-        dst.put_slice(rest);
+        dst.put_slice(first);
+        for chunk in chunks {
+            dst.put_slice(chunk);
+        }
         Ok(())
     }
 }
@@ -161,19 +175,27 @@ async fn write<W>(sink: &mut Sink<W>, item: Outgoing) -> Result<(), StdioError>
 where
     W: AsyncWrite + Unpin,
 {
-    if item.parts().1.len() <= DIRECT_WRITE_BYTES {
+    if item.rest_len() <= DIRECT_WRITE_BYTES {
         return sink.feed(item).await.map_err(StdioError::Write);
     }
-    // What is buffered goes first, then the header and the body straight to the pipe, in order.
+    // What is buffered goes first. Then, in order, small pieces gathered and big ones straight from where
+    // they are to the pipe.
     SinkExt::<Outgoing>::flush(sink)
         .await
         .map_err(StdioError::Write)?;
-    let header = item.header().map_err(StdioError::Write)?;
+    let mut gathered = item.header().map_err(StdioError::Write)?;
+    let (_, first, chunks) = item.parts();
     let pipe = sink.get_mut();
-    pipe.write_all(&header).await.map_err(StdioError::Write)?;
-    pipe.write_all(item.parts().1)
-        .await
-        .map_err(StdioError::Write)
+    for piece in std::iter::once(first).chain(chunks.iter().map(|chunk| &chunk[..])) {
+        if piece.len() <= DIRECT_WRITE_BYTES {
+            gathered.put_slice(piece);
+            continue;
+        }
+        pipe.write_all(&gathered).await.map_err(StdioError::Write)?;
+        gathered.clear();
+        pipe.write_all(piece).await.map_err(StdioError::Write)?;
+    }
+    pipe.write_all(&gathered).await.map_err(StdioError::Write)
 }
 
 #[cfg(test)]
@@ -215,7 +237,7 @@ mod tests {
             to_writer.send(ToWriter::Caller(1, frames)).await.unwrap();
             one.send(OutboundFrame::Text("a".to_owned())).await.unwrap();
             let message = Bytes::from_static(b"\x00\x01binary");
-            one.send(OutboundFrame::Binary(message.clone()))
+            one.send(OutboundFrame::Binary(message.into()))
                 .await
                 .unwrap();
             drop(one);
@@ -230,6 +252,40 @@ mod tests {
         let without_error: Vec<_> = bodies.iter().filter(|b| **b != error).cloned().collect();
         assert_eq!(without_error, [text_frame(1, "a"), binary, closed]);
         assert!(bodies.contains(&error));
+    }
+
+    #[tokio::test]
+    async fn binary_messages_are_written_from_their_chunks_in_order() {
+        let big = Bytes::from(vec![5; DIRECT_WRITE_BYTES * 2]);
+        let small = Bytes::from_static(b"tiny");
+        let messages = [
+            crate::BinaryMessage::encode(r#"{"kind":"event"}"#, std::slice::from_ref(&small)),
+            crate::BinaryMessage::encode(
+                r#"{"kind":"reply"}"#,
+                &[small.clone(), big.clone(), small],
+            ),
+            crate::BinaryMessage::encode(r#"{"kind":"reply"}"#, &[big]),
+        ];
+        let sent = messages.clone();
+        let bodies = written(async move |to_writer| {
+            let (caller, frames) = mpsc::channel(8);
+            to_writer.send(ToWriter::Caller(4, frames)).await.unwrap();
+            for (i, message) in sent.into_iter().enumerate() {
+                caller.send(OutboundFrame::Binary(message)).await.unwrap();
+                caller
+                    .send(OutboundFrame::Text(i.to_string()))
+                    .await
+                    .unwrap();
+            }
+        })
+        .await;
+        let mut expected = Vec::new();
+        for (i, message) in messages.iter().enumerate() {
+            expected.push([&envelope_head(BINARY_FRAME, 4)[..], &message.to_bytes()].concat());
+            expected.push(text_frame(4, &i.to_string()));
+        }
+        expected.push(br#"{"op":"closed","caller":4}"#.to_vec());
+        assert!(bodies == expected);
     }
 
     #[tokio::test]

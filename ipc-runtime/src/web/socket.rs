@@ -184,7 +184,7 @@ async fn write_frames(
             frame = frames.recv() => {
                 let message = match frame {
                     Some(OutboundFrame::Text(text)) => Message::Text(Utf8Bytes::from(text)),
-                    Some(OutboundFrame::Binary(message)) => Message::Binary(message),
+                    Some(OutboundFrame::Binary(message)) => Message::Binary(message.to_bytes()),
                     None => return,
                 };
                 if sink.send(message).await.is_err() {

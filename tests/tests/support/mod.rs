@@ -107,7 +107,7 @@ pub async fn web_client(host: &WebHost) -> (Client, JoinHandle<()>) {
             while let Some(frame) = outbound.recv().await {
                 let message = match frame {
                     OutboundFrame::Text(text) => Message::text(text),
-                    OutboundFrame::Binary(bytes) => Message::binary(bytes),
+                    OutboundFrame::Binary(message) => Message::binary(message.to_bytes()),
                 };
                 if sink.send(message).await.is_err() {
                     break;
@@ -118,7 +118,7 @@ pub async fn web_client(host: &WebHost) -> (Client, JoinHandle<()>) {
             while let Some(Ok(message)) = stream.next().await {
                 let frame = match message {
                     Message::Text(text) => OutboundFrame::Text(text.as_str().to_owned()),
-                    Message::Binary(bytes) => OutboundFrame::Binary(bytes),
+                    Message::Binary(bytes) => OutboundFrame::Binary(bytes.into()),
                     Message::Close(_) => break,
                     _ => continue,
                 };
@@ -159,13 +159,13 @@ pub async fn stdio_client(server: Server) -> (Client, JoinHandle<()>) {
     let pump = tokio::spawn(async move {
         let write = async {
             while let Some(frame) = outbound.recv().await {
-                let (kind, body): (u8, &[u8]) = match &frame {
-                    OutboundFrame::Text(text) => (1, text.as_bytes()),
-                    OutboundFrame::Binary(message) => (0, message),
+                let (kind, body) = match frame {
+                    OutboundFrame::Text(text) => (1, Bytes::from(text)),
+                    OutboundFrame::Binary(message) => (0, message.to_bytes()),
                 };
                 let mut framed = vec![kind];
                 framed.extend_from_slice(&CALLER.to_be_bytes());
-                framed.extend_from_slice(body);
+                framed.extend_from_slice(&body);
                 if to_child.send(Bytes::from(framed)).await.is_err() {
                     break;
                 }
@@ -177,7 +177,7 @@ pub async fn stdio_client(server: Server) -> (Client, JoinHandle<()>) {
                     Some(1) => OutboundFrame::Text(
                         String::from_utf8(body[9..].to_vec()).expect("the child writes UTF-8"),
                     ),
-                    Some(0) => OutboundFrame::Binary(body.freeze().slice(9..)),
+                    Some(0) => OutboundFrame::Binary(body.freeze().slice(9..).into()),
                     _ => continue,
                 };
                 if inbound.send(frame).await.is_err() {
