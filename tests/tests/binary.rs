@@ -87,6 +87,25 @@ async fn bytes_in_nested_results_errors_and_events() {
     assert_eq!(stored.next().await, Some(("a".to_owned(), pattern(3))));
 }
 
+/// In memory an attachment is handed along, never copied: the event carries the very buffer the caller sent,
+/// through the call's binary message, the handler and the event's binary message.
+#[tokio::test]
+async fn in_memory_attachments_are_shared_not_copied() {
+    let server = server();
+    let client = BlobIpcClient::connect_in_memory(&server, "app://main");
+    let mut stored = client.on_stored();
+    let data = pattern(1024 * 1024);
+    client.store("big".to_owned(), data.clone()).await.unwrap();
+    let (name, received) = stored.next().await.unwrap();
+    assert_eq!(name, "big");
+    assert!(received == data, "the bytes changed");
+    assert_eq!(
+        received.as_ptr(),
+        data.as_ptr(),
+        "the attachment was copied on the way"
+    );
+}
+
 /// Reads one frame from a raw connection.
 async fn next(rx: &mut tokio::sync::mpsc::Receiver<OutboundFrame>) -> OutboundFrame {
     rx.recv().await.expect("connection open")
