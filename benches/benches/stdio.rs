@@ -332,11 +332,11 @@ fn bench_bytes(c: &mut Criterion, len: usize, label: &str) {
         ("raw_pipe_ping_pong", format!("raw_bytes:{len}")),
         ("typed_host", "host".to_owned()),
     ] {
-        let mut peer = Peer::spawn(&mode);
-        if mode == "host" {
-            let open = format!(r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true}}"#);
-            peer.write(&framed(open.as_bytes()));
-        }
+        let mut peer = if mode == "host" {
+            Peer::host(&mode)
+        } else {
+            Peer::spawn(&mode)
+        };
         assert!(
             peer.round_trip(&request) == &expected[4..],
             "{name}: the reply must be the recorded bytes"
@@ -424,6 +424,16 @@ enum Placement {
     OtherCpu { parent: usize, children: usize },
 }
 
+impl Placement {
+    /// The CPU each child pins itself to; `None`: the child inherits the parent's.
+    fn children_cpu(self) -> Option<usize> {
+        match self {
+            Self::Os | Self::SameCpu(_) => None,
+            Self::OtherCpu { children, .. } => Some(children),
+        }
+    }
+}
+
 impl std::fmt::Display for Placement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -469,10 +479,7 @@ fn paired() {
 /// Large binary round trips (`len` bytes each way), raw and host children alternating, as in [`paired_with`].
 fn paired_bytes(placement: Placement, len: usize) {
     const ROUND_TRIPS: u32 = 40;
-    let cpu = match placement {
-        Placement::Os | Placement::SameCpu(_) => None,
-        Placement::OtherCpu { children, .. } => Some(children),
-    };
+    let cpu = placement.children_cpu();
     let request = bytes_request(len);
     let expected = bytes_reply(len);
     let mut raw = Peer::spawn_on(&format!("raw_bytes:{len}"), cpu);
@@ -507,10 +514,7 @@ fn paired_bytes(placement: Placement, len: usize) {
 fn paired_with(placement: Placement) {
     const ROUND_TRIPS: u32 = 20_000;
     let request = request();
-    let cpu = match placement {
-        Placement::Os | Placement::SameCpu(_) => None,
-        Placement::OtherCpu { children, .. } => Some(children),
-    };
+    let cpu = placement.children_cpu();
     println!("stdio/paired, {placement}:");
     let mut raw = Peer::spawn_on("raw", cpu);
     let mut serde_floor = Peer::spawn_on("serde_floor", cpu);

@@ -27,7 +27,8 @@ pub(crate) enum FrameError {
     TrailingBytes(usize),
 }
 
-/// A decoded binary message: the envelope text and its attachments, both slices of the received buffer.
+/// A decoded binary message: the envelope text and its attachments, slices of the received buffer (or the
+/// message's own chunks), never copies.
 #[derive(Debug)]
 pub(crate) struct Decoded {
     envelope: Bytes,
