@@ -147,26 +147,33 @@ fn blocking_floor_child() {
     let server = Server::new(BenchService::new(Handler));
     let (to_parent, mut replies) = tokio::sync::mpsc::channel(16);
     let connection = runtime.block_on(async { server.connect(ORIGIN, true, to_parent) });
-    let mut input = std::io::stdin().lock();
-    let mut output = std::io::stdout().lock();
-    let mut body = Vec::new();
     let mut frame = Vec::new();
-    while read_frame(&mut input, &mut body).is_ok() {
-        // Text frames only (`[1][caller][envelope]`); the `open` control frame is skipped.
-        if body.first() != Some(&1) {
-            continue;
-        }
-        let envelope = std::str::from_utf8(&body[9..]).expect("UTF-8 envelope");
+    answer_text_frames(|caller, envelope, output| {
+        let envelope = std::str::from_utf8(envelope).expect("UTF-8 envelope");
         runtime.block_on(connection.receive(envelope));
         while let Ok(reply) = replies.try_recv() {
             let ipc_runtime::OutboundFrame::Text(text) = reply else {
                 panic!("the bench's replies are text");
             };
-            text_frame_into(&mut frame, &body[1..9], |out| {
+            text_frame_into(&mut frame, caller, |out| {
                 out.extend_from_slice(text.as_bytes());
             });
             output.write_all(&frame).expect("write");
         }
+    });
+}
+
+/// The blocking children's loop: hands each text frame's caller key and envelope (`[1][caller][envelope]`)
+/// to `answer`, which writes its reply frames; the `open` control frame is skipped. Flushes after each.
+fn answer_text_frames(mut answer: impl FnMut(&[u8], &[u8], &mut std::io::StdoutLock<'static>)) {
+    let mut input = std::io::stdin().lock();
+    let mut output = std::io::stdout().lock();
+    let mut body = Vec::new();
+    while read_frame(&mut input, &mut body).is_ok() {
+        if body.first() != Some(&1) {
+            continue;
+        }
+        answer(&body[1..9], &body[9..], &mut output);
         output.flush().expect("flush");
     }
 }
@@ -187,15 +194,9 @@ fn serde_floor_child() {
         id: u64,
         payload: T,
     }
-    let mut input = std::io::stdin().lock();
-    let mut output = std::io::stdout().lock();
-    let mut body = Vec::new();
     let mut frame = Vec::new();
-    while read_frame(&mut input, &mut body).is_ok() {
-        if body.first() != Some(&1) {
-            continue;
-        }
-        let envelope: Envelope<'_> = serde_json::from_slice(&body[9..]).expect("envelope");
+    answer_text_frames(|caller, envelope, output| {
+        let envelope: Envelope<'_> = serde_json::from_slice(envelope).expect("envelope");
         let (item,): (common::Item,) =
             serde_json::from_str(envelope.payload.get()).expect("arguments");
         let reply = Reply {
@@ -203,12 +204,11 @@ fn serde_floor_child() {
             id: envelope.id,
             payload: handle(item),
         };
-        text_frame_into(&mut frame, &body[1..9], |out| {
+        text_frame_into(&mut frame, caller, |out| {
             serde_json::to_writer(out, &reply).expect("reply");
         });
         output.write_all(&frame).expect("write");
-        output.flush().expect("flush");
-    }
+    });
 }
 
 /// The host child: the bench service over the real stdio host.
