@@ -19,6 +19,7 @@ mod emitter;
 mod encode;
 mod envelope;
 mod error;
+mod finite;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
