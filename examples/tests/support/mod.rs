@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use ipc_examples::demo::DemoIpcSchema;
 use ipc_examples::record::{Record, Recorder};
 use ipc_examples::web::{self, Options, WebApp};
 use serde_json::{Value, json};
@@ -105,6 +106,11 @@ impl Demo {
         self.web.host.token().reveal().to_owned()
     }
 
+    /// The fingerprint the demo's generated bindings carry, which its page presents in the hello.
+    pub fn fingerprint(&self) -> &'static str {
+        DemoIpcSchema::fingerprint()
+    }
+
     /// Opens a socket as the demo's own page would (its Origin), without sending anything.
     pub async fn open(&self) -> Socket {
         let origin = self.web.host.origin().to_owned();
@@ -120,7 +126,7 @@ impl Demo {
         let mut socket = self.open().await;
         send_json(
             &mut socket,
-            &json!({"kind": "hello", "token": self.token(), "topFrame": true}),
+            &json!({"kind": "hello", "token": self.token(), "topFrame": true, "fingerprint": self.fingerprint()}),
         )
         .await;
         assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));
