@@ -14,7 +14,8 @@ use ipc_runtime::web::{WebHost, WebHostError, close_code};
 use ipc_runtime::{EventHub, Server};
 use serde_json::{Value, json};
 use support::{
-    Demo, Socket, closed, http_refusal, invoke, next_json, open, send_json, send_text, start,
+    Demo, Socket, closed, demo_fingerprint, http_refusal, invoke, next_json, open, send_json,
+    send_text, start,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_tungstenite::tungstenite::Message;
@@ -77,7 +78,7 @@ async fn a_page_built_from_other_bindings_is_refused_with_version_mismatch() {
     let demo = start("fingerprint").await;
     let (mut good, id) = demo.connect().await;
     let mark = demo.records.mark();
-    let expected = demo.fingerprint();
+    let expected = demo_fingerprint();
     assert_eq!(expected.len(), 16, "{expected}");
     let stale = "0123456789abcdef";
     assert_ne!(stale, expected);
@@ -311,7 +312,7 @@ async fn a_page_that_says_it_is_a_subframe_is_refused_per_message() {
     let mut socket = demo.open().await;
     send_json(
         &mut socket,
-        &json!({"kind": "hello", "token": demo.token(), "topFrame": false, "fingerprint": demo.fingerprint()}),
+        &json!({"kind": "hello", "token": demo.token(), "topFrame": false, "fingerprint": demo_fingerprint()}),
     )
     .await;
     assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));

@@ -57,6 +57,11 @@ impl Records {
     }
 }
 
+/// The fingerprint the demo's generated bindings carry, which its page presents in the hello.
+pub fn demo_fingerprint() -> &'static str {
+    DemoIpcSchema::fingerprint()
+}
+
 pub struct Demo {
     pub web: WebApp,
     pub records: Records,
@@ -106,11 +111,6 @@ impl Demo {
         self.web.host.token().reveal().to_owned()
     }
 
-    /// The fingerprint the demo's generated bindings carry, which its page presents in the hello.
-    pub fn fingerprint(&self) -> &'static str {
-        DemoIpcSchema::fingerprint()
-    }
-
     /// Opens a socket as the demo's own page would (its Origin), without sending anything.
     pub async fn open(&self) -> Socket {
         let origin = self.web.host.origin().to_owned();
@@ -126,7 +126,7 @@ impl Demo {
         let mut socket = self.open().await;
         send_json(
             &mut socket,
-            &json!({"kind": "hello", "token": self.token(), "topFrame": true, "fingerprint": self.fingerprint()}),
+            &json!({"kind": "hello", "token": self.token(), "topFrame": true, "fingerprint": demo_fingerprint()}),
         )
         .await;
         assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));
