@@ -17,7 +17,7 @@ use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BenchService, Handler, ORIGIN, handle, sample};
+use common::{BenchSchema, BenchService, Handler, ORIGIN, handle, sample};
 use criterion::Criterion;
 use ipc_runtime::Server;
 
@@ -278,7 +278,10 @@ impl Peer {
 
     fn host_on(mode: &str, cpu: Option<usize>) -> Self {
         let mut peer = Self::spawn_on(mode, cpu);
-        let open = format!(r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true}}"#);
+        let fingerprint = BenchSchema::fingerprint();
+        let open = format!(
+            r#"{{"op":"open","caller":1,"origin":"{ORIGIN}","topFrame":true,"fingerprint":"{fingerprint}"}}"#
+        );
         peer.write(&framed(open.as_bytes()));
         peer
     }

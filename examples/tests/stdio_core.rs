@@ -33,6 +33,21 @@ fn example_path() -> PathBuf {
     }
 }
 
+/// The fingerprint the generated Electron glue presents: `CoreIpcFingerprint` in the committed bindings (kept
+/// current by `IPC_BINDINGS_CHECK=1 cargo test`). Reading it from there also checks that the constant the TS
+/// side carries is the value the core computes at run time.
+fn core_fingerprint() -> String {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/electron/bindings/CoreIpc.ts");
+    let ts = std::fs::read_to_string(&path).unwrap();
+    let prefix = "export const CoreIpcFingerprint = ";
+    let line = ts
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` in {}", path.display()));
+    serde_json::from_str(line.trim_end_matches(';')).unwrap()
+}
+
 /// `[1][caller: u64 BE][envelope]`.
 fn text_frame(caller: u64, envelope: &str) -> Vec<u8> {
     [&[1u8][..], &caller.to_be_bytes(), envelope.as_bytes()].concat()
@@ -91,7 +106,13 @@ impl Parent {
     }
 
     fn open(&mut self, caller: u64, origin: &str) {
-        self.send(&json!({"op": "open", "caller": caller, "origin": origin, "topFrame": true}));
+        self.send(&json!({
+            "op": "open",
+            "caller": caller,
+            "origin": origin,
+            "topFrame": true,
+            "fingerprint": core_fingerprint(),
+        }));
     }
 
     /// An invoke in a text frame, as the Electron glue sends it.
@@ -233,6 +254,52 @@ fn malformed_frames_and_unknown_callers_are_refused_and_the_child_keeps_serving(
 }
 
 #[test]
+fn an_open_with_other_or_no_bindings_fingerprint_is_refused_typed_and_logged_once() {
+    let expected = core_fingerprint();
+    let mut parent = Parent::spawn("fingerprint");
+    parent.open(1, "app://main");
+    let stale = "0123456789abcdef";
+    let forged = "forged\nWARN a line of its own";
+    for (caller, actual) in [(2, Some(stale)), (3, None), (4, Some(forged))] {
+        let mut open =
+            json!({"op": "open", "caller": caller, "origin": "app://main", "topFrame": true});
+        if let Some(actual) = actual {
+            open["fingerprint"] = json!(actual);
+        }
+        parent.send(&open);
+        assert_eq!(
+            parent.next(),
+            json!({"op": "refused", "caller": caller, "error": {
+                "kind": "version_mismatch",
+                "traitName": "CoreIpc",
+                "expected": expected,
+                "actual": actual,
+            }})
+        );
+        // Nothing reaches a handler for the refused key and nothing answers it: the next frame is caller
+        // 1's reply (its `echoed` event first).
+        parent.invoke(caller, 1, "echo", &json!("stale"));
+        parent.invoke(1, caller, "echo", &json!("current"));
+        let frames = parent.next_by_caller(2);
+        assert_eq!(frames.keys().collect::<Vec<_>>(), [&1], "{frames:?}");
+        assert_eq!(frames[&1][1]["text"]["id"], caller);
+    }
+
+    let (rest, status, log) = parent.finish();
+    assert!(status.success(), "{status}");
+    assert_eq!(rest, [json!({"op": "closed", "caller": 1})]);
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(" WARN ") && l.contains("stdio caller refused"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "logged once at warn level: {log}");
+    assert!(warnings[0].contains(&expected), "{}", warnings[0]);
+    // The parent's text is quoted and escaped: it cannot start a log line of its own.
+    assert!(log.contains(r#""forged\nWARN a line of its own""#), "{log}");
+    assert!(!log.contains(forged), "{log}");
+}
+
+#[test]
 fn close_cancels_that_callers_in_flight_invoke_only() {
     let mut parent = Parent::spawn("close");
     parent.open(1, "app://main");
@@ -334,7 +401,7 @@ fn serves_over_unix_sockets_as_well_as_pipes() {
     let text = json!({"kind": "invoke", "id": 1, "channel": "core:parse", "payload": ["42"]});
     to_child
         .write_all(&frame(
-            json!({"op": "open", "caller": 1, "origin": "app://main", "topFrame": true}),
+            json!({"op": "open", "caller": 1, "origin": "app://main", "topFrame": true, "fingerprint": core_fingerprint()}),
         ))
         .unwrap();
     to_child

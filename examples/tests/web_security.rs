@@ -5,6 +5,8 @@ mod support;
 
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
+
 use ipc_examples::demo::DemoIpcService;
 use ipc_examples::record::Record;
 use ipc_examples::web::LIMITS;
@@ -12,7 +14,8 @@ use ipc_runtime::web::{WebHost, WebHostError, close_code};
 use ipc_runtime::{EventHub, Server};
 use serde_json::{Value, json};
 use support::{
-    Demo, Socket, closed, http_refusal, invoke, next_json, open, send_json, send_text, start,
+    Demo, Socket, closed, demo_fingerprint, http_refusal, invoke, next_json, open, send_json,
+    send_text, start,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_tungstenite::tungstenite::Message;
@@ -68,6 +71,71 @@ async fn wrong_missing_or_absent_token_is_refused_at_hello() {
         "a refused socket must not connect: {:?}",
         demo.records.since(mark)
     );
+}
+
+#[tokio::test]
+async fn a_page_built_from_other_bindings_is_refused_with_version_mismatch() {
+    let demo = start("fingerprint").await;
+    let (mut good, id) = demo.connect().await;
+    let mark = demo.records.mark();
+    let expected = demo_fingerprint();
+    assert_eq!(expected.len(), 16, "{expected}");
+    let stale = "0123456789abcdef";
+    assert_ne!(stale, expected);
+
+    for actual in [Some(stale), None, Some("\u{1b}[31mforged\nline")] {
+        let mut socket = demo.open().await;
+        let mut hello = json!({"kind": "hello", "token": demo.token(), "topFrame": true});
+        if let Some(actual) = actual {
+            hello["fingerprint"] = json!(actual);
+        }
+        send_json(&mut socket, &hello).await;
+        // The typed error first, then the close frame, then nothing: the socket is gone.
+        assert_eq!(
+            next_json(&mut socket).await,
+            json!({"kind": "error", "error": {
+                "kind": "version_mismatch",
+                "traitName": "DemoIpc",
+                "expected": expected,
+                "actual": actual,
+            }})
+        );
+        let frame = closed(&mut socket).await.expect("a close frame");
+        assert_eq!(
+            (u16::from(frame.code), frame.reason.as_str()),
+            (close_code::VERSION_MISMATCH, "version mismatch")
+        );
+        assert!(
+            socket.next().await.is_none(),
+            "the host closed the connection"
+        );
+    }
+
+    // A wrong token is refused before the fingerprint is looked at: the host's fingerprint is only
+    // revealed to pages that hold the token.
+    let mut socket = demo.open().await;
+    send_json(
+        &mut socket,
+        &json!({"kind": "hello", "token": "f".repeat(64), "topFrame": true, "fingerprint": stale}),
+    )
+    .await;
+    match socket.next().await {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(
+            (u16::from(frame.code), frame.reason.as_str()),
+            (close_code::BAD_TOKEN, "invalid token")
+        ),
+        other => panic!("expected the close frame and nothing before it, got {other:?}"),
+    }
+
+    still_serving(&mut good, id, 2).await;
+    assert!(
+        demo.records.since(mark).is_empty(),
+        "a refused socket must not connect: {:?}",
+        demo.records.since(mark)
+    );
+    // The right fingerprint connects (as `connect` did above, once more after the refusals).
+    let (mut again, again_id) = demo.connect().await;
+    still_serving(&mut again, again_id, 2).await;
 }
 
 #[tokio::test]
@@ -226,7 +294,7 @@ async fn the_trait_origin_policy_applies_to_every_message() {
         .expect("allowed to open");
     send_json(
         &mut socket,
-        &json!({"kind": "hello", "token": host.token().reveal(), "topFrame": true}),
+        &json!({"kind": "hello", "token": host.token().reveal(), "topFrame": true, "fingerprint": host.server().fingerprint()}),
     )
     .await;
     assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));
@@ -244,7 +312,7 @@ async fn a_page_that_says_it_is_a_subframe_is_refused_per_message() {
     let mut socket = demo.open().await;
     send_json(
         &mut socket,
-        &json!({"kind": "hello", "token": demo.token(), "topFrame": false}),
+        &json!({"kind": "hello", "token": demo.token(), "topFrame": false, "fingerprint": demo_fingerprint()}),
     )
     .await;
     assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));

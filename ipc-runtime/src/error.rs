@@ -34,6 +34,14 @@ pub enum IpcError<E> {
     Internal { message: String },
     /// The connection closed before the reply arrived.
     Disconnected,
+    /// The connection was refused: the renderer's bindings were generated from a different version of the
+    /// service than the main side serves (`expected` is the main side's fingerprint, `actual` the one the
+    /// renderer presented, `None` when it presented none). Rebuild the renderer (or the core) from one source.
+    VersionMismatch {
+        trait_name: String,
+        expected: String,
+        actual: Option<String>,
+    },
 }
 
 impl<E> IpcError<E> {
@@ -50,6 +58,7 @@ impl<E> IpcError<E> {
             Self::Protocol { .. } => "protocol",
             Self::Internal { .. } => "internal",
             Self::Disconnected => "disconnected",
+            Self::VersionMismatch { .. } => "version_mismatch",
         }
     }
 
@@ -74,6 +83,15 @@ impl<E> IpcError<E> {
             Self::Protocol { message } => IpcError::Protocol { message },
             Self::Internal { message } => IpcError::Internal { message },
             Self::Disconnected => IpcError::Disconnected,
+            Self::VersionMismatch {
+                trait_name,
+                expected,
+                actual,
+            } => IpcError::VersionMismatch {
+                trait_name,
+                expected,
+                actual,
+            },
         }
     }
 }
@@ -97,6 +115,22 @@ impl<E: fmt::Debug> fmt::Display for IpcError<E> {
             Self::Protocol { message } => write!(f, "protocol error: {message}"),
             Self::Internal { message } => write!(f, "internal error: {message}"),
             Self::Disconnected => f.write_str("disconnected before the reply arrived"),
+            Self::VersionMismatch {
+                trait_name,
+                expected,
+                actual,
+            } => match actual {
+                Some(actual) => write!(
+                    f,
+                    "version mismatch: the renderer's `{trait_name}` bindings have fingerprint {actual:?}, \
+                     the main side serves {expected:?}; rebuild both from the same source"
+                ),
+                None => write!(
+                    f,
+                    "version mismatch: the renderer presented no fingerprint for `{trait_name}`, the main \
+                     side serves {expected:?}; rebuild it with the current bindings"
+                ),
+            },
         }
     }
 }

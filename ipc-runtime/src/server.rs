@@ -10,6 +10,7 @@ use crate::connection::Connection;
 pub use crate::emitter::OutboundFrame;
 use crate::emitter::{EventHub, Peer};
 use crate::envelope::Limits;
+use crate::error::{IpcError, Never};
 use crate::hash::FastMap;
 use crate::service::{Service, ServiceDescriptor};
 
@@ -85,6 +86,26 @@ impl Server {
 
     pub fn limits(&self) -> Limits {
         self.shared.limits
+    }
+
+    /// The fingerprint of the service's bindings ([`Service::fingerprint`]); `None` for a service without.
+    pub fn fingerprint(&self) -> Option<&'static str> {
+        self.shared.service.fingerprint()
+    }
+
+    /// The check every host makes when a renderer connects: `presented` is the fingerprint its bindings
+    /// carry (`None` when it sent none). A different or missing one is a `version_mismatch` (fail closed);
+    /// a service without a fingerprint accepts anything. In-process clients are compiled with the service
+    /// and need no check.
+    pub fn check_fingerprint(&self, presented: Option<&str>) -> Result<(), IpcError<Never>> {
+        match self.fingerprint() {
+            Some(expected) if presented != Some(expected) => Err(IpcError::VersionMismatch {
+                trait_name: self.shared.descriptor.name.to_owned(),
+                expected: expected.to_owned(),
+                actual: presented.map(str::to_owned),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Whether the service implements direct calls ([`crate::Service::takes_direct_calls`]).

@@ -163,6 +163,13 @@ pub trait Service: Send + Sync + 'static {
         false
     }
 
+    /// The fingerprint of the service's generated bindings ([`crate::ts::fingerprint`]): hosts refuse a
+    /// renderer that presents another (`version_mismatch`). The generated services compute it once, at first
+    /// use. `None` (the default, for hand-written services without bindings) turns the check off.
+    fn fingerprint(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Whether [`Service::dispatch_direct`] is implemented (the generated services: yes). Without it, a
     /// direct client encodes its calls like any other.
     fn takes_direct_calls(&self) -> bool {

@@ -5,6 +5,7 @@ import { emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type Ma
 export const AppIpcMainSpec = {
   trait: "AppIpc",
   cancelChannel: "AppIpc:__cancel",
+  fingerprint: "3655f8240c8f30f7",
   channels: [
     { name: "app_ipc:set_title", kind: "send", allowOrigins: ["app://main", "http://127.0.0.1:5173"], allowSubframes: false },
     { name: "app_ipc:open_file", kind: "invoke", allowOrigins: ["app://main", "http://127.0.0.1:5173"], allowSubframes: false },

@@ -93,3 +93,8 @@ export function createAppIpcApi(transport: IpcTransport): AppIpcApi {
     },
   });
 }
+
+/** Fingerprint of `AppIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const AppIpcFingerprint = "3655f8240c8f30f7";
+createAppIpcApi.fingerprint = AppIpcFingerprint;

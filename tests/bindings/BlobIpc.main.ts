@@ -5,6 +5,7 @@ import { emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type Ma
 export const BlobIpcMainSpec = {
   trait: "BlobIpc",
   cancelChannel: "BlobIpc:__cancel",
+  fingerprint: "a31e57d556c8d725",
   channels: [
     { name: "blob_ipc:reverse", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "blob_ipc:chunk", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },

@@ -73,3 +73,8 @@ export function createBlobIpcApi(transport: IpcTransport): BlobIpcApi {
       }),
   });
 }
+
+/** Fingerprint of `BlobIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const BlobIpcFingerprint = "a31e57d556c8d725";
+createBlobIpcApi.fingerprint = BlobIpcFingerprint;

@@ -6,6 +6,7 @@ import { type Point, type Shape } from "./Shapes.js";
 export const ShapesMainSpec = {
   trait: "Shapes",
   cancelChannel: "Shapes:__cancel",
+  fingerprint: "d4402971577337c4",
   channels: [
     { name: "draw:place", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "draw:summarise-v2", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },

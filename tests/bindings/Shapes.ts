@@ -78,3 +78,8 @@ export function createShapesApi(transport: IpcTransport): ShapesApi {
       }),
   });
 }
+
+/** Fingerprint of `Shapes`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const ShapesFingerprint = "d4402971577337c4";
+createShapesApi.fingerprint = ShapesFingerprint;

@@ -12,13 +12,21 @@ export type IpcErrorDetail<E> =
   | { readonly kind: "too_large"; readonly size: number; readonly limit: number }
   | { readonly kind: "protocol"; readonly message: string }
   | { readonly kind: "internal"; readonly message: string }
-  | { readonly kind: "disconnected" };
+  | { readonly kind: "disconnected" }
+  | {
+    readonly kind: "version_mismatch";
+    readonly traitName: string;
+    /** The main side's fingerprint. */
+    readonly expected: string;
+    /** The one the renderer's bindings carry; `null` when it presented none. */
+    readonly actual: string | null;
+  };
 
 export type IpcErrorKind = IpcErrorDetail<unknown>["kind"];
 
 const ERROR_KINDS: ReadonlySet<string> = new Set<IpcErrorKind>([
   "handler", "timeout", "cancelled", "denied", "invalid_input", "unknown_channel", "too_large", "protocol",
-  "internal", "disconnected",
+  "internal", "disconnected", "version_mismatch",
 ]);
 
 /** The rejection of every `invoke`: a real `Error` whose `detail` is the typed, discriminated failure. */
@@ -65,6 +73,9 @@ function describeError(detail: IpcErrorDetail<unknown>): string {
       return `internal error: ${detail.message}`;
     case "disconnected":
       return "disconnected before the reply arrived";
+    case "version_mismatch":
+      return `version mismatch: these ${detail.traitName} bindings have fingerprint ${detail.actual ?? "(none)"}, `
+        + `the main side serves ${detail.expected}; rebuild both from the same source`;
   }
 }
 
@@ -192,6 +203,14 @@ export function decodeEnvelope(message: WireMessage): unknown {
 
 /** Returned by every `on…` function; call it to stop listening. */
 export type Unsubscribe = () => void;
+
+/** What every generated `create<Trait>Api` is: it builds the typed API over a transport, and carries the
+ * fingerprint of the bindings it was generated with, which connectors present to the main side. */
+export interface ApiFactory<Api> {
+  (transport: IpcTransport): Api;
+  /** `<Trait>Fingerprint`. */
+  readonly fingerprint: string;
+}
 
 /** How a generated API reaches the main side. Hosts implement it; renderer code never sees it. */
 export interface IpcTransport {

@@ -25,7 +25,7 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 
 const ERROR_KINDS: ReadonlySet<string> = new Set([
   "handler", "timeout", "cancelled", "denied", "invalid_input", "unknown_channel", "too_large", "protocol",
-  "internal", "disconnected",
+  "internal", "disconnected", "version_mismatch",
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -248,6 +248,32 @@ test("a page with a wrong or missing token is refused with a clear reason", SAFE
     await page.close();
   }
   assert.equal(host.records.slice(since).filter((r) => r.record === "connected").length, 0);
+});
+
+test("a stale page (built from other bindings) is refused with a typed version_mismatch, logged once", SAFETY_NET, async () => {
+  const bindings = readFileSync(new URL("../../examples/web/bindings/DemoIpc.ts", import.meta.url), "utf8");
+  const expected = /^export const DemoIpcFingerprint = "([0-9a-f]{16})";$/m.exec(bindings)?.[1];
+  assert.ok(expected, "DemoIpcFingerprint in the committed bindings");
+  const stale = "0123456789abcdef";
+  const since = host.mark();
+  const page = await browser.context.newPage();
+  // What a cached bundle from an older build looks like: the same page, its bindings carrying another fingerprint.
+  await page.route("**/js/bindings/DemoIpc.js", async (route) => {
+    const response = await route.fetch();
+    const current = await response.text();
+    const body = current.replace(`DemoIpcFingerprint = "${expected}"`, `DemoIpcFingerprint = "${stale}"`);
+    assert.notEqual(body, current, "the served bindings carry the committed fingerprint");
+    await route.fulfill({ response, body });
+  });
+  await page.goto(host.url);
+  await page.locator('#conn-status[data-state="refused"]').waitFor();
+  assert.equal(await text(page, "#conn-status"), `refused (version mismatch: page ${stale}, host ${expected})`);
+  await host.waitForLog(`fingerprint "${stale}"`);
+  const warnings = host.stderr.split("\n").filter((line) => line.includes(`fingerprint "${stale}"`));
+  assert.equal(warnings.length, 1, `logged once:\n${warnings.join("\n")}`);
+  assert.match(warnings[0], /WARN/);
+  assert.equal(host.records.slice(since).filter((r) => r.record === "connected").length, 0);
+  await page.close();
 });
 
 test("a page on another origin cannot open the socket, even knowing the token", SAFETY_NET, async () => {

@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { afterEach, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
+import { CoreIpcFingerprint } from "./bindings/CoreIpc.js";
 import { CoreIpcMainEvents, CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
-import { spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
+import { registerChannels, spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
 const CORE = process.env["IPC_STDIO_CORE"]
@@ -285,6 +286,57 @@ describe("Electron main glue against the real stdio core", () => {
     core.child.kill("SIGKILL");
     assert.deepEqual(await core.exited, { code: null, signal: "SIGKILL" });
     assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 4, ["x"], undefined), { ok: false, error: { kind: "disconnected" } });
+  });
+
+  it("presents the fingerprint of the bindings it was generated with, which the core accepts", async () => {
+    assert.equal(CoreIpcMainSpec.fingerprint, CoreIpcFingerprint);
+    assert.match(CoreIpcMainSpec.fingerprint, /^[0-9a-f]{16}$/);
+    const { ipcMain } = world();
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, PARSE, 1, ["5"], undefined), { ok: true, value: 5 });
+  });
+
+  it("glue generated from other bindings: every call fails with version_mismatch, logged once", async (t) => {
+    const logged: unknown[][] = [];
+    t.mock.method(console, "error", (...args: unknown[]) => {
+      logged.push(args);
+    });
+    const ipcMain = new FakeIpcMain();
+    const core = spawnCore(CORE, { stderr: "ignore" });
+    cores.push(core);
+    const refusals: { channel: string; detail: unknown }[] = [];
+    const stale = "0123456789abcdef";
+    const registration = registerChannels(ipcMain, core, { ...CoreIpcMainSpec, fingerprint: stale }, {
+      onRefusal: (channel, detail) => refusals.push({ channel, detail }),
+    });
+    const mismatch = { kind: "version_mismatch", traitName: "CoreIpc", expected: CoreIpcFingerprint, actual: stale };
+    const page = new FakeWebContents("app://main");
+    const other = new FakeWebContents("app://main");
+    // Calls in flight when the core's refusal arrives (two windows, so two `open`s), then calls after it.
+    const first = await Promise.all([
+      ipcMain.invoke(page.mainFrame, ECHO, 1, ["a"], undefined),
+      ipcMain.invoke(page.mainFrame, SLEEP, 2, [10_000], undefined),
+      ipcMain.invoke(other.mainFrame, ECHO, 1, ["b"], undefined),
+    ]);
+    const later = await Promise.all([
+      ipcMain.invoke(page.mainFrame, ECHO, 3, ["c"], undefined),
+      ipcMain.invoke(page.mainFrame, SLEEP, 4, [1], undefined),
+      ipcMain.invoke(page.mainFrame, PARSE, 5, ["1"], undefined),
+      ipcMain.invoke(page.mainFrame, WHOAMI, 6, [], undefined),
+      ipcMain.invoke(page.mainFrame, REVERSE_BYTES, 7, [new Uint8Array([1, 2])], undefined),
+      ipcMain.invoke(other.mainFrame, ECHO, 2, ["d"], undefined),
+    ]);
+    for (const outcome of [...first, ...later]) {
+      assert.deepEqual(outcome, { ok: false, error: mismatch });
+    }
+    ipcMain.send(page.mainFrame, NOTE, ["n"]);
+    await sleep(50);
+    assert.deepEqual(refusals, [{ channel: NOTE, detail: mismatch }]);
+    assert.deepEqual(page.received, [], "no event came from the core");
+    assert.equal(registration.callers, 0);
+    assert.equal(registration.pending, 0);
+    assert.equal(logged.length, 1, `logged once: ${JSON.stringify(logged)}`);
+    assert.match(String(logged[0]?.[0]), new RegExp(`CoreIpc: the core serves other bindings \\(its fingerprint ${CoreIpcFingerprint}, these are ${stale}\\)`));
   });
 
   it("does not deliver events to a destroyed window", async () => {

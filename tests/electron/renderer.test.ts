@@ -13,9 +13,10 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import type { electronCoreIpcApi as ElectronCoreIpcApi } from "./bindings/CoreIpc.electron.js";
-import { registerCoreIpc } from "./bindings/CoreIpc.main.js";
+import { CoreIpcFingerprint } from "./bindings/CoreIpc.js";
+import { CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
 import { IpcError } from "./bindings/ipc-bridge.js";
-import { spawnCore, type CoreProcess } from "./bindings/ipc-electron-main.js";
+import { registerChannels, spawnCore, type CoreProcess } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
 const CORE = process.env["IPC_STDIO_CORE"]
@@ -225,3 +226,43 @@ for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompile
     });
   });
 }
+
+describe("a core built from other bindings than the glue and preload, through the whole Electron path", () => {
+  const world = new World();
+  const stale = "0123456789abcdef";
+  let electronApi: typeof ElectronCoreIpcApi;
+
+  before(async () => {
+    Object.defineProperty(globalThis, "window", { value: world.window, configurable: true });
+    world.core = spawnCore(CORE, { stderr: "ignore" });
+    // The glue (and the preload and page generated with it) carry `stale`; the core serves the current trait.
+    registerChannels(world.ipcMain, world.core, { ...CoreIpcMainSpec, fingerprint: stale }, { onRefusal: () => undefined });
+    ({ electronCoreIpcApi: electronApi } = await import("./bindings/CoreIpc.electron.js"));
+    (process as { contextIsolated?: boolean }).contextIsolated = true;
+    await runCommonJsPreload(world, "stale");
+  });
+
+  after(async () => {
+    world.core?.shutdown();
+    await world.core?.exited;
+  });
+
+  it("every invoke of the Electron API rejects with an IpcError of kind version_mismatch", async (t) => {
+    t.mock.method(console, "error", () => undefined);
+    const api = electronApi();
+    const mismatch = { kind: "version_mismatch", traitName: "CoreIpc", expected: CoreIpcFingerprint, actual: stale };
+    const calls: [string, Promise<unknown>][] = [
+      ["echo", api.echo("a")],
+      ["sleep", api.sleep(10_000)],
+      ["parse", api.parse("1")],
+      ["whoami", api.whoami()],
+      ["reverseBytes", api.reverseBytes(new Uint8Array([1, 2]))],
+    ];
+    for (const [name, call] of [...calls, ["echo (later)", api.echo("b")] as [string, Promise<unknown>]]) {
+      assert.deepEqual(await detailOf(call), mismatch, name);
+    }
+    const error = await api.echo("c").then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof IpcError && error.kind === "version_mismatch", String(error));
+    assert.match(error.message, new RegExp(`fingerprint ${stale}, the main side serves ${CoreIpcFingerprint}`));
+  });
+});

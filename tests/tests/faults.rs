@@ -117,7 +117,7 @@ async fn the_stdio_peer_vanishing_mid_call_ends_the_session_and_every_handler() 
     let (parent_read, parent_write) = tokio::io::split(parent);
     let mut to_child = FramedWrite::new(parent_write, LengthDelimitedCodec::new());
     for caller in 1..=3u64 {
-        let open = json!({"op":"open","caller":caller,"origin":"app://main","topFrame":true});
+        let open = json!({"op":"open","caller":caller,"origin":"app://main","topFrame":true,"fingerprint":server.fingerprint()});
         to_child.send(Bytes::from(open.to_string())).await.unwrap();
         for id in 0..10u64 {
             let text = json!({"kind":"invoke","id":id,"channel":"app_ipc:slow","payload":[FOREVER],"timeoutMs":600_000});

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::{SinkExt as _, StreamExt as _};
 use ipc_runtime::stdio::{StdioError, serve_io};
 use ipc_runtime::{Limits, Server};
-use ipc_tests::app::AppIpcService;
+use ipc_tests::app::{AppIpcSchema, AppIpcService};
 use ipc_tests::recording::Recorder;
 use serde_json::{Value, json};
 use tokio::io::{AsyncWriteExt as _, DuplexStream, ReadHalf, WriteHalf};
@@ -108,7 +108,13 @@ fn text_frame(caller: u64, envelope: &[u8]) -> Vec<u8> {
 }
 
 fn open(caller: u64) -> Value {
-    json!({"op": "open", "caller": caller, "origin": "app://main", "topFrame": true})
+    json!({
+        "op": "open",
+        "caller": caller,
+        "origin": "app://main",
+        "topFrame": true,
+        "fingerprint": AppIpcSchema::fingerprint(),
+    })
 }
 
 #[tokio::test]
@@ -204,6 +210,44 @@ async fn misused_caller_keys_are_refused_with_the_key() {
     parent.refused(Some(2), "reopen of a closed key").await;
 
     parent.still_serves("misused keys", 1).await;
+}
+
+#[tokio::test]
+async fn an_open_with_another_or_no_fingerprint_is_refused_typed_and_its_key_stays_dead() {
+    let mut parent = Parent::start();
+    parent.send(&open(1)).await;
+    let expected = AppIpcSchema::fingerprint();
+    let invoke = r#"{"kind":"invoke","id":5,"channel":"app_ipc:open_file","payload":["/stale"]}"#;
+    for (caller, fingerprint) in [(2, Some("0123456789abcdef")), (3, None)] {
+        let mut frame = open(caller);
+        match fingerprint {
+            Some(stale) => frame["fingerprint"] = json!(stale),
+            None => {
+                frame.as_object_mut().unwrap().remove("fingerprint");
+            }
+        }
+        parent.send(&frame).await;
+        assert_eq!(
+            parent.next().await,
+            json!({"op": "refused", "caller": caller, "error": {
+                "kind": "version_mismatch",
+                "traitName": "AppIpc",
+                "expected": expected,
+                "actual": fingerprint,
+            }})
+        );
+        // The key never became a caller: its envelopes reach no handler and are not answered (the parent
+        // has its answer), its close is accepted quietly, and it cannot be reopened.
+        parent.message(caller, invoke).await;
+        parent.json_message(caller, invoke).await;
+        parent.send(&json!({"op": "close", "caller": caller})).await;
+        parent.send(&open(caller)).await;
+        parent
+            .refused(Some(caller), "reopen of a refused key")
+            .await;
+    }
+    parent.still_serves("refused fingerprints", 1).await;
+    assert_eq!(parent.handler.live(), 0);
 }
 
 #[tokio::test]

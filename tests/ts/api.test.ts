@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { AppIpcChannels, createAppIpcApi, type OpenError } from "../bindings/AppIpc.js";
-import { createShapesApi, type Drawing, type Point, type Shape } from "../bindings/Shapes.js";
+import { AppIpcChannels, AppIpcFingerprint, createAppIpcApi, type OpenError } from "../bindings/AppIpc.js";
+import { createShapesApi, ShapesFingerprint, type Drawing, type Point, type Shape } from "../bindings/Shapes.js";
 import { IpcError, isIpcError } from "../bindings/ipc-bridge.js";
 import { fakePipe, flush, frame, track } from "./pipe.js";
 
@@ -85,6 +85,10 @@ describe("generated AppIpc api: invoke", () => {
       ['{"kind":"protocol","message":"request id 1 is already in flight"}', { kind: "protocol", message: "request id 1 is already in flight" }],
       ['{"kind":"internal","message":"the handler panicked"}', { kind: "internal", message: "the handler panicked" }],
       ['{"kind":"disconnected"}', { kind: "disconnected" }],
+      [
+        '{"kind":"version_mismatch","traitName":"AppIpc","expected":"00112233445566ff","actual":null}',
+        { kind: "version_mismatch", traitName: "AppIpc", expected: "00112233445566ff", actual: null },
+      ],
     ];
     const pipe = fakePipe();
     const api = createAppIpcApi(pipe.transport);
@@ -95,6 +99,15 @@ describe("generated AppIpc api: invoke", () => {
       assert.deepEqual(error.detail, detail);
       assert.equal(error.channel, "app_ipc:settings_only");
     }
+  });
+
+  it("each factory carries its own bindings' fingerprint, which connectors present", () => {
+    assert.equal(createAppIpcApi.fingerprint, AppIpcFingerprint);
+    assert.equal(createShapesApi.fingerprint, ShapesFingerprint);
+    for (const fingerprint of [AppIpcFingerprint, ShapesFingerprint]) {
+      assert.match(fingerprint, /^[0-9a-f]{16}$/);
+    }
+    assert.notEqual(AppIpcFingerprint, ShapesFingerprint);
   });
 
   it("turns an unreadable error into a protocol error", async () => {

@@ -215,6 +215,8 @@ describe("envelope transport", () => {
       { kind: "protocol", message: "p" },
       { kind: "internal", message: "i" },
       { kind: "disconnected" },
+      { kind: "version_mismatch", traitName: "T", expected: "00ff", actual: "11ee" },
+      { kind: "version_mismatch", traitName: "T", expected: "00ff", actual: null },
     ];
     for (const detail of details) {
       const error = new IpcError("ch", detail);
@@ -224,5 +226,10 @@ describe("envelope transport", () => {
       assert.match(error.message, /^ch: \S/);
     }
     assert.equal(new IpcError("ch", { kind: "timeout", timeoutMs: 50 }).message, "ch: timed out after 50 ms");
+    const mismatch = new IpcError("<connect>", { kind: "version_mismatch", traitName: "T", expected: "00ff", actual: null });
+    assert.equal(
+      mismatch.message,
+      "<connect>: version mismatch: these T bindings have fingerprint (none), the main side serves 00ff; rebuild both from the same source",
+    );
   });
 });

@@ -4,6 +4,7 @@
 
 import {
   AppIpcChannels,
+  AppIpcFingerprint,
   createAppIpcApi,
   type AppIpcApi,
   type AppIpcErrors,
@@ -23,6 +24,7 @@ import {
   createEnvelopeTransport,
   IpcError,
   isIpcError,
+  type ApiFactory,
   type CallOptions,
   type EnvelopeTransport,
   type IpcErrorDetail,
@@ -125,12 +127,22 @@ export type Errors = [
       | "protocol"
       | "internal"
       | "disconnected"
+      | "version_mismatch"
     >
   >,
   Expect<Equal<IpcError<OpenError>["kind"], IpcErrorKind>>,
 ];
 
 /** The channel table is literal and readonly, for hosts. */
+/** Every factory carries its bindings' fingerprint, which connectors (`connectWeb`) present to the host. */
+export const factories: readonly [ApiFactory<AppIpcApi>, ApiFactory<ShapesApi>] = [createAppIpcApi, createShapesApi];
+export type Fingerprints = [
+  Expect<Equal<typeof createAppIpcApi.fingerprint, string>>,
+  Expect<typeof AppIpcFingerprint extends string ? true : false>,
+];
+// @ts-expect-error a bare function has no fingerprint: a connector cannot present it
+export const bare: ApiFactory<AppIpcApi> = (transport: IpcTransport) => createAppIpcApi(transport);
+
 export type Channels = [
   Expect<Equal<(typeof AppIpcChannels)["openFile"], { readonly name: "app_ipc:open_file"; readonly kind: "invoke" }>>,
   Expect<Equal<(typeof AppIpcChannels)["onUpdateCounter"]["kind"], "event">>,
@@ -229,6 +241,9 @@ export function describeOpenError(error: IpcError<OpenError>): string {
       return detail.message;
     case "disconnected":
       return "disconnected";
+    case "version_mismatch":
+      exact<string | null>()(detail.actual);
+      return `${detail.traitName}: ${detail.expected} vs ${detail.actual ?? "none"}`;
     default:
       return assertNever(detail);
   }

@@ -5,6 +5,7 @@ import { registerChannels, type IpcCore, type IpcMainLike, type MainOptions, typ
 export const WebBenchIpcMainSpec = {
   trait: "WebBenchIpc",
   cancelChannel: "WebBenchIpc:__cancel",
+  fingerprint: "4021fa7040778346",
   channels: [
     { name: "bench:echo", kind: "invoke", allowOrigins: ["app://bench"], allowSubframes: false },
     { name: "bench:echo_bytes", kind: "invoke", allowOrigins: ["app://bench"], allowSubframes: false },

@@ -43,3 +43,8 @@ export function createWebBenchIpcApi(transport: IpcTransport): WebBenchIpcApi {
     },
   });
 }
+
+/** Fingerprint of `WebBenchIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const WebBenchIpcFingerprint = "4021fa7040778346";
+createWebBenchIpcApi.fingerprint = WebBenchIpcFingerprint;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use ipc_examples::demo::DemoIpcSchema;
 use ipc_examples::record::{Record, Recorder};
 use ipc_examples::web::{self, Options, WebApp};
 use serde_json::{Value, json};
@@ -54,6 +55,11 @@ impl Records {
             changed.await;
         }
     }
+}
+
+/// The fingerprint the demo's generated bindings carry, which its page presents in the hello.
+pub fn demo_fingerprint() -> &'static str {
+    DemoIpcSchema::fingerprint()
 }
 
 pub struct Demo {
@@ -120,7 +126,7 @@ impl Demo {
         let mut socket = self.open().await;
         send_json(
             &mut socket,
-            &json!({"kind": "hello", "token": self.token(), "topFrame": true}),
+            &json!({"kind": "hello", "token": self.token(), "topFrame": true, "fingerprint": demo_fingerprint()}),
         )
         .await;
         assert_eq!(next_json(&mut socket).await, json!({"kind": "welcome"}));

@@ -5,6 +5,7 @@ import { emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type Ma
 export const DemoIpcMainSpec = {
   trait: "DemoIpc",
   cancelChannel: "DemoIpc:__cancel",
+  fingerprint: "91c84a7ee405a2d1",
   channels: [
     { name: "demo:set_title", kind: "send", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:window_title", kind: "event", allowOrigins: ["app://main"], allowSubframes: false },

@@ -150,3 +150,8 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
     },
   });
 }
+
+/** Fingerprint of `DemoIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const DemoIpcFingerprint = "91c84a7ee405a2d1";
+createDemoIpcApi.fingerprint = DemoIpcFingerprint;

@@ -3,6 +3,7 @@
 
 import { createDemoIpcApi } from "../bindings/DemoIpc.js";
 import { electronDemoIpcApi } from "../bindings/DemoIpc.electron.js";
+import { isIpcError } from "../bindings/ipc-bridge.js";
 import { connectWeb, WebConnectError, type WebCloseInfo } from "../bindings/ipc-web.js";
 import { startApp } from "./app.js";
 
@@ -28,6 +29,18 @@ function describeClose(info: WebCloseInfo): string {
   return info.reason === "" ? `code ${info.code}` : `${info.code}: ${info.reason}`;
 }
 
+/** Why `connectWeb` failed: the host's close code and reason, or the typed `version_mismatch` of a page built
+ * from other bindings than the host serves (a stale cached page: reloading fetches the current one). */
+function describeRefusal(error: unknown): string {
+  if (error instanceof WebConnectError) {
+    return `refused (${describeClose(error.info)})`;
+  }
+  if (isIpcError(error) && error.detail.kind === "version_mismatch") {
+    return `refused (version mismatch: page ${error.detail.actual ?? "none"}, host ${error.detail.expected})`;
+  }
+  return `failed: ${String(error)}`;
+}
+
 let disconnect: (() => void) | undefined;
 
 async function connect(): Promise<void> {
@@ -45,8 +58,7 @@ async function connect(): Promise<void> {
     disconnect = undefined;
     setStatus("disconnected", `disconnected (${describeClose(info)})`);
   } catch (error) {
-    const text = error instanceof WebConnectError ? `refused (${describeClose(error.info)})` : `failed: ${String(error)}`;
-    setStatus("refused", text);
+    setStatus("refused", describeRefusal(error));
   }
   setButtons(false);
 }

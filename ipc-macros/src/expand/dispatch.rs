@@ -63,6 +63,10 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 true
             }
 
+            fn fingerprint(&self) -> ::core::option::Option<&'static str> {
+                ::core::option::Option::Some(#schema::fingerprint())
+            }
+
             fn dispatch(
                 &self,
                 channel: usize,

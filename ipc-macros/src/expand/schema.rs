@@ -54,6 +54,16 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 name: #trait_name,
                 channels: &[#(#descriptors),*],
             };
+
+            /// The fingerprint of the channels and payload types (the value `<Trait>.ts` exports as
+            /// `<Trait>Fingerprint`): hosts refuse a renderer built from other bindings. Computed once.
+            pub fn fingerprint() -> &'static str {
+                static FINGERPRINT: ::std::sync::OnceLock<::std::string::String> =
+                    ::std::sync::OnceLock::new();
+                FINGERPRINT.get_or_init(|| {
+                    #krate::ts::fingerprint(&#krate::ts::describe::<Self>())
+                })
+            }
         }
 
         impl #krate::ts::Bindings for #schema {

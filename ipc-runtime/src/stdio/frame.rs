@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use tokio_util::bytes::Bytes;
 
+use crate::error::{IpcError, Never};
+
 /// First byte of a binary frame body.
 pub(crate) const BINARY_FRAME: u8 = 0;
 /// First byte of a text frame body.
@@ -38,6 +40,10 @@ pub(crate) enum JsonFrame {
         origin: String,
         #[serde(rename = "topFrame")]
         top_frame: bool,
+        /// The fingerprint of the bindings the parent's glue was generated with; a missing or different one
+        /// is refused (`refused` frame with a `version_mismatch` error).
+        #[serde(default)]
+        fingerprint: Option<String>,
     },
     /// One envelope (the JSON text, as a string) from that renderer: the hand-writable form of a text frame.
     Message { caller: CallerKey, text: String },
@@ -88,6 +94,12 @@ pub(crate) fn envelope_head(tag: u8, caller: CallerKey) -> [u8; ENVELOPE_HEAD] {
 pub(crate) enum ChildFrame<'a> {
     /// The caller is gone and every handler it started has ended; nothing more comes for this key.
     Closed { caller: CallerKey },
+    /// `open` was refused with a typed error (`version_mismatch`): the key never becomes a caller, and its
+    /// envelopes are dropped unanswered.
+    Refused {
+        caller: CallerKey,
+        error: &'a IpcError<Never>,
+    },
     /// A frame was refused. `caller` is set when the refused frame named one.
     Error {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +168,19 @@ mod tests {
             Ok(JsonFrame::Open {
                 caller: 1,
                 origin: "app://main".to_owned(),
-                top_frame: true
+                top_frame: true,
+                fingerprint: None,
+            })
+        );
+        assert_eq!(
+            json(
+                br#"{"op":"open","caller":1,"origin":"app://main","topFrame":false,"fingerprint":"0f"}"#
+            ),
+            Ok(JsonFrame::Open {
+                caller: 1,
+                origin: "app://main".to_owned(),
+                top_frame: false,
+                fingerprint: Some("0f".to_owned()),
             })
         );
         assert_eq!(
@@ -203,6 +227,21 @@ mod tests {
             }
             .encode(),
             Bytes::from_static(br#"{"op":"error","message":"bad"}"#)
+        );
+        let mismatch = IpcError::VersionMismatch {
+            trait_name: "T".to_owned(),
+            expected: "01".to_owned(),
+            actual: None,
+        };
+        assert_eq!(
+            ChildFrame::Refused {
+                caller: 3,
+                error: &mismatch
+            }
+            .encode(),
+            Bytes::from_static(
+                br#"{"op":"refused","caller":3,"error":{"kind":"version_mismatch","traitName":"T","expected":"01","actual":null}}"#
+            )
         );
     }
 }

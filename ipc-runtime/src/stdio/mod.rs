@@ -23,9 +23,11 @@
 //!
 //! Parent -> child:
 //!
-//! - `{"op":"open","caller":K,"origin":"app://main","topFrame":true}`: a renderer appeared. `origin` is the
-//!   origin the parent verified from the IPC event's `senderFrame`; `topFrame` is false for iframes. The
-//!   child creates one runtime [`Connection`](crate::Connection) (its own `CallerId`) for it.
+//! - `{"op":"open","caller":K,"origin":"app://main","topFrame":true,"fingerprint":"…"}`: a renderer
+//!   appeared. `origin` is the origin the parent verified from the IPC event's `senderFrame`; `topFrame` is
+//!   false for iframes; `fingerprint` is the one of the bindings the parent's glue was generated with
+//!   (`<Trait>MainSpec.fingerprint`). The child creates one runtime [`Connection`](crate::Connection) (its
+//!   own `CallerId`) for it, unless the fingerprint is missing or not the service's (see `refused`).
 //! - a text or binary frame for `K`: one envelope from that renderer, verbatim. A text frame whose envelope
 //!   is not UTF-8 is refused. `{"op":"message","caller":K,"text":"<envelope JSON>"}` is accepted as well (the
 //!   same envelope, escaped into a JSON string: easier to write by hand, slower to read).
@@ -37,6 +39,11 @@
 //! - `{"op":"closed","caller":K}`: sent after `close` (and for every open caller at shutdown) once all the
 //!   handlers that caller started have ended. It is the last frame for `K`; envelope frames between `close`
 //!   and `closed` (such as `cancelled` errors of the calls the close ended) may be discarded.
+//! - `{"op":"refused","caller":K,"error":{"kind":"version_mismatch","traitName":…,"expected":…,"actual":…}}`:
+//!   `open` was refused because the parent's bindings are not the service's (`expected` is the child's
+//!   fingerprint, `actual` the one presented, `null` when none was). `K` never becomes a caller: its
+//!   envelopes are dropped unanswered and its `close` is accepted quietly. The mismatch is logged at warn
+//!   level once per session.
 //! - `{"op":"error","caller":K,"message":"..."}`: a frame was refused: an envelope or `close` for a key
 //!   that is not open, a text frame that is not UTF-8, or `open` of a key already used.
 //!   `{"op":"error","message":"..."}` (no `caller`): a frame that could not be read (bad JSON, unknown

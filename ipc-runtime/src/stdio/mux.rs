@@ -27,6 +27,11 @@ pub(crate) struct Mux {
     callers: FastMap<CallerKey, Connection>,
     /// Every key ever opened: keys are single-use, so a late `closed` can never be taken for a new caller.
     used: HashSet<CallerKey>,
+    /// Keys whose `open` was refused (`refused` frame): their envelopes and `close` are dropped quietly, the
+    /// parent already has the answer.
+    refused: HashSet<CallerKey>,
+    /// Whether a version mismatch was logged at warn level: once per session, not once per window.
+    mismatch_logged: bool,
     writer: mpsc::Sender<ToWriter>,
     observer: Option<Observer>,
 }
@@ -41,6 +46,8 @@ impl Mux {
             server,
             callers: FastMap::default(),
             used: HashSet::new(),
+            refused: HashSet::new(),
+            mismatch_logged: false,
             writer,
             observer,
         }
@@ -59,7 +66,11 @@ impl Mux {
                 caller,
                 origin,
                 top_frame,
-            })) => self.open(caller, &origin, top_frame).await,
+                fingerprint,
+            })) => {
+                self.open(caller, &origin, top_frame, fingerprint.as_deref())
+                    .await
+            }
             Ok(ParentFrame::Json(JsonFrame::Message { caller, text })) => {
                 self.deliver(caller, Envelope::Text(Bytes::from(text)))
                     .await
@@ -78,6 +89,8 @@ impl Mux {
                     drop(connection);
                     self.notify(ConnectionEvent::Disconnected { id });
                     true
+                } else if self.refused.remove(&caller) {
+                    true
                 } else {
                     self.refuse(Some(caller), &format!("no open caller {caller}"))
                         .await
@@ -90,6 +103,10 @@ impl Mux {
     /// Hands one envelope to `caller`'s connection.
     async fn deliver(&self, caller: CallerKey, envelope: Envelope) -> bool {
         let Some(connection) = self.callers.get(&caller) else {
+            if self.refused.contains(&caller) {
+                tracing::debug!(caller, "envelope for a refused caller dropped");
+                return true;
+            }
             return self
                 .refuse(Some(caller), &format!("no open caller {caller}"))
                 .await;
@@ -114,7 +131,13 @@ impl Mux {
         self.writer.send(ToWriter::Control(frame)).await.is_ok()
     }
 
-    async fn open(&mut self, caller: CallerKey, origin: &str, top_frame: bool) -> bool {
+    async fn open(
+        &mut self,
+        caller: CallerKey,
+        origin: &str,
+        top_frame: bool,
+        fingerprint: Option<&str>,
+    ) -> bool {
         if !self.used.insert(caller) {
             return self
                 .refuse(
@@ -122,6 +145,22 @@ impl Mux {
                     &format!("caller key {caller} was already used; keys are single-use"),
                 )
                 .await;
+        }
+        if let Err(error) = self.server.check_fingerprint(fingerprint) {
+            // `error`'s text quotes the parent's fingerprint as a Rust string literal: escaped, one line.
+            if self.mismatch_logged {
+                tracing::debug!(caller, %error, "stdio caller refused");
+            } else {
+                self.mismatch_logged = true;
+                tracing::warn!(caller, %error, "stdio caller refused (later refusals are logged at debug)");
+            }
+            self.refused.insert(caller);
+            let frame = ChildFrame::Refused {
+                caller,
+                error: &error,
+            }
+            .encode();
+            return self.writer.send(ToWriter::Control(frame)).await.is_ok();
         }
         let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
         let connection = self.server.connect(origin, top_frame, outbound);

@@ -100,6 +100,8 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    // Computed now (ts-rs runs at run time) rather than at the first `open`.
+    let _ = server.fingerprint();
     let limits = server.limits();
     let max_frame = limits
         .max_message_bytes

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
+use super::fingerprint::fingerprint;
 use super::naming::{camel_case, parameter_name};
 use super::render::{js_string, listener_type, member_name, params, reply_type, write_docs};
 use crate::service::ChannelKind;
@@ -261,6 +262,7 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
     let _ = writeln!(w, "export const {name}MainSpec = {{");
     let _ = writeln!(w, "  trait: {},", js_string(name));
     let _ = writeln!(w, "  cancelChannel: {},", js_string(&cancel_channel(name)));
+    let _ = writeln!(w, "  fingerprint: {},", js_string(&fingerprint(api)));
     let _ = writeln!(w, "  channels: [");
     for channel in &api.channels {
         let origins: Vec<String> = channel.allow_origins.iter().map(|o| js_string(o)).collect();

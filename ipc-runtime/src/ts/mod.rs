@@ -5,6 +5,7 @@
 mod describe;
 mod electron;
 mod export;
+mod fingerprint;
 mod naming;
 mod preload;
 mod render;
@@ -15,6 +16,7 @@ pub use electron::{
     render_renderer,
 };
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
+pub use fingerprint::fingerprint;
 pub use preload::{PreloadFlavor, render_preload};
 pub use render::{BRIDGE_FILE, render_api};
 

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs, LARGE_INT_MARKER};
+use super::fingerprint::fingerprint;
 use super::naming::{camel_case, listener_name, parameter_name};
 use crate::service::ChannelKind;
 
@@ -100,7 +101,23 @@ pub fn render_api(api: &ApiDescription) -> Result<String, BindingsError> {
     }
     let _ = writeln!(w, "  }});");
     let _ = writeln!(w, "}}");
+    write_fingerprint(w, api);
     Ok(out)
+}
+
+/// `<Trait>Fingerprint`, also set on the factory so that a connector handed `create<Trait>Api` presents it.
+fn write_fingerprint(w: &mut String, api: &ApiDescription) {
+    let name = &api.trait_name;
+    let _ = writeln!(
+        w,
+        "\n/** Fingerprint of `{name}`'s channels and payload types. A host refuses a renderer whose fingerprint is not\n * the main side's (`version_mismatch`): the page and the main side were built from different versions. */"
+    );
+    let _ = writeln!(
+        w,
+        "export const {name}Fingerprint = {};",
+        js_string(&fingerprint(api))
+    );
+    let _ = writeln!(w, "create{name}Api.fingerprint = {name}Fingerprint;");
 }
 
 pub(super) fn member_name(channel: &ChannelTs) -> String {
@@ -266,6 +283,7 @@ pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
         format!("{}Api", api.trait_name),
         format!("{}Errors", api.trait_name),
         format!("{}Channels", api.trait_name),
+        format!("{}Fingerprint", api.trait_name),
     ];
     for name in api.declarations.keys() {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) || generated.contains(name) {

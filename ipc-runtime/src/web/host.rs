@@ -115,6 +115,8 @@ impl WebHostBuilder {
     /// Binds the address and starts serving in the background. Must be called inside a tokio runtime.
     pub async fn start(self) -> Result<WebHost, WebHostError> {
         self.validate()?;
+        // Computed now (ts-rs runs at run time) rather than at the first page's hello.
+        let _ = self.server.fingerprint();
         let token = match self.token {
             Some(token) => token,
             None => Token::generate().map_err(WebHostError::Token)?,

@@ -13,6 +13,7 @@ use super::handshake::{WELCOME, close_code, verify_hello};
 use super::token::Token;
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
+use crate::envelope::encode_error;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -36,6 +37,22 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 type Sink = SplitSink<WebSocket, Message>;
 type Stream = SplitStream<WebSocket>;
 
+/// Why a socket was refused at its hello: an optional text message for the page (a typed error envelope),
+/// then the close frame.
+struct Refusal {
+    notice: Option<String>,
+    close: CloseFrame,
+}
+
+impl From<CloseFrame> for Refusal {
+    fn from(close: CloseFrame) -> Self {
+        Self {
+            notice: None,
+            close,
+        }
+    }
+}
+
 fn close(code: u16, reason: &str) -> CloseFrame {
     CloseFrame {
         code,
@@ -48,9 +65,13 @@ impl Session {
         let (mut sink, mut stream) = socket.split();
         let top_frame = match self.handshake(&mut stream).await {
             Ok(top_frame) => top_frame,
-            Err(frame) => {
-                // Best effort: the page learns why from the close frame; the socket ends either way.
-                let _ = sink.send(Message::Close(Some(frame))).await;
+            Err(refusal) => {
+                // Best effort: the page learns why from the notice and the close frame; the socket ends
+                // either way.
+                if let Some(notice) = refusal.notice {
+                    let _ = sink.send(Message::Text(Utf8Bytes::from(notice))).await;
+                }
+                let _ = sink.send(Message::Close(Some(refusal.close))).await;
                 return;
             }
         };
@@ -95,29 +116,47 @@ impl Session {
         }
     }
 
-    async fn handshake(&self, stream: &mut Stream) -> Result<bool, CloseFrame> {
+    async fn handshake(&self, stream: &mut Stream) -> Result<bool, Refusal> {
         let first = tokio::select! {
-            () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down")),
+            () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down").into()),
             first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
         };
         let refused = |code, reason: &str| {
             tracing::warn!(origin = %self.origin, peer = %self.peer, code, reason, "web socket refused at hello");
-            close(code, reason)
+            Refusal::from(close(code, reason))
         };
-        match first {
-            Err(_) => Err(refused(
-                close_code::HELLO_TIMEOUT,
-                "no hello received in time",
-            )),
-            Ok(None | Some(Err(_))) => Err(refused(close_code::BAD_HELLO, "closed before hello")),
-            Ok(Some(Ok(Message::Text(text)))) => {
-                verify_hello(text.as_str(), &self.token).map_err(|r| refused(r.code, r.reason))
+        let text = match first {
+            Err(_) => {
+                return Err(refused(
+                    close_code::HELLO_TIMEOUT,
+                    "no hello received in time",
+                ));
             }
-            Ok(Some(Ok(_))) => Err(refused(
-                close_code::BAD_HELLO,
-                "expected a text hello first",
-            )),
+            Ok(None | Some(Err(_))) => {
+                return Err(refused(close_code::BAD_HELLO, "closed before hello"));
+            }
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(Some(Ok(_))) => {
+                return Err(refused(
+                    close_code::BAD_HELLO,
+                    "expected a text hello first",
+                ));
+            }
+        };
+        let greeting =
+            verify_hello(text.as_str(), &self.token).map_err(|r| refused(r.code, r.reason))?;
+        if let Err(error) = self
+            .server
+            .check_fingerprint(greeting.fingerprint.as_deref())
+        {
+            // `error`'s text quotes the page's fingerprint as a Rust string literal: escaped, one line.
+            tracing::warn!(origin = %self.origin, peer = %self.peer, %error, "web socket refused at hello");
+            return Err(Refusal {
+                notice: Some(encode_error(None, &error)),
+                close: close(close_code::VERSION_MISMATCH, "version mismatch"),
+            });
         }
+        Ok(greeting.top_frame)
     }
 
     /// Feeds text and binary messages to the connection until the socket ends; returns the close frame to send, if any.

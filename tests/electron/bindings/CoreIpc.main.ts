@@ -5,6 +5,7 @@ import { emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type Ma
 export const CoreIpcMainSpec = {
   trait: "CoreIpc",
   cancelChannel: "CoreIpc:__cancel",
+  fingerprint: "afd5907558919727",
   channels: [
     { name: "core:echo", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "core:sleep", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },

@@ -88,3 +88,8 @@ export function createCoreIpcApi(transport: IpcTransport): CoreIpcApi {
     },
   });
 }
+
+/** Fingerprint of `CoreIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const CoreIpcFingerprint = "afd5907558919727";
+createCoreIpcApi.fingerprint = CoreIpcFingerprint;

@@ -7,7 +7,9 @@
 // sender is checked first (frame present, exact origin in the channel's allowlist, top frame unless the channel
 // allows sub-frames); then the message goes, as an envelope, to the Rust core under a caller key. Replies come
 // back as plain data (`{ ok: true, value } | { ok: false, error }`): nothing is ever thrown through `handle`,
-// which would keep only the message.
+// which would keep only the message. Every `open` presents the fingerprint of the bindings this glue was
+// generated with; a core built from other bindings refuses it, and every call then fails with
+// `version_mismatch` (logged once per core).
 
 import { spawn, type ChildProcess } from "node:child_process";
 
@@ -78,11 +80,15 @@ export interface CoreReceiver {
   /** A fresh core replaced the one that stopped. It knows no callers: every frame becomes a new caller at its
    * next message. */
   restarted(): void;
+  /** The core refused to open caller `key`; `error` is an `IpcErrorDetail` (`version_mismatch`: the core
+   * serves other bindings than the glue's fingerprint names). */
+  refused(key: number, error: unknown): void;
 }
 
 /** The Rust core as the glue sees it: the stdio protocol's three operations plus one receiver. */
 export interface IpcCore {
-  open(key: number, origin: string, topFrame: boolean): void;
+  /** `fingerprint`: the glue's `<Trait>MainSpec.fingerprint`, which the core compares with its own. */
+  open(key: number, origin: string, topFrame: boolean, fingerprint: string): void;
   message(key: number, message: WireMessage): void;
   close(key: number): void;
   /** Sets the receiver of everything the core sends (one per core: serve one trait per core). */
@@ -100,6 +106,8 @@ export interface TraitSpec {
   readonly trait: string;
   /** The channel the preload sends `(id)` on to cancel one of its own calls. */
   readonly cancelChannel: string;
+  /** The fingerprint of the bindings (`<Trait>Fingerprint`), presented to the core with every `open`. */
+  readonly fingerprint: string;
   readonly channels: readonly ChannelSpec[];
 }
 
@@ -146,6 +154,8 @@ export function registerChannels(
   let nextKey = 1;
   let alive = true;
   let disposed = false;
+  /** The core's `version_mismatch` detail once it refused the fingerprint; cleared when a new core starts. */
+  let mismatch: Record<string, unknown> | undefined;
   const callers = new Map<string, CallerEntry>();
   const byKey = new Map<number, CallerEntry>();
   const pending = new Map<string, (outcome: MainOutcome) => void>();
@@ -162,14 +172,14 @@ export function registerChannels(
     }
   };
 
-  const closeCaller = (entry: CallerEntry): void => {
+  const closeCaller = (entry: CallerEntry, error: unknown = { kind: "disconnected" }): void => {
     callers.delete(entry.frameKey);
     byKey.delete(entry.key);
     for (const slot of [...pending.keys()]) {
       if (slot.startsWith(`${entry.key}:`)) {
         const resolve = pending.get(slot);
         pending.delete(slot);
-        resolve?.({ ok: false, error: { kind: "disconnected" } });
+        resolve?.({ ok: false, error });
       }
     }
     if (alive) {
@@ -245,7 +255,7 @@ export function registerChannels(
     callers.set(frameKey, entry);
     byKey.set(entry.key, entry);
     watch(event.sender);
-    core.open(entry.key, origin, topFrame);
+    core.open(entry.key, origin, topFrame, spec.fingerprint);
     return entry;
   };
 
@@ -324,8 +334,34 @@ export function registerChannels(
     restarted() {
       if (!disposed) {
         alive = true;
+        // The new core may be another build: its first `open` checks the fingerprint again.
+        mismatch = undefined;
         console.warn(`${spec.trait}: the core restarted; serving again`);
       }
+    },
+    refused(key, error) {
+      const detail = isRecord(error) && typeof error["kind"] === "string"
+        ? error
+        : { kind: "protocol", message: "the core refused the caller without a readable reason" };
+      if (detail["kind"] !== "version_mismatch") {
+        const entry = byKey.get(key);
+        if (entry !== undefined) {
+          closeCaller(entry, detail);
+        }
+        return;
+      }
+      if (mismatch === undefined) {
+        mismatch = detail;
+        console.error(`${spec.trait}: the core serves other bindings (its fingerprint ${String(detail["expected"])}, `
+          + `these are ${spec.fingerprint}); every call fails with "version_mismatch" until a matching core runs`);
+      }
+      // Every caller presented the same fingerprint: none of them is usable.
+      const refusal = mismatch;
+      for (const resolve of pending.values()) {
+        resolve({ ok: false, error: refusal });
+      }
+      pending.clear();
+      closeWhere(() => true);
     },
   });
 
@@ -353,6 +389,9 @@ export function registerChannels(
           }
           if (!alive) {
             return { ok: false, error: { kind: "disconnected" } };
+          }
+          if (mismatch !== undefined) {
+            return { ok: false, error: mismatch };
           }
           let text: WireMessage;
           try {
@@ -387,6 +426,10 @@ export function registerChannels(
           }
           if (!alive) {
             onRefusal(channel.name, { kind: "disconnected" });
+            return;
+          }
+          if (mismatch !== undefined) {
+            onRefusal(channel.name, mismatch);
             return;
           }
           let text: WireMessage;
@@ -525,15 +568,21 @@ function envelopeFrame(key: number, message: WireMessage): Uint8Array {
   return body;
 }
 
+/** Where the frames read from the core go. */
+interface FrameSink {
+  message(key: number, message: WireMessage): void;
+  refused(key: number, error: unknown): void;
+}
+
 /** One frame body from the core: an envelope (text or binary) for one caller, or a JSON control frame. */
-function readFrame(body: Buffer, deliver: (key: number, message: WireMessage) => void): void {
+function readFrame(body: Buffer, sink: FrameSink): void {
   if (body.length > 0 && (body[0] === TEXT_FRAME || body[0] === BINARY_FRAME)) {
     if (body.length < ENVELOPE_HEAD) {
       console.warn("core sent a truncated envelope frame");
       return;
     }
     const key = Number(body.readBigUInt64BE(1));
-    deliver(key, body[0] === TEXT_FRAME ? body.toString("utf8", ENVELOPE_HEAD) : body.subarray(ENVELOPE_HEAD));
+    sink.message(key, body[0] === TEXT_FRAME ? body.toString("utf8", ENVELOPE_HEAD) : body.subarray(ENVELOPE_HEAD));
     return;
   }
   let frame: unknown;
@@ -549,6 +598,8 @@ function readFrame(body: Buffer, deliver: (key: number, message: WireMessage) =>
   const key = frame["caller"];
   if (frame["op"] === "error") {
     console.warn(`core refused a frame${typeof key === "number" ? ` for caller ${key}` : ""}: ${String(frame["message"])}`);
+  } else if (frame["op"] === "refused" && typeof key === "number") {
+    sink.refused(key, frame["error"]);
   }
   // `closed` needs no action: the glue forgot the caller when it sent `close`.
 }
@@ -557,7 +608,7 @@ function readFrame(body: Buffer, deliver: (key: number, message: WireMessage) =>
 function startChild(
   binaryPath: string,
   options: SpawnCoreOptions,
-  deliver: (key: number, message: WireMessage) => void,
+  sink: FrameSink,
   onEnd: (reason: string, exit: Promise<CoreExit>) => void,
 ): { readonly child: ChildProcess; write(frame: object | Uint8Array): void; end(): void } {
   const child = spawn(binaryPath, [...(options.args ?? [])], {
@@ -618,7 +669,7 @@ function startChild(
       const body = take(needed);
       needed = 4;
       header = true;
-      readFrame(body, deliver);
+      readFrame(body, sink);
     }
   });
   child.stdout?.once("close", () => end("its stdout closed"));
@@ -663,7 +714,10 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
   const delayMs = options.restart?.delayMs ?? 500;
 
   const launch = (): ReturnType<typeof startChild> =>
-    startChild(binaryPath, options, (key, text) => receiver?.message(key, text), (reason, exit) => {
+    startChild(binaryPath, options, {
+      message: (key, text) => receiver?.message(key, text),
+      refused: (key, error) => receiver?.refused(key, error),
+    }, (reason, exit) => {
       stoppedFor = reason;
       receiver?.exited(reason);
       if (shuttingDown || restarts >= maxRestarts) {
@@ -692,7 +746,7 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
       return restarts;
     },
     exited,
-    open: (key, origin, topFrame) => current.write({ op: "open", caller: key, origin, topFrame }),
+    open: (key, origin, topFrame, fingerprint) => current.write({ op: "open", caller: key, origin, topFrame, fingerprint }),
     message: (key, message) => current.write(envelopeFrame(key, message)),
     close: (key) => current.write({ op: "close", caller: key }),
     connect(next) {

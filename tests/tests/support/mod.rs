@@ -78,7 +78,12 @@ pub async fn open_socket(host: &WebHost) -> Socket {
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("upgrade");
-    let hello = serde_json::json!({"kind":"hello","token":host.token().reveal(),"topFrame":true});
+    let hello = serde_json::json!({
+        "kind": "hello",
+        "token": host.token().reveal(),
+        "topFrame": true,
+        "fingerprint": host.server().fingerprint(),
+    });
     socket.send(Message::text(hello.to_string())).await.unwrap();
     match socket.next().await {
         Some(Ok(Message::Text(text))) => assert_eq!(text.as_str(), r#"{"kind":"welcome"}"#),
@@ -138,6 +143,7 @@ pub async fn web_client(host: &WebHost) -> (Client, JoinHandle<()>) {
 /// binary frames. Control frames from the child are skipped. Returns the client and the pump task.
 pub async fn stdio_client(server: Server) -> (Client, JoinHandle<()>) {
     const CALLER: u64 = 1;
+    let fingerprint = server.fingerprint();
     let (parent, child) = tokio::io::duplex(256 * 1024);
     let (child_read, child_write) = tokio::io::split(child);
     let (parent_read, parent_write) = tokio::io::split(parent);
@@ -148,8 +154,13 @@ pub async fn stdio_client(server: Server) -> (Client, JoinHandle<()>) {
     ));
     let mut to_child = FramedWrite::new(parent_write, LengthDelimitedCodec::new());
     let mut from_child = FramedRead::new(parent_read, LengthDelimitedCodec::new());
-    let open =
-        serde_json::json!({"op":"open","caller":CALLER,"origin":"app://main","topFrame":true});
+    let open = serde_json::json!({
+        "op": "open",
+        "caller": CALLER,
+        "origin": "app://main",
+        "topFrame": true,
+        "fingerprint": fingerprint,
+    });
     to_child
         .send(Bytes::from(open.to_string()))
         .await

@@ -57,3 +57,7 @@ export function createDemoIpcApi(transport) {
         },
     });
 }
+/** Fingerprint of `DemoIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const DemoIpcFingerprint = "91c84a7ee405a2d1";
+createDemoIpcApi.fingerprint = DemoIpcFingerprint;

@@ -2,7 +2,7 @@
 // It has no dependencies; hosts (web socket, Electron preload, tests) plug a message pipe into it.
 const ERROR_KINDS = new Set([
     "handler", "timeout", "cancelled", "denied", "invalid_input", "unknown_channel", "too_large", "protocol",
-    "internal", "disconnected",
+    "internal", "disconnected", "version_mismatch",
 ]);
 /** The rejection of every `invoke`: a real `Error` whose `detail` is the typed, discriminated failure. */
 export class IpcError extends Error {
@@ -44,6 +44,9 @@ function describeError(detail) {
             return `internal error: ${detail.message}`;
         case "disconnected":
             return "disconnected before the reply arrived";
+        case "version_mismatch":
+            return `version mismatch: these ${detail.traitName} bindings have fingerprint ${detail.actual ?? "(none)"}, `
+                + `the main side serves ${detail.expected}; rebuild both from the same source`;
     }
 }
 /** Longest delay `setTimeout` honours; larger ones fire at once. Also below the wire's `u32` limit. */

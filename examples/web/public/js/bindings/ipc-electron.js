@@ -5,7 +5,7 @@ import { IpcError } from "./ipc-bridge.js";
 const MAX_TIMEOUT_MS = 2_147_483_647;
 const ERROR_KINDS = new Set([
     "handler", "timeout", "cancelled", "denied", "invalid_input", "unknown_channel", "too_large", "protocol",
-    "internal", "disconnected",
+    "internal", "disconnected", "version_mismatch",
 ]);
 function isRecord(value) {
     return typeof value === "object" && value !== null && !Array.isArray(value);

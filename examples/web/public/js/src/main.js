@@ -2,6 +2,7 @@
 // connect to the web host with the token from the URL. Either way app.ts gets the same typed `DemoIpcApi`.
 import { createDemoIpcApi } from "../bindings/DemoIpc.js";
 import { electronDemoIpcApi } from "../bindings/DemoIpc.electron.js";
+import { isIpcError } from "../bindings/ipc-bridge.js";
 import { connectWeb, WebConnectError } from "../bindings/ipc-web.js";
 import { startApp } from "./app.js";
 const status = document.getElementById("conn-status");
@@ -22,6 +23,17 @@ function setButtons(connected) {
 function describeClose(info) {
     return info.reason === "" ? `code ${info.code}` : `${info.code}: ${info.reason}`;
 }
+/** Why `connectWeb` failed: the host's close code and reason, or the typed `version_mismatch` of a page built
+ * from other bindings than the host serves (a stale cached page: reloading fetches the current one). */
+function describeRefusal(error) {
+    if (error instanceof WebConnectError) {
+        return `refused (${describeClose(error.info)})`;
+    }
+    if (isIpcError(error) && error.detail.kind === "version_mismatch") {
+        return `refused (version mismatch: page ${error.detail.actual ?? "none"}, host ${error.detail.expected})`;
+    }
+    return `failed: ${String(error)}`;
+}
 let disconnect;
 async function connect() {
     setStatus("connecting", "connecting…");
@@ -39,8 +51,7 @@ async function connect() {
         setStatus("disconnected", `disconnected (${describeClose(info)})`);
     }
     catch (error) {
-        const text = error instanceof WebConnectError ? `refused (${describeClose(error.info)})` : `failed: ${String(error)}`;
-        setStatus("refused", text);
+        setStatus("refused", describeRefusal(error));
     }
     setButtons(false);
 }
