@@ -5,6 +5,8 @@
 mod describe;
 mod electron;
 mod export;
+#[cfg(test)]
+mod hygiene;
 mod naming;
 mod preload;
 mod render;
