@@ -29,6 +29,9 @@ const HARMLESS: &[&str] = &[
     "as",
 ];
 
+/// The payload types of the test description's channels.
+const USER_TYPES: &[&str] = &["ZqArg", "ZqReply", "ZqError"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     Ident(String),
@@ -211,9 +214,12 @@ fn channel(
         channel: method,
         method,
         docs: &[],
-        args: args.iter().map(|a| (*a, "ZqArg".to_owned())).collect(),
+        args: args
+            .iter()
+            .map(|a| (*a, USER_TYPES[0].to_owned()))
+            .collect(),
         output: output.to_owned(),
-        error: "ZqError".to_owned(),
+        error: USER_TYPES[2].to_owned(),
         allow_origins: &["app://main"],
         allow_subframes: false,
     }
@@ -223,7 +229,12 @@ fn channel(
 fn description(args: &[&'static str]) -> ApiDescription {
     let mut api = ApiBuilder::new("Zq");
     api.channel(channel(ChannelKind::Send, "zq_send", args, "null"));
-    api.channel(channel(ChannelKind::Invoke, "zq_invoke", args, "ZqReply"));
+    api.channel(channel(
+        ChannelKind::Invoke,
+        "zq_invoke",
+        args,
+        USER_TYPES[1],
+    ));
     api.channel(channel(ChannelKind::Invoke, "zq_unit", args, "null"));
     api.channel(channel(ChannelKind::Event, "zq_event", args, "null"));
     api.channel(channel(ChannelKind::Event, "zq_quiet", &[], "null"));
@@ -275,7 +286,7 @@ fn generated_names_in_user_scopes_are_never_user_names() {
                     continue;
                 };
                 let member_access = after(&tokens, at, '.');
-                let from_user = name.starts_with("zq") || name.starts_with("Zq");
+                let from_user = user.contains(name) || USER_TYPES.contains(&name.as_str());
                 if !member_access
                     && !from_user
                     && takeable(name)
