@@ -13,6 +13,7 @@ pub(crate) const ALLOW_SUBFRAMES: &str = "allow_subframes";
 pub(crate) const CRATE: &str = "crate";
 pub(crate) const EXPORT: &str = "export";
 pub(crate) const EXPORT_TO: &str = "export_to";
+pub(crate) const HOSTS: &str = "hosts";
 pub(crate) const NAME: &str = "name";
 pub(crate) const NAMESPACE: &str = "namespace";
 pub(crate) const TIMEOUT_MS: &str = "timeout_ms";
@@ -20,6 +21,10 @@ pub(crate) const TIMEOUT_MS: &str = "timeout_ms";
 pub(crate) const SEND: &str = "send";
 pub(crate) const INVOKE: &str = "invoke";
 pub(crate) const EVENT: &str = "event";
+
+/// The values of `hosts`.
+const WEB: &str = "web";
+const ELECTRON: &str = "electron";
 
 /// Whether `attr` is one of the method markers this macro consumes.
 pub(crate) fn is_channel_attr(attr: &syn::Attribute) -> bool {
@@ -73,6 +78,8 @@ pub(crate) struct TraitOptions {
     pub(crate) export_to: Option<String>,
     /// Whether to generate the `#[test]` that writes the `.ts` files (`export = false` turns it off).
     pub(crate) export: bool,
+    /// Which hosts' TypeScript files the export writes (`hosts = [...]`; both by default).
+    pub(crate) hosts: Hosts,
     pub(crate) namespace: Option<Spanned<String>>,
     pub(crate) timeout_ms: Option<Spanned<u32>>,
     /// False when the arguments failed to parse part-way, so keys after the error were never seen.
@@ -85,6 +92,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
     let mut krate = Once::new(CRATE);
     let mut export_to = Once::new(EXPORT_TO);
     let mut export = Once::new(EXPORT);
+    let mut hosts = Once::new(HOSTS);
     let mut namespace = Once::new(NAMESPACE);
     let mut timeout_ms = Once::new(TIMEOUT_MS);
     let parser = syn::meta::parser(|meta| {
@@ -99,6 +107,9 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
             export_to.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident(EXPORT) {
             export.set(cx, span, flag(&meta)?);
+        } else if meta.path.is_ident(HOSTS) {
+            let list = host_list(cx, &meta)?;
+            hosts.set(cx, span, list);
         } else if meta.path.is_ident(NAMESPACE) {
             namespace.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident(TIMEOUT_MS) {
@@ -114,6 +125,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
                     CRATE,
                     EXPORT,
                     EXPORT_TO,
+                    HOSTS,
                     NAMESPACE,
                     TIMEOUT_MS,
                 ],
@@ -134,6 +146,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
         krate: krate.get().map(|s| s.value),
         export_to: export_to.get().map(|s| s.value),
         export: export.get().is_none_or(|s| s.value),
+        hosts: hosts.get().map_or(Hosts::ALL, |s| s.value),
         namespace: namespace.get(),
         timeout_ms: timeout_ms.get(),
         complete,
@@ -245,6 +258,64 @@ fn millis(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32>>
         return Ok(None);
     }
     Ok(Some(value))
+}
+
+/// The hosts whose TypeScript files are written.
+#[derive(Clone, Copy)]
+pub(crate) struct Hosts {
+    pub(crate) web: bool,
+    pub(crate) electron: bool,
+}
+
+impl Hosts {
+    const ALL: Self = Self {
+        web: true,
+        electron: true,
+    };
+}
+
+/// `hosts = ["web", "electron"]`. An unknown or repeated host is reported through `cx` at its literal (parsing
+/// goes on), an empty list at the list.
+fn host_list(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Hosts> {
+    let array: ExprArray = meta.value()?.parse()?;
+    if array.elems.is_empty() {
+        cx.error(
+            &array,
+            format!("an empty `hosts` list would write no host's files; list `{WEB}`, `{ELECTRON}` or both"),
+        );
+    }
+    let mut hosts = Hosts {
+        web: false,
+        electron: false,
+    };
+    for elem in &array.elems {
+        let Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) = elem
+        else {
+            return Err(syn::Error::new_spanned(
+                elem,
+                format!("expected a host name: \"{WEB}\" or \"{ELECTRON}\""),
+            ));
+        };
+        let host = lit.value();
+        let seen = match host.as_str() {
+            WEB => &mut hosts.web,
+            ELECTRON => &mut hosts.electron,
+            _ => {
+                cx.error(
+                    lit,
+                    format!("unknown host `{host}`; expected one of: `{WEB}`, `{ELECTRON}`"),
+                );
+                continue;
+            }
+        };
+        if *seen {
+            cx.error(lit, format!("duplicate host `{host}`"));
+        }
+        *seen = true;
+    }
+    Ok(hosts)
 }
 
 fn origins(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {

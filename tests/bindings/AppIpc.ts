@@ -68,8 +68,7 @@ export function createAppIpcApi(transport: IpcTransport): AppIpcApi {
   return Object.freeze({
     setTitle: (title: string): void => transport.send("app_ipc:set_title", [title]),
     openFile: async (path: string, options?: CallOptions): Promise<string | null> => {
-      const value = await transport.invoke("app_ipc:open_file", [path], options);
-      return value as string | null;
+      return (await transport.invoke("app_ipc:open_file", [path], options)) as string | null;
     },
     onUpdateCounter: (listener: (value: number) => void): Unsubscribe =>
       transport.subscribe("app_ipc:update_counter", (args) => {
@@ -77,19 +76,16 @@ export function createAppIpcApi(transport: IpcTransport): AppIpcApi {
       }),
     counterValue: (value: number): void => transport.send("app_ipc:counter_value", [value]),
     slow: async (millis: number, options?: CallOptions): Promise<number> => {
-      const value = await transport.invoke("app_ipc:slow", [millis], options);
-      return value as number;
+      return (await transport.invoke("app_ipc:slow", [millis], options)) as number;
     },
     explode: async (options?: CallOptions): Promise<void> => {
       await transport.invoke("app_ipc:explode", [], options);
     },
     settingsOnly: async (options?: CallOptions): Promise<string> => {
-      const value = await transport.invoke("app_ipc:settings_only", [], options);
-      return value as string;
+      return (await transport.invoke("app_ipc:settings_only", [], options)) as string;
     },
     frameFriendly: async (options?: CallOptions): Promise<boolean> => {
-      const value = await transport.invoke("app_ipc:frame_friendly", [], options);
-      return value as boolean;
+      return (await transport.invoke("app_ipc:frame_friendly", [], options)) as boolean;
     },
   });
 }

@@ -55,16 +55,13 @@ export const BlobIpcChannels = {
 export function createBlobIpcApi(transport: IpcTransport): BlobIpcApi {
   return Object.freeze({
     reverse: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
-      const value = await transport.invoke("blob_ipc:reverse", [data], options);
-      return value as Uint8Array;
+      return (await transport.invoke("blob_ipc:reverse", [data], options)) as Uint8Array;
     },
     chunk: async (data: Uint8Array, size: number, options?: CallOptions): Promise<Array<Chunk>> => {
-      const value = await transport.invoke("blob_ipc:chunk", [data, size], options);
-      return value as Array<Chunk>;
+      return (await transport.invoke("blob_ipc:chunk", [data, size], options)) as Array<Chunk>;
     },
     text: async (data: Uint8Array, options?: CallOptions): Promise<string> => {
-      const value = await transport.invoke("blob_ipc:text", [data], options);
-      return value as string;
+      return (await transport.invoke("blob_ipc:text", [data], options)) as string;
     },
     store: (name: string, data: Uint8Array): void => transport.send("blob_ipc:store", [name, data]),
     onStored: (listener: (name: string, data: Uint8Array) => void): Unsubscribe =>

@@ -58,12 +58,10 @@ export const ShapesChannels = {
 export function createShapesApi(transport: IpcTransport): ShapesApi {
   return Object.freeze({
     place: async (shape: Shape, color: Color, scale: number | null, options?: CallOptions): Promise<Shape> => {
-      const value = await transport.invoke("draw:place", [shape, color, scale], options);
-      return value as Shape;
+      return (await transport.invoke("draw:place", [shape, color, scale], options)) as Shape;
     },
     summarise: async (drawing: Drawing, options?: CallOptions): Promise<Drawing> => {
-      const value = await transport.invoke("draw:summarise-v2", [drawing], options);
-      return value as Drawing;
+      return (await transport.invoke("draw:summarise-v2", [drawing], options)) as Drawing;
     },
     clear: async (options?: CallOptions): Promise<void> => {
       await transport.invoke("draw:clear", [], options);

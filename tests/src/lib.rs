@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod blob;
+pub mod collide;
 pub mod recording;
 pub mod shapes;

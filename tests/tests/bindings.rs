@@ -87,3 +87,75 @@ fn check_mode_reports_stale_files_without_writing() {
     assert_eq!(report.unchanged.len(), 9);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[channels(allow_origins = ["app://main"], hosts = ["web"], export = false)]
+pub trait WebOnly {
+    #[invoke]
+    async fn ping(&self, caller: Caller) -> String;
+}
+
+#[channels(allow_origins = ["app://main"], hosts = ["electron"], export = false)]
+pub trait ElectronOnly {
+    #[invoke]
+    async fn ping(&self, caller: Caller) -> String;
+}
+
+#[channels(allow_origins = ["app://main"], hosts = ["electron", "web"], export = false)]
+pub trait BothHosts {
+    #[invoke]
+    async fn ping(&self, caller: Caller) -> String;
+}
+
+/// Exports `B` into a fresh directory and lists the file names written there.
+fn written<B: Bindings>(tag: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("ipc-hosts-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    ts::export_to::<B>(&dir, false).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    // Check mode looks only at the files of the hosts emitted: it passes with just those on disk.
+    ts::export_to::<B>(&dir, true).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    names
+}
+
+#[test]
+fn hosts_choose_the_files_written() {
+    assert_eq!(
+        written::<WebOnlySchema>("web"),
+        ["WebOnly.ts", "ipc-bridge.ts", "ipc-web.ts"]
+    );
+    assert_eq!(
+        written::<ElectronOnlySchema>("electron"),
+        [
+            "ElectronOnly.electron.ts",
+            "ElectronOnly.main.ts",
+            "ElectronOnly.preload.cjs",
+            "ElectronOnly.preload.ts",
+            "ElectronOnly.ts",
+            "ipc-bridge.ts",
+            "ipc-electron-main.ts",
+            "ipc-electron.ts",
+        ]
+    );
+    let both = written::<BothHostsSchema>("both");
+    assert_eq!(both.len(), 9, "{both:?}");
+    assert!(
+        both.contains(&"ipc-web.ts".to_owned()) && both.contains(&"BothHosts.main.ts".to_owned())
+    );
+    assert_eq!(
+        <BothHostsSchema as Bindings>::HOSTS,
+        <ipc_tests::app::AppIpcSchema as Bindings>::HOSTS,
+        "listing both hosts is the default"
+    );
+    assert_eq!(
+        <WebOnlySchema as Bindings>::HOSTS,
+        ts::Hosts {
+            web: true,
+            electron: false
+        }
+    );
+}

@@ -34,12 +34,10 @@ export const WebBenchIpcChannels = {
 export function createWebBenchIpcApi(transport: IpcTransport): WebBenchIpcApi {
   return Object.freeze({
     echo: async (item: Item, options?: CallOptions): Promise<Item> => {
-      const value = await transport.invoke("bench:echo", [item], options);
-      return value as Item;
+      return (await transport.invoke("bench:echo", [item], options)) as Item;
     },
     echoBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
-      const value = await transport.invoke("bench:echo_bytes", [data], options);
-      return value as Uint8Array;
+      return (await transport.invoke("bench:echo_bytes", [data], options)) as Uint8Array;
     },
   });
 }

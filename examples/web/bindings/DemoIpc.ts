@@ -113,12 +113,10 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
         listener(args[0] as string);
       }),
     listFiles: async (options?: CallOptions): Promise<Array<FileEntry>> => {
-      const value = await transport.invoke("demo:list_files", [], options);
-      return value as Array<FileEntry>;
+      return (await transport.invoke("demo:list_files", [], options)) as Array<FileEntry>;
     },
     openFile: async (name: string, options?: CallOptions): Promise<OpenedFile> => {
-      const value = await transport.invoke("demo:open_file", [name], options);
-      return value as OpenedFile;
+      return (await transport.invoke("demo:open_file", [name], options)) as OpenedFile;
     },
     onUpdateCounter: (listener: (delta: number) => void): Unsubscribe =>
       transport.subscribe("demo:update_counter", (args) => {
@@ -126,12 +124,10 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
       }),
     counterValue: (value: number): void => transport.send("demo:counter_value", [value]),
     whoami: async (options?: CallOptions): Promise<number> => {
-      const value = await transport.invoke("demo:whoami", [], options);
-      return value as number;
+      return (await transport.invoke("demo:whoami", [], options)) as number;
     },
     peers: async (options?: CallOptions): Promise<Array<number>> => {
-      const value = await transport.invoke("demo:peers", [], options);
-      return value as Array<number>;
+      return (await transport.invoke("demo:peers", [], options)) as Array<number>;
     },
     onPeersChanged: (listener: (peers: Array<number>) => void): Unsubscribe =>
       transport.subscribe("demo:peers_changed", (args) => {
@@ -145,8 +141,7 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
         listener(args[0] as number, args[1] as string);
       }),
     longJob: async (label: string, options?: CallOptions): Promise<string> => {
-      const value = await transport.invoke("demo:long_job", [label], options);
-      return value as string;
+      return (await transport.invoke("demo:long_job", [label], options)) as string;
     },
   });
 }

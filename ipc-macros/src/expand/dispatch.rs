@@ -24,6 +24,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     };
     let arms = handled().map(|(index, method)| arm(service, index, method));
     let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
+    let caller = caller_ident();
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -70,13 +71,13 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             fn dispatch(
                 &self,
                 channel: usize,
-                caller: #krate::Caller,
+                #caller: #krate::Caller,
                 payload: &str,
             ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
                 match channel {
                     #(#arms)*
                     _ => {
-                        let _ = (caller, payload);
+                        let _ = (#caller, payload);
                         ::core::result::Result::Err(#krate::DecodeError::new("no handler for this channel index"))
                     }
                 }
@@ -89,19 +90,25 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             fn dispatch_direct(
                 &self,
                 channel: usize,
-                caller: #krate::Caller,
+                #caller: #krate::Caller,
                 args: #krate::DirectValue,
             ) -> ::core::result::Result<#krate::DirectFuture, #krate::DecodeError> {
                 match channel {
                     #(#direct_arms)*
                     _ => {
-                        let _ = (caller, args);
+                        let _ = (#caller, args);
                         ::core::result::Result::Err(#krate::DecodeError::new("no handler for this channel index"))
                     }
                 }
             }
         }
     }
+}
+
+/// The dispatch functions' `Caller` parameter. Mixed-site: an argument may itself be called `caller`, and the
+/// arms bind the arguments before they pass the caller on.
+fn caller_ident() -> Ident {
+    Ident::new("caller", Span::mixed_site())
 }
 
 /// One channel's match arm: `unpack` yields the argument tuple (or returns the error with `?`), then the
@@ -119,7 +126,8 @@ fn channel_arm(
     let idents = method.args.iter().map(|a| a.ident);
     // Mixed-site: an argument may itself be called `handler`.
     let handler = Ident::new("handler", Span::mixed_site());
-    let call = quote!(<H as #trait_ident>::#name(&*#handler, caller, #(#idents),*).await);
+    let caller = caller_ident();
+    let call = quote!(<H as #trait_ident>::#name(&*#handler, #caller, #(#idents),*).await);
     let body = body(&call);
     quote! {
         #index => {

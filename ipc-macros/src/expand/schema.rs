@@ -30,6 +30,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
         .unwrap_or_else(|| "bindings".to_owned());
     let test_name = format_ident!("export_bindings_{}", snake_case(&trait_name));
     let doc = format!("Channel table and TypeScript description of [`{trait_name}`].");
+    let (web, electron) = (service.options.hosts.web, service.options.hosts.electron);
     let export_test = service.options.export.then(|| {
         quote! {
             #[cfg(test)]
@@ -68,6 +69,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 
         impl #krate::ts::Bindings for #schema {
             const NAME: &'static str = #trait_name;
+            const HOSTS: #krate::ts::Hosts = #krate::ts::Hosts { web: #web, electron: #electron };
 
             fn describe(api: &mut #krate::ts::ApiBuilder) {
                 #(#describes)*

@@ -8,8 +8,10 @@ use std::fmt::Write as _;
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
 use super::fingerprint::fingerprint;
-use super::naming::{camel_case, parameter_name};
-use super::render::{js_string, listener_type, member_name, params, reply_type, write_docs};
+use super::naming::{LISTENER, OPTIONS, TARGET, camel_case, parameter_name};
+use super::render::{
+    awaited, js_string, listener_type, member_name, params, reply_type, write_docs,
+};
 use crate::service::ChannelKind;
 
 /// File name of the renderer-side shared module.
@@ -115,7 +117,7 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
     if has_invoke {
         let _ = writeln!(
             w,
-            "import {{ electronInvoke, type ElectronCallOptions, type IpcOutcome }} from \"./ipc-electron.js\";"
+            "import {{ electronInvoke as $electronInvoke, type ElectronCallOptions, type IpcOutcome }} from \"./ipc-electron.js\";"
         );
     }
     let mut types = vec![format!("type {name}Api")];
@@ -149,10 +151,11 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
         "/** The typed API over the preload's `window.{exposed}`. Invokes reject with `IpcError` (typed `detail`),\n * like the web host's. Throws when the preload did not run. */"
     );
     let _ = writeln!(w, "export function electron{name}Api(): {name}Api {{");
-    let _ = writeln!(w, "  const exposed = window.{exposed};");
+    // `$` names inside: the members' parameters are the user's, and no Rust name contains `$`.
+    let _ = writeln!(w, "  const $exposed = window.{exposed};");
     let _ = writeln!(
         w,
-        "  if (exposed === undefined) {{\n    throw new Error({});\n  }}",
+        "  if ($exposed === undefined) {{\n    throw new Error({});\n  }}",
         js_string(&format!(
             "window.{exposed} is missing: use the compiled {name}.preload.ts as the window's preload, with contextIsolation on"
         ))
@@ -172,7 +175,7 @@ fn exposed_signature(channel: &ChannelTs) -> String {
         ChannelKind::Send => format!("{member}({}): void", params(channel).join(", ")),
         ChannelKind::Invoke => {
             let mut all = params(channel);
-            all.push("options?: ElectronCallOptions".to_owned());
+            all.push(format!("{OPTIONS}?: ElectronCallOptions"));
             format!(
                 "{member}({}): Promise<IpcOutcome<{}, {}>>",
                 all.join(", "),
@@ -181,7 +184,7 @@ fn exposed_signature(channel: &ChannelTs) -> String {
             )
         }
         ChannelKind::Event => format!(
-            "{member}(listener: {}): Unsubscribe",
+            "{member}({LISTENER}: {}): Unsubscribe",
             listener_type(channel)
         ),
     }
@@ -194,35 +197,29 @@ fn api_member(channel: &ChannelTs) -> String {
     let params = params(channel);
     match channel.kind {
         ChannelKind::Send => format!(
-            "{member}: ({}): void => {{\n      exposed.{member}({});\n    }}",
+            "{member}: ({}): void => {{\n      $exposed.{member}({});\n    }}",
             params.join(", "),
             names.join(", ")
         ),
         ChannelKind::Invoke => {
             let mut all = params.clone();
-            all.push("options?: CallOptions".to_owned());
+            all.push(format!("{OPTIONS}?: CallOptions"));
             let mut forwarded = names.clone();
             forwarded.push("$o".to_owned());
             let reply = reply_type(channel);
             let call = format!(
-                "electronInvoke({}, options, ($o) => exposed.{member}({}))",
+                "$electronInvoke({}, {OPTIONS}, ($o) => $exposed.{member}({}))",
                 js_string(channel.channel),
                 forwarded.join(", ")
             );
-            let body = if reply == "void" {
-                format!("{{\n      await {call};\n    }}")
-            } else {
-                format!(
-                    "{{\n      const value = await {call};\n      return value as {reply};\n    }}"
-                )
-            };
+            let body = awaited(&call, reply);
             format!(
                 "{member}: async ({}): Promise<{reply}> => {body}",
                 all.join(", ")
             )
         }
         ChannelKind::Event => format!(
-            "{member}: (listener: {}): Unsubscribe => exposed.{member}(listener)",
+            "{member}: ({LISTENER}: {}): Unsubscribe => $exposed.{member}({LISTENER})",
             listener_type(channel)
         ),
     }
@@ -243,7 +240,7 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
     let glue_imports = if events.is_empty() {
         "registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec"
     } else {
-        "emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec, type WebContentsLike"
+        "emitFromMain as $emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec, type WebContentsLike"
     };
     let _ = writeln!(
         w,
@@ -293,6 +290,8 @@ fn write_main_events(w: &mut String, name: &str, events: &[(usize, &ChannelTs)])
     if events.is_empty() {
         return;
     }
+    // `$` names: the members' parameters are the user's, and no Rust name contains `$`.
+    let _ = writeln!(w, "\nconst $channels = {name}MainSpec.channels;");
     let _ = writeln!(
         w,
         "\n/**\n * Events of `{name}` raised by the main process itself (a menu, a tray icon), to one window. Each checks\n * that the window is alive and shows an allowed origin, and returns whether it sent. Events from the Rust core\n * need none of this: the glue delivers them.\n */"
@@ -300,11 +299,11 @@ fn write_main_events(w: &mut String, name: &str, events: &[(usize, &ChannelTs)])
     let _ = writeln!(w, "export const {name}MainEvents = {{");
     for (index, channel) in events {
         write_docs(w, channel.docs, "  ");
-        let mut all = vec!["target: WebContentsLike".to_owned()];
+        let mut all = vec![format!("{TARGET}: WebContentsLike")];
         all.extend(params(channel));
         let _ = writeln!(
             w,
-            "  {}: ({}): boolean =>\n    emitFromMain(target, {name}MainSpec.channels[{index}], [{}]),",
+            "  {}: ({}): boolean =>\n    $emitFromMain({TARGET}, $channels[{index}], [{}]),",
             camel_case(channel.method),
             all.join(", "),
             arg_names(channel).join(", ")

@@ -37,39 +37,45 @@ pub fn export<B: Bindings>(
     export_to::<B>(&Path::new(manifest_dir).join(dir), check)
 }
 
-/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts`, `<dir>/ipc-web.ts`, `<dir>/<Trait>.ts` and the
-/// Electron host's files: `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts` (and its ready
-/// `CommonJS` twin `<Trait>.preload.cjs`), `<Trait>.electron.ts` and `<Trait>.main.ts`.
+/// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`, plus the files of the
+/// hosts in `B::HOSTS`: the web host's `ipc-web.ts`; the Electron host's `ipc-electron.ts`,
+/// `ipc-electron-main.ts`, `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
+/// `<Trait>.electron.ts` and `<Trait>.main.ts`. Files of other hosts are neither written nor checked.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
-    let api = render_api(&description)?;
     let name = B::NAME;
-    let files = [
+    let mut files = vec![
         (dir.join(BRIDGE_FILE), BRIDGE_SOURCE.to_owned()),
-        (dir.join(WEB_FILE), WEB_SOURCE.to_owned()),
-        (dir.join(format!("{name}.ts")), api),
-        (dir.join(ELECTRON_FILE), ELECTRON_SOURCE.to_owned()),
-        (
-            dir.join(ELECTRON_MAIN_FILE),
-            ELECTRON_MAIN_SOURCE.to_owned(),
-        ),
-        (
-            dir.join(format!("{name}.preload.ts")),
-            render_preload(&description, PreloadFlavor::TypeScript)?,
-        ),
-        (
-            dir.join(format!("{name}.preload.cjs")),
-            render_preload(&description, PreloadFlavor::CommonJs)?,
-        ),
-        (
-            dir.join(format!("{name}.electron.ts")),
-            render_renderer(&description)?,
-        ),
-        (
-            dir.join(format!("{name}.main.ts")),
-            render_main(&description)?,
-        ),
+        (dir.join(format!("{name}.ts")), render_api(&description)?),
     ];
+    if B::HOSTS.web {
+        files.push((dir.join(WEB_FILE), WEB_SOURCE.to_owned()));
+    }
+    if B::HOSTS.electron {
+        files.extend([
+            (dir.join(ELECTRON_FILE), ELECTRON_SOURCE.to_owned()),
+            (
+                dir.join(ELECTRON_MAIN_FILE),
+                ELECTRON_MAIN_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(format!("{name}.preload.ts")),
+                render_preload(&description, PreloadFlavor::TypeScript)?,
+            ),
+            (
+                dir.join(format!("{name}.preload.cjs")),
+                render_preload(&description, PreloadFlavor::CommonJs)?,
+            ),
+            (
+                dir.join(format!("{name}.electron.ts")),
+                render_renderer(&description)?,
+            ),
+            (
+                dir.join(format!("{name}.main.ts")),
+                render_main(&description)?,
+            ),
+        ]);
+    }
     let mut report = ExportReport {
         directory: dir.to_owned(),
         changed: Vec::new(),

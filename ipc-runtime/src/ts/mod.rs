@@ -6,6 +6,8 @@ mod describe;
 mod electron;
 mod export;
 mod fingerprint;
+#[cfg(test)]
+mod hygiene;
 mod naming;
 mod preload;
 mod render;
@@ -20,10 +22,37 @@ pub use fingerprint::fingerprint;
 pub use preload::{PreloadFlavor, render_preload};
 pub use render::{BRIDGE_FILE, render_api};
 
-/// Implemented by the macro-generated `<Trait>Bindings` type.
+/// Which hosts' files an export writes: `#[channels(hosts = ["web", "electron"])]`. Both need `<Trait>.ts` and
+/// `ipc-bridge.ts`; the web host adds `ipc-web.ts`, Electron its preload, renderer and main-process files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hosts {
+    /// `ipc-web.ts`, the browser connector of the web host.
+    pub web: bool,
+    /// `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts`/`.cjs`, `<Trait>.electron.ts`,
+    /// `<Trait>.main.ts`.
+    pub electron: bool,
+}
+
+impl Hosts {
+    /// Every host (the default).
+    pub const ALL: Self = Self {
+        web: true,
+        electron: true,
+    };
+}
+
+impl Default for Hosts {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+/// Implemented by the macro-generated `<Trait>Schema` type.
 pub trait Bindings {
     /// The trait's name; the emitted file is `<NAME>.ts`.
     const NAME: &'static str;
+    /// The hosts whose files [`export`] writes.
+    const HOSTS: Hosts = Hosts::ALL;
     /// Feeds every channel of the trait into `api`.
     fn describe(api: &mut ApiBuilder);
 }

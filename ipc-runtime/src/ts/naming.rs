@@ -79,14 +79,25 @@ const RESERVED: &[&str] = &[
     "yield",
 ];
 
-/// A parameter name that is valid in strict TypeScript and does not clash with the bridge's own names.
+/// The parameters the generated functions declare beside the user's (names readers see in signatures, so they
+/// stay plain words). The generators write these constants, never the words themselves; a user parameter of
+/// one of these names gets a `_` suffix. Every other name a generator uses where user parameters are in scope
+/// starts with `$`, which no Rust identifier contains (the `ts::hygiene` tests enforce both rules).
+pub(crate) const OPTIONS: &str = "options";
+/// An event's listener, in `on<Event>(listener)`.
+pub(crate) const LISTENER: &str = "listener";
+/// The window a main-process event goes to, in `<Trait>MainEvents.<event>(target, ...)`.
+pub(crate) const TARGET: &str = "target";
+/// The parameter of `create<Trait>Api(transport)`, which every member captures.
+pub(crate) const TRANSPORT: &str = "transport";
+const GENERATED_PARAMETERS: &[&str] = &[OPTIONS, LISTENER, TARGET, TRANSPORT];
+
+/// A parameter name that is valid in strict TypeScript and never meets a name the generators use. It can be
+/// empty (a Rust argument named `__`), and two Rust names can give the same one (`a_b`, `aB`): the render
+/// checks refuse both.
 pub(crate) fn parameter_name(snake: &str) -> String {
     let camel = camel_case(snake);
-    if RESERVED.contains(&camel.as_str())
-        || camel == "options"
-        || camel == "listener"
-        || camel == "transport"
-    {
+    if RESERVED.contains(&camel.as_str()) || GENERATED_PARAMETERS.contains(&camel.as_str()) {
         format!("{camel}_")
     } else {
         camel
@@ -106,6 +117,9 @@ mod tests {
         assert_eq!(listener_name("update_counter"), "onUpdateCounter");
         assert_eq!(parameter_name("default"), "default_");
         assert_eq!(parameter_name("options"), "options_");
+        assert_eq!(parameter_name("target"), "target_");
+        assert_eq!(parameter_name("options_"), "options_");
+        assert_eq!(parameter_name("__"), "");
         assert_eq!(parameter_name("file_name"), "fileName");
     }
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
 use super::electron::{arg_names, cancel_channel, constant_name, exposed_name, header};
+use super::naming::{LISTENER, OPTIONS};
 use super::render::{check_clashes, check_representable, js_string, member_name};
 use crate::service::ChannelKind;
 
@@ -122,6 +123,24 @@ fn check_exposed_name(api: &ApiDescription) -> Result<(), BindingsError> {
     Ok(())
 }
 
+/// Refuses two methods whose channel constants would be the same (`open_file` and `OPEN_FILE`).
+fn check_constants(api: &ApiDescription) -> Result<(), BindingsError> {
+    let mut seen = std::collections::BTreeMap::new();
+    for channel in &api.channels {
+        if let Some(other) = seen.insert(constant_name(channel), channel.method) {
+            return Err(BindingsError::Clash {
+                trait_name: api.trait_name.clone(),
+                message: format!(
+                    "methods `{other}` and `{}` both become the preload's `{}`; rename one",
+                    channel.method,
+                    constant_name(channel)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The preload: imports only `electron`; exposes one function per channel on `window.<traitCamel>`.
 pub fn render_preload(
     api: &ApiDescription,
@@ -130,6 +149,7 @@ pub fn render_preload(
     check_representable(api)?;
     check_clashes(api)?;
     check_exposed_name(api)?;
+    check_constants(api)?;
     let ts = flavor == PreloadFlavor::TypeScript;
     let name = &api.trait_name;
     let exposed = exposed_name(name);
@@ -215,9 +235,9 @@ fn exposed_member(channel: &ChannelTs, flavor: PreloadFlavor) -> String {
         ),
         ChannelKind::Invoke => {
             let mut all = params.clone();
-            all.push(format!("options{}", typed("?: $InvokeOptions")));
+            all.push(format!("{OPTIONS}{}", typed("?: $InvokeOptions")));
             format!(
-                "{member}: ({}){} => $invoke({constant}, [{}], options)",
+                "{member}: ({}){} => $invoke({constant}, [{}], {OPTIONS})",
                 all.join(", "),
                 typed(": Promise<unknown>"),
                 names.join(", ")
@@ -233,7 +253,7 @@ fn exposed_member(channel: &ChannelTs, flavor: PreloadFlavor) -> String {
                 "(args)"
             };
             format!(
-                "{member}: (listener{}){} =>\n    $subscribe({constant}, listener, {receiver} => {{\n      listener({});\n    }})",
+                "{member}: ({LISTENER}{}){} =>\n    $subscribe({constant}, {LISTENER}, {receiver} => {{\n      {LISTENER}({});\n    }})",
                 typed(&format!(": ({}) => void", params.join(", "))),
                 typed(": (() => void)"),
                 spread.join(", ")
@@ -262,6 +282,32 @@ mod tests {
         assert!(
             !js.contains("interface") && !js.contains(": string"),
             "{js}"
+        );
+    }
+
+    #[test]
+    fn refuses_methods_with_the_same_channel_constant() {
+        let mut api = ApiBuilder::new("Shouty");
+        for method in ["open_file", "OPEN_FILE"] {
+            api.channel(crate::ts::ChannelTs {
+                kind: ChannelKind::Send,
+                channel: method,
+                method,
+                docs: &[],
+                args: Vec::new(),
+                output: "null".to_owned(),
+                error: "never".to_owned(),
+                allow_origins: &["app://main"],
+                allow_subframes: false,
+            });
+        }
+        let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)
+            .expect_err("two CHANNEL_OPEN_FILE constants would not compile");
+        assert!(
+            error.to_string().contains(
+                "`open_file` and `OPEN_FILE` both become the preload's `CHANNEL_OPEN_FILE`"
+            ),
+            "{error}"
         );
     }
 

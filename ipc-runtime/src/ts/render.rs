@@ -6,14 +6,28 @@ use std::fmt::Write as _;
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs, LARGE_INT_MARKER};
 use super::fingerprint::fingerprint;
-use super::naming::{camel_case, listener_name, parameter_name};
+use super::naming::{LISTENER, OPTIONS, TRANSPORT, camel_case, listener_name, parameter_name};
 use crate::service::ChannelKind;
 
 /// File name of the shared bridge module, imported by every generated API file.
 pub const BRIDGE_FILE: &str = "ipc-bridge.ts";
 
-/// Names the generated file imports or declares itself; a payload type may not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &["IpcError", "CallOptions", "IpcTransport", "Unsubscribe"];
+/// Names the generated files import beside payload types (`<Trait>.ts`, and the Electron host's
+/// `<Trait>.electron.ts` and `<Trait>.main.ts`); a payload type may not take them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "IpcError",
+    "CallOptions",
+    "IpcTransport",
+    "Unsubscribe",
+    "ElectronCallOptions",
+    "IpcOutcome",
+    "IpcCore",
+    "IpcMainLike",
+    "MainOptions",
+    "MainRegistration",
+    "TraitSpec",
+    "WebContentsLike",
+];
 
 /// Renders one trait's API file: its payload types, the `<Trait>Api` interface, the channel table and the
 /// `create<Trait>Api` factory.
@@ -93,7 +107,7 @@ pub fn render_api(api: &ApiDescription) -> Result<String, BindingsError> {
     let _ = writeln!(w, "/** Builds the typed API over a host's transport. */");
     let _ = writeln!(
         w,
-        "export function create{name}Api(transport: IpcTransport): {name}Api {{"
+        "export function create{name}Api({TRANSPORT}: IpcTransport): {name}Api {{"
     );
     let _ = writeln!(w, "  return Object.freeze({{");
     for channel in &api.channels {
@@ -153,7 +167,7 @@ fn signature(channel: &ChannelTs) -> String {
         ChannelKind::Send => format!("{member}({}): void", params(channel).join(", ")),
         ChannelKind::Invoke => {
             let mut params = params(channel);
-            params.push("options?: CallOptions".to_owned());
+            params.push(format!("{OPTIONS}?: CallOptions"));
             format!(
                 "{member}({}): Promise<{}>",
                 params.join(", "),
@@ -161,7 +175,7 @@ fn signature(channel: &ChannelTs) -> String {
             )
         }
         ChannelKind::Event => format!(
-            "{member}(listener: {}): Unsubscribe",
+            "{member}({LISTENER}: {}): Unsubscribe",
             listener_type(channel)
         ),
     }
@@ -178,22 +192,19 @@ fn implementation(channel: &ChannelTs) -> String {
     let params = params(channel);
     match channel.kind {
         ChannelKind::Send => format!(
-            "{member}: ({}): void => transport.send({wire}, [{}])",
+            "{member}: ({}): void => {TRANSPORT}.send({wire}, [{}])",
             params.join(", "),
             names.join(", ")
         ),
         ChannelKind::Invoke => {
             let mut all = params.clone();
-            all.push("options?: CallOptions".to_owned());
+            all.push(format!("{OPTIONS}?: CallOptions"));
             let reply = reply_type(channel);
-            let call = format!("transport.invoke({wire}, [{}], options)", names.join(", "));
-            let body = if reply == "void" {
-                format!("{{\n      await {call};\n    }}")
-            } else {
-                format!(
-                    "{{\n      const value = await {call};\n      return value as {reply};\n    }}"
-                )
-            };
+            let call = format!(
+                "{TRANSPORT}.invoke({wire}, [{}], {OPTIONS})",
+                names.join(", ")
+            );
+            let body = awaited(&call, reply);
             format!(
                 "{member}: async ({}): Promise<{reply}> => {body}",
                 all.join(", ")
@@ -213,11 +224,21 @@ fn implementation(channel: &ChannelTs) -> String {
                 "(args)"
             };
             format!(
-                "{member}: (listener: {}): Unsubscribe =>\n      transport.subscribe({wire}, {receiver} => {{\n        listener({});\n      }})",
+                "{member}: ({LISTENER}: {}): Unsubscribe =>\n      {TRANSPORT}.subscribe({wire}, {receiver} => {{\n        {LISTENER}({});\n      }})",
                 listener_type(channel),
                 spread.join(", ")
             )
         }
+    }
+}
+
+/// The body of an invoke member: awaits `call`, then returns its reply as the declared type. No local holds the
+/// reply, so no name can meet the user's parameters.
+pub(super) fn awaited(call: &str, reply: &str) -> String {
+    if reply == "void" {
+        format!("{{\n      await {call};\n    }}")
+    } else {
+        format!("{{\n      return (await {call}) as {reply};\n    }}")
     }
 }
 
@@ -279,11 +300,19 @@ pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
             same.first, same.second, same.ts_name
         ));
     }
+    let t = &api.trait_name;
+    // What the files declare themselves (`<Trait>.ts`, `.electron.ts`, `.main.ts`).
     let generated = [
-        format!("{}Api", api.trait_name),
-        format!("{}Errors", api.trait_name),
-        format!("{}Channels", api.trait_name),
-        format!("{}Fingerprint", api.trait_name),
+        format!("{t}Api"),
+        format!("{t}Errors"),
+        format!("{t}Channels"),
+        format!("{t}Fingerprint"),
+        format!("create{t}Api"),
+        format!("{t}PreloadApi"),
+        format!("electron{t}Api"),
+        format!("{t}MainSpec"),
+        format!("register{t}"),
+        format!("{t}MainEvents"),
     ];
     for name in api.declarations.keys() {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) || generated.contains(name) {
@@ -294,6 +323,7 @@ pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
     }
     let mut members = BTreeMap::new();
     for channel in &api.channels {
+        check_parameters(api, channel)?;
         if let Some(other) = members.insert(member_name(channel), channel.method) {
             return clash(format!(
                 "methods `{other}` and `{}` both become `{}`",
@@ -305,10 +335,75 @@ pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
     Ok(())
 }
 
+/// Each argument of `channel` needs its own, non-empty TypeScript name: TypeScript refuses a parameter list
+/// that names one twice.
+fn check_parameters(api: &ApiDescription, channel: &ChannelTs) -> Result<(), BindingsError> {
+    let clash = |message: String| {
+        Err(BindingsError::Clash {
+            trait_name: api.trait_name.clone(),
+            message,
+        })
+    };
+    let mut seen = BTreeMap::new();
+    for (arg, _) in &channel.args {
+        let ts_name = parameter_name(arg);
+        if ts_name.is_empty() {
+            return clash(format!(
+                "argument `{arg}` of `{}` has no TypeScript name (camelCase drops underscores); rename it",
+                channel.method
+            ));
+        }
+        if let Some(other) = seen.insert(ts_name.clone(), *arg) {
+            return clash(format!(
+                "arguments `{other}` and `{arg}` of `{}` both become `{ts_name}` in TypeScript; rename one",
+                channel.method
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ts::ApiBuilder;
+
+    fn send(method: &'static str, args: &[&'static str]) -> ChannelTs {
+        ChannelTs {
+            kind: ChannelKind::Send,
+            channel: method,
+            method,
+            docs: &[],
+            args: args.iter().map(|a| (*a, "string".to_owned())).collect(),
+            output: "null".to_owned(),
+            error: "never".to_owned(),
+            allow_origins: &["app://main"],
+            allow_subframes: false,
+        }
+    }
+
+    fn clash_of(args: &[&'static str]) -> String {
+        let mut api = ApiBuilder::new("Names");
+        api.channel(send("pick", args));
+        match render_api(&api.finish()) {
+            Err(BindingsError::Clash { message, .. }) => message,
+            other => panic!("expected a clash for {args:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_arguments_may_not_share_a_typescript_name() {
+        assert_eq!(
+            clash_of(&["file_name", "fileName"]),
+            "arguments `file_name` and `fileName` of `pick` both become `fileName` in TypeScript; rename one"
+        );
+        // `options` is renamed `options_`, which another argument may already be called.
+        assert!(clash_of(&["options", "options_"]).contains("both become `options_`"));
+        assert_eq!(
+            clash_of(&["__"]),
+            "argument `__` of `pick` has no TypeScript name (camelCase drops underscores); rename it"
+        );
+    }
 
     #[test]
     fn imports_only_what_the_file_uses() {

@@ -62,12 +62,10 @@ export const CoreIpcChannels = {
 export function createCoreIpcApi(transport: IpcTransport): CoreIpcApi {
   return Object.freeze({
     echo: async (text: string, options?: CallOptions): Promise<string> => {
-      const value = await transport.invoke("core:echo", [text], options);
-      return value as string;
+      return (await transport.invoke("core:echo", [text], options)) as string;
     },
     sleep: async (ms: number, options?: CallOptions): Promise<number> => {
-      const value = await transport.invoke("core:sleep", [ms], options);
-      return value as number;
+      return (await transport.invoke("core:sleep", [ms], options)) as number;
     },
     onEchoed: (listener: (text: string) => void): Unsubscribe =>
       transport.subscribe("core:echoed", (args) => {
@@ -75,16 +73,13 @@ export function createCoreIpcApi(transport: IpcTransport): CoreIpcApi {
       }),
     note: (text: string): void => transport.send("core:note", [text]),
     parse: async (text: string, options?: CallOptions): Promise<number> => {
-      const value = await transport.invoke("core:parse", [text], options);
-      return value as number;
+      return (await transport.invoke("core:parse", [text], options)) as number;
     },
     whoami: async (options?: CallOptions): Promise<string> => {
-      const value = await transport.invoke("core:whoami", [], options);
-      return value as string;
+      return (await transport.invoke("core:whoami", [], options)) as string;
     },
     reverseBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
-      const value = await transport.invoke("core:reverse_bytes", [data], options);
-      return value as Uint8Array;
+      return (await transport.invoke("core:reverse_bytes", [data], options)) as Uint8Array;
     },
   });
 }

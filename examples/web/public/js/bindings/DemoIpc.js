@@ -23,24 +23,20 @@ export function createDemoIpcApi(transport) {
             listener(args[0]);
         }),
         listFiles: async (options) => {
-            const value = await transport.invoke("demo:list_files", [], options);
-            return value;
+            return (await transport.invoke("demo:list_files", [], options));
         },
         openFile: async (name, options) => {
-            const value = await transport.invoke("demo:open_file", [name], options);
-            return value;
+            return (await transport.invoke("demo:open_file", [name], options));
         },
         onUpdateCounter: (listener) => transport.subscribe("demo:update_counter", (args) => {
             listener(args[0]);
         }),
         counterValue: (value) => transport.send("demo:counter_value", [value]),
         whoami: async (options) => {
-            const value = await transport.invoke("demo:whoami", [], options);
-            return value;
+            return (await transport.invoke("demo:whoami", [], options));
         },
         peers: async (options) => {
-            const value = await transport.invoke("demo:peers", [], options);
-            return value;
+            return (await transport.invoke("demo:peers", [], options));
         },
         onPeersChanged: (listener) => transport.subscribe("demo:peers_changed", (args) => {
             listener(args[0]);
@@ -52,8 +48,7 @@ export function createDemoIpcApi(transport) {
             listener(args[0], args[1]);
         }),
         longJob: async (label, options) => {
-            const value = await transport.invoke("demo:long_job", [label], options);
-            return value;
+            return (await transport.invoke("demo:long_job", [label], options));
         },
     });
 }
