@@ -5,3 +5,4 @@ pub mod app;
 pub mod blob;
 pub mod recording;
 pub mod shapes;
+pub mod truth;
