@@ -7,11 +7,8 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Kind, Method, Output, Service, unraw};
 use crate::ctxt::Ctxt;
+use crate::expand::{CLIENT_FIXED_METHODS, EVENTS_FIXED_METHODS};
 use crate::types::unsupported_part;
-
-/// Names of generated inherent methods that a channel method may not take.
-const CLIENT_RESERVED: &[&str] = &["new", "connect_in_memory", "raw"];
-const EVENTS_RESERVED: &[&str] = &["new", "emitter"];
 
 /// Runs every check, reporting to `cx` (which already holds the parse errors, if any).
 pub(crate) fn run(cx: &mut Ctxt, service: &Service<'_>) {
@@ -53,13 +50,14 @@ pub(crate) fn run(cx: &mut Ctxt, service: &Service<'_>) {
             );
         }
         let name = unraw(method.ident());
-        let reserved = if method.kind == Kind::Event {
-            EVENTS_RESERVED
+        // Events become methods of `<Trait>Events`; sends and invokes, of `<Trait>Client`.
+        let (reserved, owner) = if method.kind == Kind::Event {
+            (EVENTS_FIXED_METHODS, "Events")
         } else {
-            CLIENT_RESERVED
+            (CLIENT_FIXED_METHODS, "Client")
         };
         if reserved.contains(&name.as_str()) {
-            cx.error(method.ident(), format!("`{name}` clashes with a generated method of the same name; rename the channel method"));
+            cx.error(method.ident(), format!("`{name}` clashes with the generated `{}{owner}::{name}`; rename the channel method", service.ident()));
         }
     }
 }

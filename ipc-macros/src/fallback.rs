@@ -1,15 +1,20 @@
-//! What is emitted when the input has errors: the trait itself (so that code using it still resolves in an
-//! IDE) followed by the errors.
+//! What is emitted when the input has errors: the trait as the normal expansion would emit it (so that code
+//! using it still resolves in an IDE, and the user's `impl` meets the trait it will meet once the errors are
+//! fixed) followed by the errors. `#[event]` methods are removed, as the normal expansion removes them (they
+//! become the emitter): left in, they would add a follow-on "missing item" error to every `impl`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned as _;
 
 use crate::ast::is_plain_arg;
-use crate::attr::is_channel_attr;
+use crate::attr::{EVENT, is_channel_attr};
 
 pub(crate) fn emit(item: &syn::ItemTrait, errors: &syn::Error) -> TokenStream {
     let mut item = item.clone();
+    item.items.retain(|trait_item| {
+        !matches!(trait_item, syn::TraitItem::Fn(method) if method.attrs.iter().any(|a| a.path().is_ident(EVENT)))
+    });
     for trait_item in &mut item.items {
         if let syn::TraitItem::Fn(method) = trait_item {
             method.attrs.retain(|a| !is_channel_attr(a));

@@ -20,7 +20,8 @@ use tokio_util::sync::CancellationToken;
 
 use tokio_util::bytes::Bytes;
 
-use crate::binary::{Encoded, frame_for, scope};
+use crate::binary::scope::{self, Json};
+use crate::binary::{Encoded, frame_for};
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Kind, RawEnvelope, encode_cancel, encode_invoke, encode_send, saturate_ms};
@@ -617,20 +618,28 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     let Answer { reply, attachments } = answer;
     Some(match reply {
         Ok(reply) => {
-            match with_attachments(&attachments, || serde_json::from_str(reply.payload())) {
+            let payload = reply.payload();
+            match with_attachments(&attachments, Json::Text(payload), || {
+                serde_json::from_str(payload)
+            }) {
                 Ok(value) => Ok(value),
                 Err(e) if reply.checked => Err(mismatch("reply", &e)),
                 // A fast-path payload that does not decode is read again the strict way, which may find a
                 // different payload (the frame went on after it) or none at all (the frame is malformed).
                 Err(_) => {
                     let payload = strict_reply_payload(&reply.frame)?;
-                    with_attachments(&attachments, || serde_json::from_str(payload))
-                        .map_err(|e| mismatch("reply", &e))
+                    with_attachments(&attachments, Json::Text(payload), || {
+                        serde_json::from_str(payload)
+                    })
+                    .map_err(|e| mismatch("reply", &e))
                 }
             }
         }
         Err(IpcError::Handler { error }) => {
-            match with_attachments(&attachments, || serde_json::from_value(error)) {
+            let decoded = with_attachments(&attachments, Json::Value(&error), || {
+                serde::Deserialize::deserialize(&error)
+            });
+            match decoded {
                 Ok(error) => Err(IpcError::Handler { error }),
                 Err(e) => Err(mismatch("error", &e)),
             }
@@ -639,12 +648,16 @@ fn decode_reply<T: DeserializeOwned, E: DeserializeOwned>(
     })
 }
 
-/// Runs a decode with `attachments` available to its placeholders (none: nothing to install).
-fn with_attachments<T>(attachments: &[Bytes], decode: impl FnOnce() -> T) -> T {
+/// Runs a decode of `json` with `attachments` available to its placeholders (none: nothing to install).
+fn with_attachments<T, E: From<scope::Mismatch>>(
+    attachments: &[Bytes],
+    json: Json<'_>,
+    decode: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     if attachments.is_empty() {
         decode()
     } else {
-        scope::providing(attachments, decode).0
+        scope::providing(attachments, json, decode)
     }
 }
 
@@ -669,7 +682,9 @@ impl<T> Subscription<T> {
     pub async fn next(&mut self) -> Option<T> {
         loop {
             let (raw, attachments) = self.receiver.recv().await?;
-            match with_attachments(&attachments, || (self.decode)(raw.get())) {
+            match with_attachments(&attachments, Json::Text(raw.get()), || {
+                (self.decode)(raw.get())
+            }) {
                 Ok(value) => return Some(value),
                 Err(e) => {
                     tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped");

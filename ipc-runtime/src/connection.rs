@@ -25,7 +25,7 @@ use crate::in_flight::{InFlight, Refused};
 use crate::panic::{CatchUnwind, panic_message};
 use crate::scan;
 use crate::server::Shared;
-use crate::service::{ChannelDescriptor, ChannelKind, DecodeError, HandlerOutcome, Outcome};
+use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome, Outcome};
 
 mod direct;
 
@@ -283,14 +283,9 @@ impl Connection {
             self.shared.service.dispatch(index, caller, payload)
         } else {
             // Placeholders in the payload claim their attachments while it is decoded.
-            match scope::providing(&attachments, || {
+            scope::providing(&attachments, scope::Json::Text(payload), || {
                 self.shared.service.dispatch(index, caller, payload)
-            }) {
-                (Ok(_), unclaimed) if unclaimed > 0 => Err(DecodeError::new(format!(
-                    "{unclaimed} binary attachment(s) are not referred to by the arguments"
-                ))),
-                (dispatched, _) => dispatched,
-            }
+            })
         };
         let future = match dispatched {
             Ok(future) => future,

@@ -27,7 +27,7 @@ impl Spaced {
     pub(crate) fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
         let mut buf = Vec::with_capacity(HEADROOM + PAYLOAD_GUESS);
         buf.resize(HEADROOM, b' ');
-        serde_json::to_writer(&mut buf, value)?;
+        serde_json::to_writer(&mut buf, &crate::finite::Finite(value))?;
         Ok(Self(buf))
     }
 

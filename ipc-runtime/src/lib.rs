@@ -19,6 +19,7 @@ mod emitter;
 mod encode;
 mod envelope;
 mod error;
+mod finite;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
@@ -27,6 +28,7 @@ mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;
 mod panic;
+mod reply_probe;
 mod scan;
 mod server;
 mod service;
@@ -56,6 +58,7 @@ pub use tokio_util::sync::CancellationToken;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
+    pub use crate::reply_probe::{PlainProbe, ReplyProbe, ResultProbe, assert_plain_reply};
     pub use crate::service::{
         decode_args, direct_value, downcast_args, encode_handler_error, encode_value,
     };

@@ -6,6 +6,10 @@ use quote::{format_ident, quote};
 use super::names::{args_tuple_pattern, args_tuple_value, client_ident, decode_args, encode_args};
 use crate::ast::{Kind, Method, Output, Service};
 
+/// The inherent methods `<Trait>Client` has besides one per channel: no channel method may take these names
+/// (checked in `check.rs`; `expand/tests.rs` fails when the generated impl has a method not listed here).
+pub(crate) const FIXED_METHODS: &[&str] = &["new", "connect_in_memory", "connect_direct", "raw"];
+
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let krate = &service.krate;
     let vis = &service.item.vis;

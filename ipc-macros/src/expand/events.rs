@@ -6,6 +6,9 @@ use quote::quote;
 use super::names::{encode_args, events_ident, schema_ident};
 use crate::ast::{Kind, Service};
 
+/// The inherent methods `<Trait>Events` has besides one per event (see `client::FIXED_METHODS`).
+pub(crate) const FIXED_METHODS: &[&str] = &["new", "emitter"];
+
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let krate = &service.krate;
     let vis = &service.item.vis;

@@ -12,6 +12,12 @@ use quote::quote;
 
 use crate::ast::Service;
 
+pub(crate) use client::FIXED_METHODS as CLIENT_FIXED_METHODS;
+pub(crate) use events::FIXED_METHODS as EVENTS_FIXED_METHODS;
+
+#[cfg(test)]
+mod tests;
+
 pub(crate) fn service(service: &Service<'_>) -> TokenStream {
     let trait_def = trait_def::generate(service);
     let schema = schema::generate(service);

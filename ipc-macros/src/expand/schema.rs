@@ -184,5 +184,18 @@ fn assertions(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     for ty in replies {
         out.extend(quote_spanned!(ty.span()=> let _ = #krate::__private::decode_args::<#ty>;));
     }
+    // A plain reply type must not be a `Result` spelled another way (see `ipc_runtime`'s `reply_probe`).
+    if let Output::Value(ty) = &method.output {
+        out.extend(quote_spanned! {ty.span()=>
+            {
+                #[allow(dead_code)]
+                fn reply_is_not_a_result() {
+                    #[allow(unused_imports)]
+                    use #krate::__private::{PlainProbe as _, ResultProbe as _};
+                    #krate::__private::assert_plain_reply(&(&#krate::__private::ReplyProbe::<#ty>::NEW).reply_kind());
+                }
+            }
+        });
+    }
     out
 }

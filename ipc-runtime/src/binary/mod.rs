@@ -189,7 +189,6 @@ impl<'de> Visitor<'de> for BytesVisitor {
                     "a {\"$bin\": n} placeholder in a message without attachments".to_owned()
                 }
                 scope::Claim::Missing(i) => format!("attachment {i} is missing"),
-                scope::Claim::Reused(i) => format!("attachment {i} is used twice"),
             })
         })
     }
@@ -235,6 +234,17 @@ mod tests {
         parts: Vec<Bytes>,
     }
 
+    use scope::Json;
+
+    /// Decodes `json` as `T` with `attachments`, the way every host does.
+    fn decode<T: serde::de::DeserializeOwned>(
+        json: &str,
+        attachments: &[tokio_util::bytes::Bytes],
+    ) -> Result<T, String> {
+        scope::providing(attachments, Json::Text(json), || serde_json::from_str(json))
+            .map_err(|e: serde_json::Error| e.to_string())
+    }
+
     #[test]
     fn attachments_replace_the_bytes_in_an_envelope_scope() {
         let upload = Upload {
@@ -248,11 +258,7 @@ mod tests {
             r#"{"name":"a","body":{"$bin":0},"parts":[{"$bin":1},{"$bin":2}]}"#
         );
         assert_eq!(attachments.len(), 3);
-        let (back, unclaimed) = scope::providing(&attachments, || {
-            serde_json::from_str::<Upload>(&json).unwrap()
-        });
-        assert_eq!(back, upload);
-        assert_eq!(unclaimed, 0);
+        assert_eq!(decode::<Upload>(&json, &attachments).unwrap(), upload);
     }
 
     #[test]
@@ -267,25 +273,69 @@ mod tests {
 
     #[test]
     fn bad_placeholders_are_errors_not_panics() {
-        let decode = |json: &str, attachments: Vec<tokio_util::bytes::Bytes>| {
-            scope::providing(&attachments, || {
-                serde_json::from_str::<(Bytes, Bytes)>(json)
-            })
-            .0
-            .unwrap_err()
-            .to_string()
-        };
         let one = || vec![tokio_util::bytes::Bytes::from_static(b"x")];
-        assert!(decode(r#"[{"$bin":0},{"$bin":0}]"#, one()).contains("used twice"));
-        assert!(decode(r#"[{"$bin":0},{"$bin":5}]"#, one()).contains("attachment 5 is missing"));
-        assert!(decode(r#"[{"$bin":0},{"bin":1}]"#, one()).contains("found key"));
+        let err = |json: &str| decode::<(Bytes, Bytes)>(json, &one()).unwrap_err();
+        assert!(err(r#"[{"$bin":0},{"$bin":0}]"#).contains("2 binary placeholders for 1"));
+        assert!(err(r#"[{"$bin":0},{"$bin":5}]"#).contains("attachment 5 is missing"));
+        assert!(err(r#"[{"$bin":0},{"bin":1}]"#).contains("found key"));
         assert!(
             serde_json::from_str::<Bytes>(r#"{"$bin":0}"#)
                 .unwrap_err()
                 .to_string()
                 .contains("without attachments")
         );
-        let ((), unclaimed) = scope::providing(&one(), || ());
-        assert_eq!(unclaimed, 1);
+        let extra = decode::<Bytes>(r#"{"$bin":0}"#, &[one(), one()].concat()).unwrap_err();
+        assert!(
+            extra.contains("1 binary attachment(s) are not referred to"),
+            "{extra}"
+        );
+    }
+
+    /// serde tries an untagged enum's variants in turn on the same buffered input: a placeholder read by a
+    /// variant that then failed must still be there for the next one.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Body {
+        Named { name: String, data: Bytes },
+        Sized { size: u32, data: Bytes },
+        Bare(Bytes),
+    }
+
+    #[test]
+    fn a_placeholder_tried_by_a_failed_untagged_variant_is_still_there_for_the_next() {
+        for body in [
+            Body::Named {
+                name: "n".into(),
+                data: Bytes::from_static(b"1"),
+            },
+            Body::Sized {
+                size: 2,
+                data: Bytes::from_static(b"22"),
+            },
+            Body::Bare(Bytes::from_static(b"333")),
+        ] {
+            let (json, attachments) =
+                scope::collecting(|| serde_json::to_string(&vec![&body, &body]).unwrap());
+            assert_eq!(attachments.len(), 2, "{json}");
+            assert_eq!(
+                decode::<Vec<Body>>(&json, &attachments).unwrap(),
+                vec![body.clone(); 2]
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_in_a_json_value_are_counted_like_text() {
+        let one = vec![tokio_util::bytes::Bytes::from_static(b"x")];
+        let value = serde_json::json!({"a": [{"$bin": 0}, {"$bin": 0}]});
+        let twice = scope::providing(&one, Json::Value(&value), || {
+            serde_json::from_value::<std::collections::BTreeMap<String, Vec<Bytes>>>(value.clone())
+        });
+        assert!(
+            twice
+                .unwrap_err()
+                .to_string()
+                .contains("2 binary placeholders")
+        );
     }
 }

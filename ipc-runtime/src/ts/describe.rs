@@ -39,12 +39,25 @@ pub struct ApiDescription {
     pub channels: Vec<ChannelTs>,
     /// Declarations of every named payload type reachable from the channels, keyed by TypeScript name.
     pub declarations: BTreeMap<String, String>,
+    /// Different Rust types that would declare the same TypeScript name differently (the file can hold
+    /// only one of them, so a reply could have another shape than its type says): rendering refuses them.
+    pub name_clashes: Vec<NameClash>,
+}
+
+/// Two Rust types whose TypeScript declarations share a name but not a shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameClash {
+    pub ts_name: String,
+    pub first: &'static str,
+    pub second: &'static str,
 }
 
 /// Collects channels and the ts-rs declarations they depend on.
 #[derive(Debug)]
 pub struct ApiBuilder {
     description: ApiDescription,
+    /// The Rust type that first declared each TypeScript name.
+    origins: BTreeMap<String, &'static str>,
     seen: HashSet<TypeId>,
 }
 
@@ -55,7 +68,9 @@ impl ApiBuilder {
                 trait_name: trait_name.to_owned(),
                 channels: Vec::new(),
                 declarations: BTreeMap::new(),
+                name_clashes: Vec::new(),
             },
+            origins: BTreeMap::new(),
             seen: HashSet::new(),
         }
     }
@@ -71,7 +86,8 @@ impl ApiBuilder {
         let mut collector = Collector {
             cfg: &cfg,
             seen: &mut self.seen,
-            declarations: &mut self.description.declarations,
+            origins: &mut self.origins,
+            description: &mut self.description,
         };
         collector.visit::<T>();
         T::name(&cfg)
@@ -89,7 +105,8 @@ impl ApiBuilder {
 struct Collector<'a> {
     cfg: &'a Config,
     seen: &'a mut HashSet<TypeId>,
-    declarations: &'a mut BTreeMap<String, String>,
+    origins: &'a mut BTreeMap<String, &'static str>,
+    description: &'a mut ApiDescription,
 }
 
 impl TypeVisitor for Collector<'_> {
@@ -99,12 +116,27 @@ impl TypeVisitor for Collector<'_> {
         }
         // Types with an output path are the declarable ones (derived structs and enums); primitives and
         // containers have none, but their type parameters may.
+        // Instances of one generic type (`Page<User>`, `Page<Order>`) share a name and a declaration; types
+        // that share only the name clash.
         if T::output_path().is_some() {
             let name = T::ident(self.cfg);
-            self.declarations.entry(name).or_insert_with(|| {
-                let docs = T::docs().unwrap_or_default();
-                format!("{docs}export {}", T::decl(self.cfg))
-            });
+            let docs = T::docs().unwrap_or_default();
+            let declaration = format!("{docs}export {}", T::decl(self.cfg));
+            let rust_name = std::any::type_name::<T>();
+            match self.description.declarations.get(&name) {
+                None => {
+                    self.origins.insert(name.clone(), rust_name);
+                    self.description.declarations.insert(name, declaration);
+                }
+                Some(existing) if *existing != declaration => {
+                    self.description.name_clashes.push(NameClash {
+                        first: self.origins.get(&name).copied().unwrap_or("?"),
+                        second: rust_name,
+                        ts_name: name,
+                    });
+                }
+                Some(_) => {}
+            }
         }
         T::visit_dependencies(self);
         T::visit_generics(self);

@@ -9,7 +9,7 @@ mod naming;
 mod preload;
 mod render;
 
-pub use describe::{ApiBuilder, ApiDescription, ChannelTs};
+pub use describe::{ApiBuilder, ApiDescription, ChannelTs, NameClash};
 pub use electron::{
     ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, render_main,
     render_renderer,

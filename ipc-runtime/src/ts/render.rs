@@ -255,6 +255,13 @@ pub(super) fn check_clashes(api: &ApiDescription) -> Result<(), BindingsError> {
             message,
         })
     };
+    if let Some(same) = api.name_clashes.first() {
+        return clash(format!(
+            "`{}` and `{}` both become the TypeScript type `{}`, with different shapes, and one file can declare \
+             only one; rename one with #[ts(rename = \"...\")]",
+            same.first, same.second, same.ts_name
+        ));
+    }
     let generated = [
         format!("{}Api", api.trait_name),
         format!("{}Errors", api.trait_name),
