@@ -5,8 +5,8 @@ use std::sync::{Mutex, PoisonError};
 use ipc_runtime::{Bytes, Caller};
 
 use super::{
-    Adjacent, Blobs, Casing, Coord, Expr, External, Flattened, Internal, KebabCase, Label, Maps,
-    Marker, Meters, Newtypes, NonFinite, Numbers, Optionals, Page, Pair, Pointers, Rejection,
+    Adjacent, Blobs, Casing, Coord, Expr, External, Extras, Flattened, Internal, KebabCase, Label,
+    Maps, Marker, Meters, Newtypes, NonFinite, Numbers, Optionals, Page, Pair, Pointers, Rejection,
     Renamed, Sequences, Strings, Tree, Truth, TruthEvents, Untagged,
 };
 
@@ -26,6 +26,7 @@ pub enum Received {
     Recursive(Tree, Expr),
     Pointers(Pointers),
     Newtypes(Marker, Meters, Label, Pair, Newtypes),
+    Extras(Extras),
     Blobs(Blobs),
     Numbers(Numbers),
     Strings(Strings),
@@ -151,6 +152,11 @@ impl Truth for TruthImpl {
             pair,
             value.clone(),
         ));
+        value
+    }
+
+    async fn extras(&self, _caller: Caller, value: Extras) -> Extras {
+        self.record(Received::Extras(value.clone()));
         value
     }
 

@@ -78,6 +78,9 @@ pub trait Truth {
     ) -> Newtypes;
 
     #[invoke]
+    async fn extras(&self, caller: Caller, input: Extras) -> Extras;
+
+    #[invoke]
     async fn blobs(&self, caller: Caller, input: Blobs) -> Blobs;
 
     #[invoke]

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use ipc_runtime::Bytes;
@@ -12,11 +13,14 @@ use super::{
     KebabCase, Label, Maps, Marker, Meta, Meters, Newtypes, Numbers, Optionals, Outline, Page,
     Pair, Pointers, Rejection, Renamed, Sequences, Strings, Tree, Untagged, Wrapped,
 };
-use super::{BlobNewtype, Transparent};
+use super::{BlobNewtype, Either, Empty, EmptyTuple, Extras, Sparse};
 
 /// `len` bytes counting up from `start`.
 pub fn bytes(start: u8, len: u8) -> Bytes {
-    (0..len).map(|i| start.wrapping_add(i)).collect::<Vec<u8>>().into()
+    (0..len)
+        .map(|i| start.wrapping_add(i))
+        .collect::<Vec<u8>>()
+        .into()
 }
 
 fn s(text: &str) -> String {
@@ -51,9 +55,9 @@ pub fn external() -> Vec<External> {
             data: bytes(10, 2),
             more: vec![bytes(20, 1), bytes(30, 4)],
         },
-        External::Nested(Box::new(External::Nested(Box::new(External::Blob(
-            bytes(200, 2),
-        ))))),
+        External::Nested(Box::new(External::Nested(Box::new(External::Blob(bytes(
+            200, 2,
+        )))))),
         External::Point(coord(-1.0, 1e-10)),
         External::Fallback(s("not a variant name")),
     ]
@@ -207,6 +211,9 @@ pub fn optionals() -> Vec<Optionals> {
             optional: Some(coord(1.0, 2.0)),
             list: vec![1, 2],
             skipped: 0,
+            write_only: 3,
+            read_only: 4,
+            double_blob: Some(Some(bytes(9, 1))),
             defaults: Defaults {
                 count: 1,
                 name: s("one"),
@@ -222,6 +229,9 @@ pub fn optionals() -> Vec<Optionals> {
             list: Vec::new(),
             // Never sent: the handler sees the default.
             skipped: 42,
+            write_only: 0,
+            read_only: 0,
+            double_blob: None,
             defaults: Defaults::default(),
         },
         Optionals {
@@ -234,6 +244,9 @@ pub fn optionals() -> Vec<Optionals> {
             optional: None,
             list: Vec::new(),
             skipped: 0,
+            write_only: 0,
+            read_only: 7,
+            double_blob: Some(None),
             defaults: Defaults::default(),
         },
     ]
@@ -251,6 +264,8 @@ pub fn maps() -> Vec<Maps> {
         ]),
         by_label: BTreeMap::from([(Label(s("label")), 1)]),
         blobs: BTreeMap::from([(s("a"), bytes(1, 1)), (s("b"), bytes(2, 2))]),
+        maybe_blobs: BTreeMap::from([(s("none"), None), (s("some"), Some(bytes(4, 2)))]),
+        by_char: BTreeMap::from([('a', 1), ('\u{1F980}', 2), ('"', 3)]),
         nested: BTreeMap::from([(
             s("outer"),
             BTreeMap::from([(3, vec![Some(0.1), None]), (65535, Vec::new())]),
@@ -265,6 +280,8 @@ pub fn maps() -> Vec<Maps> {
         by_enum: BTreeMap::new(),
         by_label: BTreeMap::new(),
         blobs: BTreeMap::new(),
+        maybe_blobs: BTreeMap::new(),
+        by_char: BTreeMap::new(),
         nested: BTreeMap::new(),
         set: BTreeSet::new(),
     };
@@ -282,6 +299,7 @@ pub fn sequences() -> Vec<Sequences> {
         blob_tuple: (bytes(3, 3), 3),
         lists: vec![vec![], vec![1], vec![2, 3]],
         unit: (),
+        units: vec![(), ()],
     }]
 }
 
@@ -395,9 +413,6 @@ pub fn newtypes() -> Vec<(Marker, Meters, Label, Pair, Newtypes)> {
             wrapped: Wrapped(coord(1.0, 2.0)),
             blob: BlobNewtype(bytes(5, 3)),
             pair: Pair(0, String::new()),
-            transparent: Transparent {
-                inner: coord(7.0, 8.0),
-            },
         },
     )]
 }
@@ -492,9 +507,42 @@ pub fn strings() -> Vec<Strings> {
 /// Handler errors for `reject`.
 pub fn rejections() -> Vec<Rejection> {
     vec![
-        Rejection::NotFound { path: s("/nowhere") },
+        Rejection::NotFound {
+            path: s("/nowhere"),
+        },
         Rejection::Corrupt(bytes(0xF0, 4)),
         Rejection::Limits(1, u32::MAX),
         Rejection::Unknown,
     ]
+}
+
+pub fn extras() -> Vec<Extras> {
+    let base = Extras {
+        r#type: s("raw identifier"),
+        empty: Empty {},
+        empty_tuple: EmptyTuple(),
+        outcome: Ok(1),
+        outcomes: vec![Ok(coord(1.0, 2.0)), Err(Rejection::Corrupt(bytes(1, 1)))],
+        non_zero: NonZeroU32::MAX,
+        shared_str: Arc::from("shared str"),
+        boxed_str: Box::from("boxed str"),
+        either: Either::Left(coord(0.5, 0.5)),
+        sparse: vec![Sparse::Unit, Sparse::EmptyTuple(), Sparse::EmptyStruct {}],
+        pages: Page {
+            items: vec![Page {
+                items: vec![1, 2],
+                next: None,
+            }],
+            next: Some(1),
+        },
+    };
+    let other = Extras {
+        outcome: Err(s("err")),
+        outcomes: Vec::new(),
+        non_zero: NonZeroU32::MIN,
+        either: Either::Right(bytes(3, 3)),
+        sparse: Vec::new(),
+        ..base.clone()
+    };
+    vec![base, other]
 }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use ipc_runtime::Bytes;
@@ -49,7 +50,11 @@ pub enum External {
 
 /// Internally tagged: unit, struct and newtype-of-struct variants (serde refuses tuple variants here).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Internal {
     Unit,
     Struct {
@@ -181,6 +186,13 @@ pub struct Optionals {
     pub list: Vec<u16>,
     #[serde(skip)]
     pub skipped: u32,
+    /// Never sent by the main side; a renderer may send it.
+    #[serde(skip_serializing, default)]
+    pub write_only: u8,
+    /// Always sent; what a renderer sends is ignored.
+    #[serde(skip_deserializing)]
+    pub read_only: u8,
+    pub double_blob: Option<Option<Bytes>>,
     pub defaults: Defaults,
 }
 
@@ -207,6 +219,8 @@ pub struct Maps {
     pub by_enum: BTreeMap<Casing, Coord>,
     pub by_label: BTreeMap<Label, u8>,
     pub blobs: BTreeMap<String, Bytes>,
+    pub maybe_blobs: BTreeMap<String, Option<Bytes>>,
+    pub by_char: BTreeMap<char, u8>,
     pub nested: BTreeMap<String, BTreeMap<u16, Vec<Option<f32>>>>,
     pub set: BTreeSet<String>,
 }
@@ -224,6 +238,7 @@ pub struct Sequences {
     pub blob_tuple: (Bytes, u8),
     pub lists: Vec<Vec<u32>>,
     pub unit: (),
+    pub units: Vec<()>,
 }
 
 /// A generic struct, used at several instantiations.
@@ -243,7 +258,7 @@ pub struct Tree {
 
 /// A recursive enum through `Box`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "op", rename_all = "lowercase")]
+#[serde(tag = "$op", rename_all = "lowercase")]
 pub enum Expr {
     Num { value: f64 },
     Neg { of: Box<Expr> },
@@ -283,13 +298,6 @@ pub struct BlobNewtype(pub Bytes);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Pair(pub u8, pub String);
 
-/// `transparent`: the struct is its one field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(transparent)]
-pub struct Transparent {
-    pub inner: Coord,
-}
-
 /// Every newtype shape in one value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Newtypes {
@@ -299,7 +307,6 @@ pub struct Newtypes {
     pub wrapped: Wrapped,
     pub blob: BlobNewtype,
     pub pair: Pair,
-    pub transparent: Transparent,
 }
 
 /// `Bytes` in every position that is not an enum variant (those are in the enums above).
@@ -364,4 +371,46 @@ impl NonFinite {
             Self::NegativeInfinity => f64::NEG_INFINITY,
         }
     }
+}
+
+/// Shapes met less often: empty structs and variants, a raw identifier, `Result` inside a payload,
+/// `NonZeroU32`, `Arc<str>`, `Box<str>`, a generic enum, a generic struct of itself. (ts-rs refuses a
+/// flattened `Option`.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Extras {
+    pub r#type: String,
+    pub empty: Empty,
+    pub empty_tuple: EmptyTuple,
+    pub outcome: Result<u8, String>,
+    pub outcomes: Vec<Result<Coord, Rejection>>,
+    pub non_zero: NonZeroU32,
+    pub shared_str: Arc<str>,
+    pub boxed_str: Box<str>,
+    pub either: Either<Coord, Bytes>,
+    pub sparse: Vec<Sparse>,
+    pub pages: Page<Page<u8>>,
+}
+
+/// A struct with no fields (`{}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Empty {}
+
+/// A tuple struct with no fields (`[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EmptyTuple();
+
+/// A generic enum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+/// Variants with no fields, in each form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Sparse {
+    Unit,
+    EmptyTuple(),
+    EmptyStruct {},
 }

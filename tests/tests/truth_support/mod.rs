@@ -99,9 +99,7 @@ pub fn read_frame(frame: &OutboundFrame) -> (Value, Option<Vec<Vec<u8>>>) {
 pub fn split_binary(message: &[u8]) -> (String, Vec<Vec<u8>>) {
     let mut at = 0;
     let mut take = |len: usize| {
-        let part = message
-            .get(at..at + len)
-            .expect("binary message truncated");
+        let part = message.get(at..at + len).expect("binary message truncated");
         at += len;
         part
     };

@@ -30,7 +30,9 @@ pub fn render(description: &ApiDescription, log: &[Crossed]) -> String {
     let mut entries = Vec::new();
     for crossed in log {
         let envelope = &crossed.envelope;
-        let kind = envelope["kind"].as_str().expect("every envelope has a kind");
+        let kind = envelope["kind"]
+            .as_str()
+            .expect("every envelope has a kind");
         let literal = |value: &Value| Literal::new(crossed).render(value);
         match (crossed.direction, kind) {
             (Direction::ToMain, "invoke" | "send") => {
@@ -75,7 +77,9 @@ pub fn render(description: &ApiDescription, log: &[Crossed]) -> String {
                     ty: tuple(&channel.args),
                 });
             }
-            (direction, kind) => panic!("unexpected {kind} envelope going {direction:?}: {envelope}"),
+            (direction, kind) => {
+                panic!("unexpected {kind} envelope going {direction:?}: {envelope}")
+            }
         }
     }
     file(description, &entries)
@@ -186,7 +190,10 @@ impl<'a> Literal<'a> {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    assert_ne!(key, "__proto__", "an object literal would set the prototype");
+                    assert_ne!(
+                        key, "__proto__",
+                        "an object literal would set the prototype"
+                    );
                     out.push_str(&Value::String(key.clone()).to_string());
                     out.push_str(": ");
                     self.write(item, out);
