@@ -4,7 +4,7 @@
 //! cannot carry must be refused, never decoded as something else.
 //!
 //! Ignored in a plain `cargo test`: `tests/ts/check.sh` runs it after the Node test has written the envelopes
-//! (`cargo test -p ipc-tests --test truth_reverse -- --ignored`).
+//! (`cargo test --workspace --all-features --test truth_reverse -- --ignored`).
 
 mod truth_support;
 

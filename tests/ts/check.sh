@@ -12,4 +12,5 @@ rm -rf dist
 npx --no-install tsc -p tsconfig.build.json
 node --test dist/ts/*.test.js
 # The reverse truth test's Rust half decodes the envelopes truth.test.ts just wrote (dist/truth.posted.json).
-cargo test -p ipc-tests --test truth_reverse -- --ignored
+# The flags of scripts/test-all.sh's cargo run, so that its build is reused.
+cargo test --workspace --all-features --test truth_reverse -- --ignored
