@@ -1,7 +1,8 @@
 //! The truth catalogue: a trait whose arguments, replies, handler errors and events use every serde shape
 //! the README supports. `tests/tests/truth.rs` captures what crosses the wire for each sample and has
-//! `tsc --strict` check it against the generated types; `tests/ts/truth.test.ts` builds values in
-//! TypeScript, and `tests/tests/truth_reverse.rs` checks that they decode in Rust to the expected values.
+//! `tsc --strict` check it against the generated types; `tests/ts/truth.test.ts` posts the values of
+//! `tests/ts/truth.cases.ts` through the generated bridge, and `tests/tests/truth_reverse.rs` checks that they
+//! decode in Rust to the expected values.
 
 mod handler;
 pub mod samples;
