@@ -6,3 +6,4 @@ pub mod blob;
 pub mod collide;
 pub mod recording;
 pub mod shapes;
+pub mod truth;
