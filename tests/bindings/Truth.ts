@@ -303,92 +303,70 @@ export const TruthChannels = {
 export function createTruthApi(transport: IpcTransport): TruthApi {
   return Object.freeze({
     external: async (input: External, options?: CallOptions): Promise<External> => {
-      const value = await transport.invoke("truth:external", [input], options);
-      return value as External;
+      return (await transport.invoke("truth:external", [input], options)) as External;
     },
     internal: async (input: Internal, options?: CallOptions): Promise<Internal> => {
-      const value = await transport.invoke("truth:internal", [input], options);
-      return value as Internal;
+      return (await transport.invoke("truth:internal", [input], options)) as Internal;
     },
     adjacent: async (input: Adjacent, options?: CallOptions): Promise<Adjacent> => {
-      const value = await transport.invoke("truth:adjacent", [input], options);
-      return value as Adjacent;
+      return (await transport.invoke("truth:adjacent", [input], options)) as Adjacent;
     },
     untagged: async (input: Untagged, options?: CallOptions): Promise<Untagged> => {
-      const value = await transport.invoke("truth:untagged", [input], options);
-      return value as Untagged;
+      return (await transport.invoke("truth:untagged", [input], options)) as Untagged;
     },
     flattened: async (input: Flattened, options?: CallOptions): Promise<Flattened> => {
-      const value = await transport.invoke("truth:flattened", [input], options);
-      return value as Flattened;
+      return (await transport.invoke("truth:flattened", [input], options)) as Flattened;
     },
     renamed: async (input: RenamedStruct, kebab: KebabCase, casing: Casing, options?: CallOptions): Promise<[RenamedStruct, KebabCase, Casing]> => {
-      const value = await transport.invoke("truth:renamed", [input, kebab, casing], options);
-      return value as [RenamedStruct, KebabCase, Casing];
+      return (await transport.invoke("truth:renamed", [input, kebab, casing], options)) as [RenamedStruct, KebabCase, Casing];
     },
     optionals: async (input: Optionals, options?: CallOptions): Promise<Optionals> => {
-      const value = await transport.invoke("truth:optionals", [input], options);
-      return value as Optionals;
+      return (await transport.invoke("truth:optionals", [input], options)) as Optionals;
     },
     maps: async (input: Maps, options?: CallOptions): Promise<Maps> => {
-      const value = await transport.invoke("truth:maps", [input], options);
-      return value as Maps;
+      return (await transport.invoke("truth:maps", [input], options)) as Maps;
     },
     sequences: async (input: Sequences, options?: CallOptions): Promise<Sequences> => {
-      const value = await transport.invoke("truth:sequences", [input], options);
-      return value as Sequences;
+      return (await transport.invoke("truth:sequences", [input], options)) as Sequences;
     },
     pages: async (strings: Page<string>, points: Page<Coord>, blobs: Page<Uint8Array>, options?: CallOptions): Promise<[Page<string>, Page<Coord>, Page<Uint8Array>]> => {
-      const value = await transport.invoke("truth:pages", [strings, points, blobs], options);
-      return value as [Page<string>, Page<Coord>, Page<Uint8Array>];
+      return (await transport.invoke("truth:pages", [strings, points, blobs], options)) as [Page<string>, Page<Coord>, Page<Uint8Array>];
     },
     recursive: async (tree: Tree, expr: Expr, options?: CallOptions): Promise<[Tree, Expr]> => {
-      const value = await transport.invoke("truth:recursive", [tree, expr], options);
-      return value as [Tree, Expr];
+      return (await transport.invoke("truth:recursive", [tree, expr], options)) as [Tree, Expr];
     },
     pointers: async (input: Pointers, options?: CallOptions): Promise<Pointers> => {
-      const value = await transport.invoke("truth:pointers", [input], options);
-      return value as Pointers;
+      return (await transport.invoke("truth:pointers", [input], options)) as Pointers;
     },
     newtypes: async (marker: Marker, meters: Meters, label: Label, pair: Pair, input: Newtypes, options?: CallOptions): Promise<Newtypes> => {
-      const value = await transport.invoke("truth:newtypes", [marker, meters, label, pair, input], options);
-      return value as Newtypes;
+      return (await transport.invoke("truth:newtypes", [marker, meters, label, pair, input], options)) as Newtypes;
     },
     extras: async (input: Extras, options?: CallOptions): Promise<Extras> => {
-      const value = await transport.invoke("truth:extras", [input], options);
-      return value as Extras;
+      return (await transport.invoke("truth:extras", [input], options)) as Extras;
     },
     blobs: async (input: Blobs, options?: CallOptions): Promise<Blobs> => {
-      const value = await transport.invoke("truth:blobs", [input], options);
-      return value as Blobs;
+      return (await transport.invoke("truth:blobs", [input], options)) as Blobs;
     },
     numbers: async (input: Numbers, options?: CallOptions): Promise<Numbers> => {
-      const value = await transport.invoke("truth:numbers", [input], options);
-      return value as Numbers;
+      return (await transport.invoke("truth:numbers", [input], options)) as Numbers;
     },
     strings: async (input: Strings, options?: CallOptions): Promise<Strings> => {
-      const value = await transport.invoke("truth:strings", [input], options);
-      return value as Strings;
+      return (await transport.invoke("truth:strings", [input], options)) as Strings;
     },
     reject: async (reason: Rejection, options?: CallOptions): Promise<Marker> => {
-      const value = await transport.invoke("truth:reject", [reason], options);
-      return value as Marker;
+      return (await transport.invoke("truth:reject", [reason], options)) as Marker;
     },
     check: async (input: Untagged, fail: boolean, options?: CallOptions): Promise<Untagged> => {
-      const value = await transport.invoke("truth:check", [input, fail], options);
-      return value as Untagged;
+      return (await transport.invoke("truth:check", [input, fail], options)) as Untagged;
     },
     refuse: async (message: string, options?: CallOptions): Promise<Page<Coord>> => {
-      const value = await transport.invoke("truth:refuse", [message], options);
-      return value as Page<Coord>;
+      return (await transport.invoke("truth:refuse", [message], options)) as Page<Coord>;
     },
     nonFinite: async (which: NonFinite, options?: CallOptions): Promise<number> => {
-      const value = await transport.invoke("truth:non_finite", [which], options);
-      return value as number;
+      return (await transport.invoke("truth:non_finite", [which], options)) as number;
     },
     emitNonFinite: async (which: NonFinite, options?: CallOptions): Promise<boolean> => {
-      const value = await transport.invoke("truth:emit_non_finite", [which], options);
-      return value as boolean;
+      return (await transport.invoke("truth:emit_non_finite", [which], options)) as boolean;
     },
     publish: (tree: Tree, blobs: Blobs, external: External): void => transport.send("truth:publish", [tree, blobs, external]),
     onPublished: (listener: (tree: Tree, blobs: Blobs, external: External) => void): Unsubscribe =>
@@ -409,3 +387,8 @@ export function createTruthApi(transport: IpcTransport): TruthApi {
       }),
   });
 }
+
+/** Fingerprint of `Truth`'s channels and payload types. A host refuses a renderer whose fingerprint is not
+ * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
+export const TruthFingerprint = "2f52ce43975e804d";
+createTruthApi.fingerprint = TruthFingerprint;
