@@ -254,9 +254,18 @@ export const cases: readonly Case[] = [
   { name: "check failing with a blob", call: (api) => api.check({ name: "n", blob: bytes(1, 1) }, true) },
   { name: "refuse", call: (api) => api.refuse("no") },
   { name: "publish", call: (api) => api.publish(tree, blobs, { blobStruct: { data: bytes(1, 1), more: [] } }) },
-  // `number` and `string` admit values JSON or Rust cannot take: each is refused, never decoded as
-  // something else.
-  { name: "NaN is refused", call: (api) => api.numbers({ ...numbers, negative_zero: Number.NaN }) },
+  // `number` and `string` admit values Rust cannot take: each is refused, never decoded as something else.
   { name: "a fraction for an integer is refused", call: (api) => api.pages({ items: [], next: 1.5 }, { items: [], next: null }, { items: [], next: null }) },
   { name: "a lone surrogate is refused", call: (api) => api.refuse("\ud800") },
+];
+
+/**
+ * Values JSON cannot carry: `JSON.stringify` writes NaN and the infinities as `null`, which a Rust `Option` or
+ * an untagged unit variant would accept as something else. The bridge refuses them before posting anything.
+ */
+export const unencodable: readonly Case[] = [
+  { name: "NaN in a number", call: (api) => api.numbers({ ...numbers, negative_zero: Number.NaN }) },
+  { name: "infinity in an untagged enum", call: (api) => api.untagged(Number.POSITIVE_INFINITY) },
+  { name: "NaN in an Option", call: (api) => api.maps({ ...maps, bySmall: { 0: Number.NaN } }) },
+  { name: "negative infinity in a send", call: (api) => api.publish(tree, blobs, { tuple: [1, Number.NEGATIVE_INFINITY] }) },
 ];

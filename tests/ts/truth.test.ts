@@ -8,7 +8,8 @@ import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 
 import { createTruthApi } from "../bindings/Truth.js";
-import { cases } from "./truth.cases.js";
+import { IpcError } from "../bindings/ipc-bridge.js";
+import { cases, unencodable } from "./truth.cases.js";
 import { fakePipe } from "./pipe.js";
 
 /** Where the Rust half reads the envelopes (check.sh empties dist/ first, so it is never stale). */
@@ -34,5 +35,28 @@ describe("truth: values built in TypeScript", () => {
     });
     assert.equal(new Set(cases.map((c) => c.name)).size, cases.length, "case names are unique");
     writeFileSync(POSTED, JSON.stringify(records));
+  });
+});
+
+describe("truth: values JSON cannot carry", () => {
+  it("are refused by the bridge with invalid_input, and nothing is posted", async () => {
+    for (const c of unencodable) {
+      const pipe = fakePipe();
+      const api = createTruthApi(pipe.transport);
+      const result = c.call(api);
+      if (result instanceof Promise) {
+        await assert.rejects(result, (error: unknown) => {
+          assert.ok(error instanceof IpcError, `${c.name}: ${String(error)}`);
+          assert.ok(error.detail.kind === "invalid_input", `${c.name}: ${error.detail.kind}`);
+          assert.match(error.detail.message, /cannot cross JSON/, c.name);
+          return true;
+        });
+      } else {
+        // A send has no promise: the refusal goes to the transport's onRefusal.
+        assert.deepEqual(pipe.refusals.map((e) => e.detail.kind), ["invalid_input"], c.name);
+      }
+      assert.equal(pipe.posted.length, 0, `${c.name}: nothing posted`);
+      assert.equal(pipe.transport.pending, 0, `${c.name}: no call left pending`);
+    }
   });
 });

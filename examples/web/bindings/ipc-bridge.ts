@@ -103,7 +103,9 @@ export type WireMessage = string | Uint8Array;
 /**
  * Encodes an envelope. Every `Uint8Array` in it (Node's `Buffer` too) becomes an attachment: the result is then
  * a binary message (big-endian u32 lengths: `[E][envelope JSON][N][L0..LN-1][attachments]`) instead of
- * text, so bytes never travel as arrays of numbers.
+ * text, so bytes never travel as arrays of numbers. Throws a `TypeError` on a value JSON cannot carry
+ * faithfully: `JSON.stringify` would write a NaN or an infinity as `null`, which the main side could read as
+ * `None` or a unit variant.
  */
 export function encodeEnvelope(envelope: object): WireMessage {
   const attachments: Uint8Array[] = [];
@@ -113,6 +115,9 @@ export function encodeEnvelope(envelope: object): WireMessage {
     if (original instanceof Uint8Array) {
       attachments.push(original);
       return { [PLACEHOLDER]: attachments.length - 1 };
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new TypeError(`${String(value)} cannot cross JSON (it would arrive as null)`);
     }
     return value;
   });
@@ -281,15 +286,22 @@ export function createEnvelopeTransport(
     return call;
   };
 
-  const trySend = (message: object): boolean => {
+  /** Posts `message`; otherwise says why not (`channel` names the call in an `invalid_input`). */
+  const trySend = (message: object, channel: string): IpcErrorDetail<never> | undefined => {
     if (!connected) {
-      return false;
+      return { kind: "disconnected" };
+    }
+    let wire: WireMessage;
+    try {
+      wire = encodeEnvelope(message);
+    } catch (error: unknown) {
+      return { kind: "invalid_input", channel, message: `the arguments cannot be encoded: ${String(error)}` };
     }
     try {
-      post(encodeEnvelope(message));
-      return true;
+      post(wire);
+      return undefined;
     } catch {
-      return false;
+      return { kind: "disconnected" };
     }
   };
 
@@ -299,8 +311,9 @@ export function createEnvelopeTransport(
     },
 
     send(channel, args) {
-      if (!trySend({ kind: "send", channel, payload: args })) {
-        onRefusal(new IpcError(channel, { kind: "disconnected" }));
+      const refused = trySend({ kind: "send", channel, payload: args }, channel);
+      if (refused !== undefined) {
+        onRefusal(new IpcError(channel, refused));
       }
     },
 
@@ -322,7 +335,7 @@ export function createEnvelopeTransport(
         const id = nextId++;
         const abandon = (detail: IpcErrorDetail<never>): void => {
           if (settle(id) !== undefined) {
-            trySend({ kind: "cancel", id });
+            trySend({ kind: "cancel", id }, channel);
             reject(new IpcError(channel, detail));
           }
         };
@@ -343,9 +356,10 @@ export function createEnvelopeTransport(
         const envelope = timeoutMs === undefined
           ? { kind: "invoke", id, channel, payload: args }
           : { kind: "invoke", id, channel, payload: args, timeoutMs };
-        if (!trySend(envelope)) {
+        const refused = trySend(envelope, channel);
+        if (refused !== undefined) {
           settle(id);
-          reject(new IpcError(channel, { kind: "disconnected" }));
+          reject(new IpcError(channel, refused));
         }
       });
     },
