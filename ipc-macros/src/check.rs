@@ -178,7 +178,16 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
     }
 }
 
+/// serde encodes tuples of up to 16 elements, and a channel's arguments travel as one tuple.
+const MAX_ARGS: usize = 16;
+
 fn check_types(cx: &mut Ctxt, method: &Method<'_>) {
+    if let Some(extra) = method.args.get(MAX_ARGS) {
+        cx.error(
+            extra.ident,
+            format!("a channel takes at most {MAX_ARGS} arguments (they travel as one tuple, and serde encodes tuples of up to {MAX_ARGS}); group some in a struct"),
+        );
+    }
     let mut types: Vec<&syn::Type> = method.args.iter().map(|a| a.ty).collect();
     match &method.output {
         Output::Unit => {}

@@ -4,9 +4,6 @@
 //! side must still route every argument to its place. Arguments come in groups of at most 16 (the longest
 //! tuple serde encodes), one group per channel of each kind.
 
-// The argument lists are long on purpose: every name must appear.
-#![allow(clippy::too_many_arguments)]
-
 use ipc_runtime::{Caller, channels};
 
 /// Every channel kind, with arguments and methods named like generated locals.

@@ -71,6 +71,8 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     match method.kind {
         Kind::Send => quote! {
             #(#attrs)*
+            // As many parameters as the channel declares arguments (up to 16).
+            #[allow(clippy::too_many_arguments)]
             pub async fn #name(&self, #(#params),*) -> ::core::result::Result<(), #krate::IpcError<#krate::Never>> {
                 if self.inner.is_direct() {
                     return self.inner.__send_direct(#channel, #value).await;
@@ -90,6 +92,8 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                 #(#attrs)*
                 ///
                 /// Await the returned call; set `.timeout(..)` or `.cancel_on(..)` first if needed.
+                // As many parameters as the channel declares arguments (up to 16).
+                #[allow(clippy::too_many_arguments)]
                 pub fn #name(&self, #(#params),*) -> #krate::Call<#ok, #err> {
                     if self.inner.is_direct() {
                         return self.inner.__invoke_direct(#channel, #value);

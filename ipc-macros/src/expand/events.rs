@@ -32,6 +32,8 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             ///
             /// Returns how many callers it was queued for. Callers whose origin may not receive this channel
             /// are skipped.
+            // As many parameters as the channel declares arguments (up to 16).
+            #[allow(clippy::too_many_arguments)]
             pub fn #name(&self, #(#params),*) -> ::core::result::Result<usize, #krate::EmitError> {
                 self.emitter.__emit(
                     &#schema::DESCRIPTOR.channels[#index],
