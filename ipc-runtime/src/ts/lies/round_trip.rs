@@ -1,0 +1,267 @@
+//! What serde really does with values the TypeScript allows. For each channel type, samples built from its
+//! TypeScript (what a renderer may send) are decoded into the Rust type and encoded again, as the wire
+//! does; the JSON that comes back must be a value of the same TypeScript. That is how a key serde leaves
+//! out (`skip_serializing_if` without `#[ts(optional)]`) shows: no TypeScript text reveals it.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::place::Place;
+use super::sample::{Choices, sample};
+use super::satisfies::{Mismatch, Problem, Verdict, satisfies};
+use super::ty::Ty;
+use super::types::Types;
+use super::{Lie, locate};
+
+/// Decodes JSON text into one Rust payload type and encodes the value again.
+pub type RoundTrip = fn(&str) -> Result<String, RoundTripError>;
+
+/// Why a [`RoundTrip`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoundTripError {
+    /// serde refused the JSON; `column` is where in it (1-based), as serde reports it.
+    Decode { message: String, column: usize },
+    /// serde could not encode the decoded value.
+    Encode(String),
+}
+
+/// The [`RoundTrip`] of `T`.
+pub fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> Result<String, RoundTripError> {
+    let value: T = serde_json::from_str(json).map_err(|e| {
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        RoundTripError::Decode {
+            message: message
+                .strip_suffix(&position)
+                .unwrap_or(&message)
+                .to_owned(),
+            column: e.column(),
+        }
+    })?;
+    serde_json::to_string(&value).map_err(|e| RoundTripError::Encode(e.to_string()))
+}
+
+/// Picks [`round_trip::<T>`] when `T` is `Serialize + DeserializeOwned`, and nothing otherwise, without
+/// requiring either: the generated code calls `(&RoundTripOf::<T>::NEW).round_trip()` with both traits in
+/// scope, and method lookup takes [`HasRoundTrip`] when it applies, [`NoRoundTrip`] (one reference further)
+/// when not. A type that lacks a bound is reported once, where the generated code really needs it.
+#[derive(Debug)]
+pub struct RoundTripOf<T: ?Sized>(PhantomData<fn() -> T>);
+
+impl<T: ?Sized> RoundTripOf<T> {
+    pub const NEW: Self = Self(PhantomData);
+}
+
+pub trait HasRoundTrip {
+    fn round_trip(&self) -> Option<RoundTrip>;
+}
+
+impl<T: Serialize + DeserializeOwned> HasRoundTrip for RoundTripOf<T> {
+    fn round_trip(&self) -> Option<RoundTrip> {
+        Some(round_trip::<T>)
+    }
+}
+
+pub trait NoRoundTrip {
+    fn round_trip(&self) -> Option<RoundTrip>;
+}
+
+impl<T: ?Sized> NoRoundTrip for &RoundTripOf<T> {
+    fn round_trip(&self) -> Option<RoundTrip> {
+        None
+    }
+}
+
+/// The round trips of a trait's payload types, by their TypeScript.
+#[derive(Clone, Default)]
+pub struct RoundTrips(Vec<(String, RoundTrip)>);
+
+impl RoundTrips {
+    pub(crate) fn insert(&mut self, ts: &str, round_trip: RoundTrip) {
+        if self.get(ts).is_none() {
+            self.0.push((ts.to_owned(), round_trip));
+        }
+    }
+
+    pub(crate) fn get(&self, ts: &str) -> Option<RoundTrip> {
+        self.0.iter().find(|(t, _)| t == ts).map(|(_, r)| *r)
+    }
+}
+
+impl fmt::Debug for RoundTrips {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(ts, _)| ts))
+            .finish()
+    }
+}
+
+/// Two descriptions are equal when they describe the same types: the functions are those types' own.
+impl PartialEq for RoundTrips {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|(a, b)| a.0 == b.0)
+    }
+}
+
+impl Eq for RoundTrips {}
+
+/// Runs the samples of every root (a channel's own type, its TypeScript text, its round trip).
+pub(crate) fn check(
+    types: &Types,
+    roots: &[(Place, Ty, RoundTrip)],
+    widest: usize,
+) -> Result<(), Lie> {
+    for (place, ty, round_trip) in roots {
+        for choices in Choices::all(widest) {
+            let Some(sample) = sample(types, ty, choices) else {
+                continue;
+            };
+            let json = sample.value.to_string();
+            match round_trip(&json) {
+                Ok(back) => {
+                    let value: Value = serde_json::from_str(&back).unwrap_or(Value::Null);
+                    if let Verdict::No(mismatch) = satisfies(types, ty, &value, place) {
+                        return Err(mismatch_lie(mismatch, &back));
+                    }
+                }
+                Err(RoundTripError::Encode(error)) => {
+                    return Err(Lie::new(
+                        place.clone(),
+                        format!(
+                            "serde cannot encode a value the TypeScript allows ({json}): {error}, so the \
+                             runtime would answer `internal`"
+                        ),
+                        "make the TypeScript match what serde can write",
+                    ));
+                }
+                Err(RoundTripError::Decode { message, column }) if !sample.guessed => {
+                    let at = Refused {
+                        root: ty,
+                        place,
+                        sample: &sample.value,
+                        column,
+                    };
+                    if let Some(lie) = at.lie(types, &message) {
+                        return Err(lie);
+                    }
+                }
+                Err(RoundTripError::Decode { .. }) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn mismatch_lie(mismatch: Mismatch, back: &str) -> Lie {
+    let sent = excerpt(back);
+    match mismatch.problem {
+        Problem::MissingKey { key, ty, unknown } if unknown.is_empty() => Lie::new(
+            mismatch.place,
+            format!(
+                "the TypeScript says `{key}` is always present (`{key}: {ty}`), but serde leaves it out \
+                 (it sent {sent}): a `skip_serializing_if` or `skip_serializing` that the TypeScript does not \
+                 show"
+            ),
+            "add `#[ts(optional)]` to the field (an `Option`), or `#[serde(default)]` (ts-rs then marks it \
+             optional)",
+        ),
+        Problem::MissingKey { key, ty, unknown } => Lie::new(
+            mismatch.place,
+            format!(
+                "the TypeScript requires `{key}` (`{key}: {ty}`), but serde sent {sent}, with `{}` instead: \
+                 the two name the field differently",
+                unknown.join("`, `")
+            ),
+            "name it the same for both: ts-rs reads `#[serde(rename)]`, serde does not read `#[ts(rename)]`",
+        ),
+        Problem::NumberKey { key } => Lie::new(
+            mismatch.place,
+            format!(
+                "the TypeScript types this map's keys as numbers, but serde wrote the key {key:?}, which is not \
+                 how JavaScript writes that number, so indexing the map with it finds nothing"
+            ),
+            "use integer or `String` keys",
+        ),
+        Problem::Value { expected, found } => Lie::new(
+            mismatch.place,
+            format!(
+                "serde sent {} where the TypeScript says `{expected}`",
+                excerpt(&found.to_string())
+            ),
+            "make the TypeScript match what serde writes: a `#[serde(with)]`, `#[serde(serialize_with)]` or \
+             hand-written `Serialize` needs a matching `#[ts(type)]` or `#[ts(as)]`",
+        ),
+    }
+}
+
+/// A sample of `root` that serde refused, at `column` of its JSON.
+struct Refused<'a> {
+    root: &'a Ty,
+    place: &'a Place,
+    sample: &'a Value,
+    column: usize,
+}
+
+impl Refused<'_> {
+    /// The lie, when serde refused the sample for its shape (not for its content: a UUID or a non-zero
+    /// number refuses most strings or numbers the TypeScript allows, and that is no lie worth refusing a
+    /// binding for).
+    fn lie(&self, types: &Types, error: &str) -> Option<Lie> {
+        let quoted = |prefix: &str| {
+            error
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').nth(1))
+                .map(str::to_owned)
+        };
+        let (place, ts, refused) =
+            locate::by_column(types, self.root, self.place, self.sample, self.column);
+        let sent = excerpt(&self.sample.to_string());
+        let refused = excerpt(&refused.to_string());
+        if let Some(field) = quoted("missing field ") {
+            let place = locate::by_name(types, self.root, self.place, &field)
+                .unwrap_or_else(|| place.with_field(&field));
+            return Some(Lie::new(
+                place,
+                format!(
+                    "serde refuses {sent}, which the TypeScript allows: the TypeScript lets a renderer leave \
+                     out `{field}` (or names it differently), but serde requires it, so the call fails as \
+                     `invalid_input`"
+                ),
+                "make the field optional for serde too (`#[serde(default)]`) or required in the TypeScript; a \
+                 `#[ts(rename)]`, `#[ts(skip)]` or `#[ts(optional)]` must be matched on the serde side",
+            ));
+        }
+        let name = quoted("unknown field ").or_else(|| quoted("unknown variant "));
+        if name.is_none() && !error.starts_with("invalid type: ") {
+            return None;
+        }
+        let place = name
+            .and_then(|n| locate::by_name(types, self.root, self.place, &n))
+            .unwrap_or(place);
+        Some(Lie::new(
+            place,
+            format!(
+                "serde refuses {refused}, a `{ts}` the TypeScript allows ({error}), so the call fails as \
+                 `invalid_input`"
+            ),
+            "make the TypeScript match what serde reads: ts-rs ignores `#[serde(transparent)]` on a struct \
+             with named fields, and serde does not read `#[ts(rename)]`, `#[ts(type)]` or `#[ts(as)]`",
+        ))
+    }
+}
+
+fn excerpt(json: &str) -> String {
+    const MAX: usize = 120;
+    if json.len() <= MAX {
+        return format!("`{json}`");
+    }
+    let cut = (0..=MAX)
+        .rev()
+        .find(|&i| json.is_char_boundary(i))
+        .unwrap_or(0);
+    format!("`{}...`", &json[..cut])
+}
