@@ -58,7 +58,12 @@ fn check(types: &Types, from: &Ty, to: &Ty, depth: usize) -> Answer {
     let (from, to) = (types.resolve(from), types.resolve(to));
     let go = |a: &Ty, b: &Ty| check(types, a, b, depth + 1);
     match (&from, &to) {
-        (Ty::Never, _) => Answer::Yes,
+        (Ty::Never, _)
+        | (Ty::Str(_) | Ty::String, Ty::String)
+        | (Ty::Num(_) | Ty::Number, Ty::Number)
+        | (Ty::Bool(_) | Ty::Boolean, Ty::Boolean)
+        | (Ty::Null, Ty::Null)
+        | (Ty::Bytes, Ty::Bytes) => Answer::Yes,
         (Ty::Unknown, _) | (_, Ty::Unknown) => Answer::Unknown,
         (Ty::Union(arms), _) => Answer::all(arms.iter().map(|arm| go(arm, &to))),
         (_, Ty::Union(arms)) => Answer::any(arms.iter().map(|arm| go(&from, arm))),
@@ -68,16 +73,10 @@ fn check(types: &Types, from: &Ty, to: &Ty, depth: usize) -> Answer {
             Answer::Yes => Answer::Yes,
             _ => Answer::Unknown,
         },
-        (Ty::Str(_), Ty::String)
-        | (Ty::Num(_), Ty::Number)
-        | (Ty::Bool(_), Ty::Boolean)
-        | (Ty::String, Ty::String)
-        | (Ty::Number, Ty::Number)
-        | (Ty::Boolean, Ty::Boolean)
-        | (Ty::Null, Ty::Null)
-        | (Ty::Bytes, Ty::Bytes) => Answer::Yes,
         (Ty::Num(a), Ty::Num(b)) => same_number(a, b),
-        (Ty::Array(a), Ty::Array(b)) => go(a, b),
+        (Ty::Array(a), Ty::Array(b)) | (Ty::Map { value: a, .. }, Ty::Map { value: b, .. }) => {
+            go(a, b)
+        }
         (Ty::Tuple(items), Ty::Array(b)) => Answer::all(items.iter().map(|item| go(item, b))),
         (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
             Answer::all(a.iter().zip(b).map(|(x, y)| go(x, y)))
@@ -96,7 +95,6 @@ fn check(types: &Types, from: &Ty, to: &Ty, depth: usize) -> Answer {
         (Ty::Object(have), Ty::Map { value, .. }) => {
             Answer::all(have.iter().map(|h| go(&h.ty, value)))
         }
-        (Ty::Map { value: a, .. }, Ty::Map { value: b, .. }) => go(a, b),
         (Ty::Map { .. }, Ty::Object(want)) if want.iter().all(|w| w.optional) => Answer::Unknown,
         // Two definite shapes none of the cases above relates: a different JSON kind, a different literal, or
         // a wider type into a narrower one (`string` into `"a"`, an array into a tuple).

@@ -256,8 +256,7 @@ impl Parser {
             }
             let (name, quoted) = match self.peek()?.clone() {
                 Token::Ident(name) => (name, false),
-                Token::Str(name) => (name, true),
-                Token::Num(name) => (name, true),
+                Token::Str(name) | Token::Num(name) => (name, true),
                 Token::Punct(_) => return None,
             };
             self.bump();

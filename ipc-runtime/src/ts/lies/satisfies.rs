@@ -1,10 +1,10 @@
 //! Whether a JSON value (what serde actually sent) is a value of a TypeScript type, and if not, where and
 //! why not.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::place::Place;
-use super::ty::Ty;
+use super::ty::{Member, Ty};
 use super::types::Types;
 
 /// How many named types in a row may be followed without consuming any of the value (an alias cycle).
@@ -103,45 +103,10 @@ impl Checker<'_> {
                     .map(|(t, v)| self.check(t, v, place, depth + 1, 0))),
                 _ => no(depth),
             },
-            Ty::Object(members) => {
-                let Some(fields) = value.as_object() else {
-                    return no(depth);
-                };
-                // Literal-typed members (tags) first: an arm whose tag does not match fails shallowest.
-                let (tags, rest): (Vec<_>, Vec<_>) = members
-                    .iter()
-                    .partition(|m| matches!(m.ty, Ty::Str(_) | Ty::Num(_) | Ty::Bool(_)));
-                for m in &tags {
-                    match fields.get(&m.name) {
-                        Some(v) => match self.check(&m.ty, v, place, depth, 0) {
-                            Verdict::No(_) => return no(depth),
-                            Verdict::Yes | Verdict::Unknown => {}
-                        },
-                        None if m.optional => {}
-                        None => return no(depth),
-                    }
-                }
-                all(rest.iter().map(|m| {
-                    let inner = place.member(m, members);
-                    match fields.get(&m.name) {
-                        Some(v) => self.check(&m.ty, v, &inner, depth + 1, 0),
-                        None if m.optional => Verdict::Yes,
-                        None => Verdict::No(Mismatch {
-                            place: inner,
-                            problem: Problem::MissingKey {
-                                key: m.name.clone(),
-                                ty: m.ty.clone(),
-                                unknown: fields
-                                    .keys()
-                                    .filter(|k| !members.iter().any(|m| &m.name == *k))
-                                    .cloned()
-                                    .collect(),
-                            },
-                            score: depth + 1,
-                        }),
-                    }
-                }))
-            }
+            Ty::Object(members) => match value.as_object() {
+                Some(fields) => self.object(members, fields, place, depth),
+                None => no(depth),
+            },
             Ty::Map {
                 key, value: item, ..
             } => {
@@ -155,25 +120,7 @@ impl Checker<'_> {
                         other => other,
                     }))
             }
-            Ty::Union(arms) => {
-                let mut best: Option<Mismatch> = None;
-                let mut unknown = false;
-                for arm in arms {
-                    match self.check(arm, value, place, depth, aliases) {
-                        Verdict::Yes => return Verdict::Yes,
-                        Verdict::Unknown => unknown = true,
-                        Verdict::No(m) => {
-                            if best.as_ref().is_none_or(|b| m.score > b.score) {
-                                best = Some(m);
-                            }
-                        }
-                    }
-                }
-                match best {
-                    Some(m) if !unknown => Verdict::No(m),
-                    _ => Verdict::Unknown,
-                }
-            }
+            Ty::Union(arms) => self.union(arms, value, place, depth, aliases),
             Ty::Inter(parts) => all(parts
                 .iter()
                 .map(|part| self.check(part, value, place, depth, aliases))),
@@ -184,6 +131,88 @@ impl Checker<'_> {
                 }
                 _ => Verdict::Unknown,
             },
+        }
+    }
+
+    fn object(
+        &self,
+        members: &[Member],
+        fields: &Map<String, Value>,
+        place: &Place,
+        depth: usize,
+    ) -> Verdict {
+        let shallow = || {
+            Verdict::No(Mismatch {
+                place: place.clone(),
+                problem: Problem::Value {
+                    expected: Ty::Object(members.to_vec()),
+                    found: Value::Object(fields.clone()),
+                },
+                score: depth,
+            })
+        };
+        // Literal-typed members (tags) first: an arm whose tag does not match fails shallowest.
+        let (tags, rest): (Vec<_>, Vec<_>) = members
+            .iter()
+            .partition(|m| matches!(m.ty, Ty::Str(_) | Ty::Num(_) | Ty::Bool(_)));
+        for m in &tags {
+            match fields.get(&m.name) {
+                Some(v) => {
+                    if let Verdict::No(_) = self.check(&m.ty, v, place, depth, 0) {
+                        return shallow();
+                    }
+                }
+                None if m.optional => {}
+                None => return shallow(),
+            }
+        }
+        all(rest.iter().map(|m| {
+            let inner = place.member(m, members);
+            match fields.get(&m.name) {
+                Some(v) => self.check(&m.ty, v, &inner, depth + 1, 0),
+                None if m.optional => Verdict::Yes,
+                None => Verdict::No(Mismatch {
+                    place: inner,
+                    problem: Problem::MissingKey {
+                        key: m.name.clone(),
+                        ty: m.ty.clone(),
+                        unknown: fields
+                            .keys()
+                            .filter(|k| !members.iter().any(|m| &m.name == *k))
+                            .cloned()
+                            .collect(),
+                    },
+                    score: depth + 1,
+                }),
+            }
+        }))
+    }
+
+    /// Some arm must hold; when none does, the failure of the arm that got furthest is the one to report.
+    fn union(
+        &self,
+        arms: &[Ty],
+        value: &Value,
+        place: &Place,
+        depth: usize,
+        aliases: usize,
+    ) -> Verdict {
+        let mut best: Option<Mismatch> = None;
+        let mut unknown = false;
+        for arm in arms {
+            match self.check(arm, value, place, depth, aliases) {
+                Verdict::Yes => return Verdict::Yes,
+                Verdict::Unknown => unknown = true,
+                Verdict::No(m) => {
+                    if best.as_ref().is_none_or(|b| m.score > b.score) {
+                        best = Some(m);
+                    }
+                }
+            }
+        }
+        match best {
+            Some(m) if !unknown => Verdict::No(m),
+            _ => Verdict::Unknown,
         }
     }
 

@@ -190,11 +190,16 @@ impl Walker<'_> {
         }
         let resolved = self.types.resolve(key);
         match &resolved {
-            Ty::String | Ty::Str(_) | Ty::Number | Ty::Num(_) | Ty::Unknown | Ty::Never => None,
+            Ty::String
+            | Ty::Str(_)
+            | Ty::Number
+            | Ty::Num(_)
+            | Ty::Unknown
+            | Ty::Never
+            | Ty::Ref { .. } => None,
             Ty::Boolean | Ty::Bool(_) => Some((resolved.clone(), BadKey::Bool)),
             Ty::Null | Ty::Undefined => Some((key.clone(), BadKey::Null)),
             Ty::Union(arms) => arms.iter().find_map(|arm| self.bad_key(arm, depth + 1)),
-            Ty::Ref { .. } => None,
             Ty::Bytes
             | Ty::Array(_)
             | Ty::Tuple(_)

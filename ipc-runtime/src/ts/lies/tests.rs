@@ -1,6 +1,6 @@
 //! The checks against real ts-rs output of derived types.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::option_option)]
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -240,11 +240,11 @@ struct Id(u32);
 
 #[derive(Serialize, Deserialize, TS)]
 struct GoodKeys {
-    by_name: HashMap<String, u32>,
-    by_number: BTreeMap<i32, String>,
-    by_color: BTreeMap<Color, u32>,
-    by_id: BTreeMap<Id, u32>,
-    by_char: BTreeMap<char, u32>,
+    names: HashMap<String, u32>,
+    numbers: BTreeMap<i32, String>,
+    colors: BTreeMap<Color, u32>,
+    ids: BTreeMap<Id, u32>,
+    letters: BTreeMap<char, u32>,
 }
 
 #[test]
