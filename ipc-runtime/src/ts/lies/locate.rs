@@ -1,7 +1,7 @@
 //! Names the type and field a failing sample points at: by the name in serde's message, or by the
 //! position serde reports in the sample's JSON.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -57,9 +57,8 @@ fn find(
     }
 }
 
-/// The place, the TypeScript there and the value itself, of the value in `sample` (a value of `root`, written compactly)
-/// that serde refused at `column`: serde reports the byte before a value it refused on sight (an object
-/// for a number) and the last byte of one it read first (a string for a number).
+/// The place, the TypeScript there and the value itself, of the value in `sample` (a value of `root`,
+/// written compactly) that serde refused at `column`.
 pub(crate) fn by_column(
     types: &Types,
     root: &Ty,
@@ -67,7 +66,69 @@ pub(crate) fn by_column(
     sample: &Value,
     column: usize,
 ) -> (Place, Ty, Value) {
-    let path = [column, column.saturating_sub(1)]
+    let found = walk(types, root, place, sample, &refused_path(sample, column));
+    (found.place, found.ty, found.value.clone())
+}
+
+/// Other values for a string or number serde refused for its content: the formats validated types
+/// commonly parse (a UUID, an RFC 3339 date-time, a date, a time, an IP address, a URL).
+const STRINGS: &[&str] = &[
+    "a",
+    "",
+    "00000000-0000-0000-0000-000000000000",
+    "1970-01-01T00:00:00Z",
+    "1970-01-01",
+    "00:00:00",
+    "127.0.0.1",
+    "http://localhost/",
+    "0",
+];
+const NUMBERS: &[u8] = &[1, 0];
+
+/// Replaces the string or number (of TypeScript type `string` or `number`) that serde refused at `column`
+/// with the next candidate not yet tried there; false when there is none left, or the refused value is
+/// something else.
+pub(crate) fn vary(
+    types: &Types,
+    root: &Ty,
+    sample: &mut Value,
+    column: usize,
+    tried: &mut HashMap<Vec<Step>, usize>,
+) -> bool {
+    let path = refused_path(sample, column);
+    let found = walk(types, root, &Place::new(String::new()), sample, &path);
+    if found.consumed < path.len() {
+        return false;
+    }
+    let candidates: Vec<Value> = match types.resolve(&found.ty) {
+        Ty::String => STRINGS.iter().map(|s| Value::from(*s)).collect(),
+        Ty::Number => NUMBERS.iter().map(|n| Value::from(*n)).collect(),
+        _ => return false,
+    };
+    let current = found.value.clone();
+    let next = tried.entry(path.clone()).or_insert(0);
+    while candidates.get(*next) == Some(&current) {
+        *next += 1;
+    }
+    let Some(candidate) = candidates.get(*next) else {
+        return false;
+    };
+    *next += 1;
+    let mut at = sample;
+    for step in &path {
+        at = match step {
+            Step::Key(key) => &mut at[key.as_str()],
+            Step::Index(i) => &mut at[*i],
+        };
+    }
+    *at = candidate.clone();
+    true
+}
+
+/// serde reports the byte before a value it refused on sight (an object for a number) and the last byte
+/// of one it read first (a string for a number): the deeper of the two paths is the refused value.
+fn refused_path(sample: &Value, column: usize) -> Vec<Step> {
+    [column, column.saturating_sub(1)]
         .into_iter()
         .map(|offset| {
             let mut path = Vec::new();
@@ -75,23 +136,57 @@ pub(crate) fn by_column(
             path
         })
         .max_by_key(Vec::len)
-        .unwrap_or_default();
-    let mut at = (place.clone(), root.clone());
-    let mut value = sample;
-    for step in &path {
-        let Some((next_place, next_ty)) = step_into(types, &at.0, &at.1, value, step) else {
-            break;
-        };
-        value = match step {
-            Step::Key(key) => &value[key.as_str()],
-            Step::Index(i) => &value[*i],
-        };
-        at = (next_place, next_ty);
-    }
-    (at.0, at.1, value.clone())
+        .unwrap_or_default()
 }
 
-enum Step {
+struct Found<'v> {
+    place: Place,
+    ty: Ty,
+    value: &'v Value,
+    /// Steps of the path followed (fewer than asked when the type does not say what lies further).
+    consumed: usize,
+}
+
+fn walk<'v>(
+    types: &Types,
+    root: &Ty,
+    place: &Place,
+    sample: &'v Value,
+    path: &[Step],
+) -> Found<'v> {
+    let mut found = Found {
+        place: place.clone(),
+        ty: root.clone(),
+        value: sample,
+        consumed: 0,
+    };
+    for step in path {
+        let Some((place, ty)) = step_into(types, &found.place, &found.ty, found.value, step) else {
+            break;
+        };
+        found = Found {
+            place,
+            ty,
+            value: match step {
+                Step::Key(key) => &found.value[key.as_str()],
+                Step::Index(i) => &found.value[*i],
+            },
+            consumed: found.consumed + 1,
+        };
+    }
+    found
+}
+
+/// The place of a value of `ty` found at `place`: the type's own, when it is a named one.
+pub(crate) fn owner(ty: &Ty, place: &Place) -> Place {
+    match ty {
+        Ty::Ref { .. } => Place::of_type(&ty.to_string()),
+        _ => place.clone(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Step {
     Key(String),
     Index(usize),
 }

@@ -3,6 +3,7 @@
 //! does; the JSON that comes back must be a value of the same TypeScript. That is how a key serde leaves
 //! out (`skip_serializing_if` without `#[ts(optional)]`) shows: no TypeScript text reveals it.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -11,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::place::Place;
-use super::sample::{Choices, sample};
+use super::sample::{Choices, Sample, sample};
 use super::satisfies::{Mismatch, Problem, Verdict, satisfies};
 use super::ty::Ty;
 use super::types::Types;
@@ -117,39 +118,65 @@ pub(crate) fn check(
 ) -> Result<(), Lie> {
     for (place, ty, round_trip) in roots {
         for choices in Choices::all(widest) {
-            let Some(sample) = sample(types, ty, choices) else {
-                continue;
-            };
-            let json = sample.value.to_string();
-            match round_trip(&json) {
-                Ok(back) => {
-                    let value: Value = serde_json::from_str(&back).unwrap_or(Value::Null);
-                    if let Verdict::No(mismatch) = satisfies(types, ty, &value, place) {
-                        return Err(mismatch_lie(mismatch, &back));
-                    }
+            if let Some(sample) = sample(types, ty, choices) {
+                run(types, place, ty, *round_trip, sample)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many times one sample is retried with another string or number where serde refused one for its
+/// content.
+const MAX_RETRIES: usize = 32;
+
+fn run(
+    types: &Types,
+    place: &Place,
+    ty: &Ty,
+    round_trip: RoundTrip,
+    sample: Sample,
+) -> Result<(), Lie> {
+    let Sample { mut value, guessed } = sample;
+    let mut tried = HashMap::new();
+    for _ in 0..MAX_RETRIES {
+        let json = value.to_string();
+        match round_trip(&json) {
+            Ok(back) => {
+                let value: Value = serde_json::from_str(&back).unwrap_or(Value::Null);
+                return match satisfies(types, ty, &value, place) {
+                    Verdict::No(mismatch) => Err(mismatch_lie(mismatch, &back)),
+                    Verdict::Yes | Verdict::Unknown => Ok(()),
+                };
+            }
+            Err(RoundTripError::Encode(error)) => {
+                return Err(Lie::new(
+                    place.clone(),
+                    format!(
+                        "serde cannot encode a value the TypeScript allows ({}): {error}, so the runtime \
+                         would answer `internal`",
+                        excerpt(&json)
+                    ),
+                    "make the TypeScript match what serde can write",
+                ));
+            }
+            Err(RoundTripError::Decode { message, column }) => {
+                // A guess (for `unknown`) proves nothing when refused.
+                if guessed {
+                    return Ok(());
                 }
-                Err(RoundTripError::Encode(error)) => {
-                    return Err(Lie::new(
-                        place.clone(),
-                        format!(
-                            "serde cannot encode a value the TypeScript allows ({json}): {error}, so the \
-                             runtime would answer `internal`"
-                        ),
-                        "make the TypeScript match what serde can write",
-                    ));
+                let refused = Refused {
+                    root: ty,
+                    place,
+                    sample: &value,
+                    column,
+                };
+                if let Some(lie) = refused.lie(types, &message) {
+                    return Err(lie);
                 }
-                Err(RoundTripError::Decode { message, column }) if !sample.guessed => {
-                    let at = Refused {
-                        root: ty,
-                        place,
-                        sample: &sample.value,
-                        column,
-                    };
-                    if let Some(lie) = at.lie(types, &message) {
-                        return Err(lie);
-                    }
+                if !locate::vary(types, ty, &mut value, column, &mut tried) {
+                    return Ok(());
                 }
-                Err(RoundTripError::Decode { .. }) => {}
             }
         }
     }
@@ -219,17 +246,16 @@ impl Refused<'_> {
         };
         let (place, ts, refused) =
             locate::by_column(types, self.root, self.place, self.sample, self.column);
-        let sent = excerpt(&self.sample.to_string());
         let refused = excerpt(&refused.to_string());
         if let Some(field) = quoted("missing field ") {
-            let place = locate::by_name(types, self.root, self.place, &field)
-                .unwrap_or_else(|| place.with_field(&field));
+            // serde reports the end of the object that lacks the field.
+            let place = locate::owner(&ts, &place).with_field(&field);
             return Some(Lie::new(
                 place,
                 format!(
-                    "serde refuses {sent}, which the TypeScript allows: the TypeScript lets a renderer leave \
-                     out `{field}` (or names it differently), but serde requires it, so the call fails as \
-                     `invalid_input`"
+                    "serde refuses {refused}, which the TypeScript allows: the TypeScript lets a renderer \
+                     leave out `{field}` (or names it differently), but serde requires it, so the call fails \
+                     as `invalid_input`"
                 ),
                 "make the field optional for serde too (`#[serde(default)]`) or required in the TypeScript; a \
                  `#[ts(rename)]`, `#[ts(skip)]` or `#[ts(optional)]` must be matched on the serde side",

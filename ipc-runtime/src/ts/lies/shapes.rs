@@ -60,7 +60,10 @@ impl Walker<'_> {
                 args.iter().try_for_each(|arg| self.walk(arg, place))?;
                 let text = ty.to_string();
                 match self.types.instantiate(name, args) {
-                    Some(body) if self.instantiated.insert(text.clone()) => {
+                    Some(body)
+                        if self.instantiated.len() < MAX_INSTANTIATIONS
+                            && self.instantiated.insert(text.clone()) =>
+                    {
                         let place = Place::of_type(&text);
                         unparenthesized_union(&body, &place)?;
                         self.walk(&body, &place)
@@ -277,6 +280,8 @@ impl Walker<'_> {
 
 /// How far the shape checks follow named types inside one another.
 const DEPTH: usize = 16;
+/// Generic instantiations checked per trait (a type whose parameters grow as it nests has no end).
+const MAX_INSTANTIATIONS: usize = 1024;
 
 enum BadKey {
     Bool,

@@ -80,6 +80,43 @@ fn a_skip_deep_inside_collections_is_found() {
     assert!(problem.contains("`tags: Array<string>`"), "{problem}");
 }
 
+/// Takes only strings shaped like a UUID, as `uuid::Uuid` does.
+#[derive(Clone, Serialize, Deserialize, TS)]
+#[serde(try_from = "String", into = "String")]
+#[ts(as = "String")]
+struct Uuidish(String);
+
+impl TryFrom<String> for Uuidish {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        if s.len() == 36 && s.matches('-').count() == 4 {
+            Ok(Self(s))
+        } else {
+            Err(format!("{s:?} is not a UUID"))
+        }
+    }
+}
+
+impl From<Uuidish> for String {
+    fn from(id: Uuidish) -> Self {
+        id.0
+    }
+}
+
+#[derive(Serialize, Deserialize, TS)]
+struct Record {
+    id: Uuidish,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+#[test]
+fn a_skip_beside_a_validated_string_is_found() {
+    let (place, _, _) = refusal::<Record>();
+    assert_eq!(place, "type `Record`, field `note`");
+}
+
 #[derive(Serialize, Deserialize, TS)]
 struct SkippedRight {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -170,7 +207,48 @@ struct OnlyFlatNumberKeys {
 fn a_lone_flattened_map_with_number_keys_is_refused_by_its_samples() {
     let (place, problem, _) = refusal::<OnlyFlatNumberKeys>();
     assert_eq!(place, "the reply of `get`");
+    assert!(
+        problem.contains("a `OnlyFlatNumberKeys` the TypeScript allows"),
+        "{problem}"
+    );
     assert!(problem.contains("invalid type: string"), "{problem}");
+}
+
+/// A float key: `serde_json` writes `1.0`, JavaScript's `String(1)` is "1".
+#[derive(Serialize, Deserialize, TS)]
+struct Weight(f64);
+
+impl PartialEq for Weight {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Weight {}
+
+impl PartialOrd for Weight {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Weight {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[derive(Serialize, Deserialize, TS)]
+struct ByWeight {
+    items: BTreeMap<Weight, String>,
+}
+
+#[test]
+fn float_keys_javascript_would_not_find_are_refused() {
+    let (place, problem, fix) = refusal::<ByWeight>();
+    assert_eq!(place, "type `ByWeight`, field `items`");
+    assert!(problem.contains("the key \"1.0\""), "{problem}");
+    assert!(fix.contains("integer"), "{fix}");
 }
 
 #[derive(Serialize, Deserialize, TS)]
@@ -355,7 +433,7 @@ struct RenamedForTsOnly {
 #[test]
 fn a_field_named_differently_for_typescript_and_serde_is_refused() {
     let (place, problem, fix) = refusal::<RenamedForTsOnly>();
-    assert_eq!(place, "the reply of `get`, field `total`");
+    assert_eq!(place, "type `RenamedForTsOnly`, field `total`");
     assert!(problem.contains("`total`"), "{problem}");
     assert!(fix.contains("#[ts(rename)]"), "{fix}");
 }
@@ -397,7 +475,7 @@ struct SkippedForTsOnly {
 #[test]
 fn a_field_only_the_typescript_skips_is_refused() {
     let (place, problem, _) = refusal::<SkippedForTsOnly>();
-    assert_eq!(place, "the reply of `get`, field `secret`");
+    assert_eq!(place, "type `SkippedForTsOnly`, field `secret`");
     assert!(problem.contains("requires it"), "{problem}");
 }
 
