@@ -14,6 +14,7 @@ mod round_trip;
 mod sample;
 mod satisfies;
 mod shapes;
+mod trial;
 mod ty;
 mod types;
 
@@ -69,7 +70,7 @@ pub(super) fn check(api: &ApiDescription) -> Result<(), BindingsError> {
         .filter_map(|(place, ty, text)| Some((place, ty, api.round_trips.get(&text)?)))
         .collect();
     let widest = sample::widest_union(&types, trips.iter().map(|(_, ty, _)| ty));
-    round_trip::check(&types, &trips, widest).map_err(lie)
+    trial::check(&types, &trips, widest).map_err(lie)
 }
 
 /// Each distinct channel type, where it is first used, parsed, with its TypeScript text.
