@@ -163,9 +163,10 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
 }
 
 /// `api.ty::<T>()` through `__private::ts_type`, spanned at `T` (and called as a path, so that rustc has no
-/// method call to blame): a type that is not `TS` is reported at the type, with the derive to add. It also hands the builder `T`'s round trip through serde, which
-/// the bindings check samples; picked by method lookup, so that a type that is not `Serialize` or
-/// `Deserialize` is reported only where the generated code needs it.
+/// method call to blame): a type that is not `TS` is reported at the type, with the derive to add. It also
+/// hands the builder `T`'s round trip through serde, which the bindings check samples; picked by method
+/// lookup, so that a type that is not `Serialize` or `Deserialize` is reported only where the generated
+/// code needs it.
 fn ts_of(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
     let name = quote_spanned!(ty.span()=> #krate::__private::ts_type::<#ty>(api));
     quote! {{
