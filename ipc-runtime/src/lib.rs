@@ -12,6 +12,7 @@
 //! scoped to that caller, and a cancellation token.
 
 mod binary;
+mod bounds;
 mod caller;
 mod client;
 mod connection;
@@ -59,9 +60,11 @@ pub use tokio_util::sync::CancellationToken;
 pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
     pub use crate::reply_probe::{PlainProbe, ReplyProbe, ResultProbe, assert_plain_reply};
-    pub use crate::service::{
-        decode_args, direct_value, downcast_args, encode_handler_error, encode_value,
+    pub use crate::bounds::{
+        PayloadDeserialize, PayloadSerialize, PayloadTs, decode_args, encode_handler_error,
+        encode_value, ts_type,
     };
+    pub use crate::service::{direct_value, downcast_args};
     pub use serde;
     pub use serde_json;
     pub use ts_rs;

@@ -203,12 +203,12 @@ pub fn downcast_args<T: 'static>(args: DirectValue) -> Result<T, DecodeError> {
 }
 
 /// Strictly decodes a JSON argument array into the channel's argument tuple.
-pub fn decode_args<T: DeserializeOwned>(payload: &str) -> Result<T, DecodeError> {
+pub(crate) fn decode_args<T: DeserializeOwned>(payload: &str) -> Result<T, DecodeError> {
     serde_json::from_str(payload).map_err(|e| DecodeError(e.to_string()))
 }
 
 /// Encodes a handler's successful value.
-pub fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
+pub(crate) fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
     match encode_payload(value) {
         Ok(encoded) => HandlerOutcome::Reply(encoded),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the reply: {e}")),
@@ -216,7 +216,7 @@ pub fn encode_value<T: Serialize + ?Sized>(value: &T) -> HandlerOutcome {
 }
 
 /// Encodes a handler's `Err` value.
-pub fn encode_handler_error<E: Serialize + ?Sized>(error: &E) -> HandlerOutcome {
+pub(crate) fn encode_handler_error<E: Serialize + ?Sized>(error: &E) -> HandlerOutcome {
     match encode_payload(error) {
         Ok(encoded) => HandlerOutcome::HandlerError(encoded),
         Err(e) => HandlerOutcome::Internal(format!("could not encode the handler error: {e}")),

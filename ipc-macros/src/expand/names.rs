@@ -57,7 +57,7 @@ pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
     quote! {
         match (#(&#idents,)*) {
             args => {
-                fn encode_args<#(#params: #krate::__private::serde::Serialize),*>(args: (#(&#params,)*))
+                fn encode_args<#(#params: #krate::__private::PayloadSerialize),*>(args: (#(&#params,)*))
                     -> ::core::result::Result<#krate::__private::Encoded, #serde_json::Error>
                 {
                     #krate::__private::encode_payload(&args)
@@ -77,7 +77,7 @@ pub(crate) fn decode_args(krate: &syn::Path, args: &[Arg<'_>], payload: &Ident) 
     let params = generic_params(args);
     let types = args.iter().map(|a| a.ty);
     quote! {{
-        fn decode_args<#(#params: #krate::__private::serde::de::DeserializeOwned),*>(payload: &str)
+        fn decode_args<#(#params: #krate::__private::PayloadDeserialize),*>(payload: &str)
             -> ::core::result::Result<(#(#params,)*), #krate::DecodeError>
         {
             #krate::__private::decode_args(payload)

@@ -174,10 +174,21 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
     }
 }
 
-/// `api.ty::<T>()`, spanned at `T` (and called as a path, so that rustc has no method call to blame): a type
-/// that is not `TS` is reported at the type.
+/// `api.ty::<T>()` through `__private::ts_type`, spanned at `T` (and called as a path, so that rustc has no
+/// method call to blame): a type that is not `TS` is reported at the type, with the derive to add. It also
+/// hands the builder `T`'s round trip through serde, which the bindings check samples; picked by method
+/// lookup, so that a type that is not `Serialize` or `Deserialize` is reported only where the generated
+/// code needs it.
 fn ts_of(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
-    quote_spanned!(ty.span()=> #krate::ts::ApiBuilder::ty::<#ty>(api))
+    let name = quote_spanned!(ty.span()=> #krate::__private::ts_type::<#ty>(api));
+    quote! {{
+        #[allow(unused_imports)]
+        use #krate::ts::{HasRoundTrip as _, NoRoundTrip as _};
+        let name = #name;
+        let round_trip = (&#krate::ts::RoundTripOf::<#ty>::NEW).round_trip();
+        #krate::ts::ApiBuilder::round_trip(api, &name, round_trip);
+        name
+    }}
 }
 
 /// Compile-time checks for what no generated body requires: the Rust client decodes an `#[invoke]` reply

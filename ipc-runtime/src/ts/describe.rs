@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use ts_rs::{Config, TS, TypeVisitor};
 
+use super::lies::{RoundTrip, RoundTrips};
 use crate::service::ChannelKind;
 
 /// Stands in for ts-rs's `bigint` so that 64-bit integers can be found and refused (JSON cannot carry them).
@@ -39,6 +40,8 @@ pub struct ApiDescription {
     pub channels: Vec<ChannelTs>,
     /// Declarations of every named payload type reachable from the channels, keyed by TypeScript name.
     pub declarations: BTreeMap<String, String>,
+    /// How to decode and re-encode each channel type, by its TypeScript: the bindings check samples them.
+    pub round_trips: RoundTrips,
     /// Different Rust types that would declare the same TypeScript name differently (the file can hold
     /// only one of them, so a reply could have another shape than its type says): rendering refuses them.
     pub name_clashes: Vec<NameClash>,
@@ -69,6 +72,7 @@ impl ApiBuilder {
                 channels: Vec::new(),
                 declarations: BTreeMap::new(),
                 name_clashes: Vec::new(),
+                round_trips: RoundTrips::default(),
             },
             origins: BTreeMap::new(),
             seen: HashSet::new(),
@@ -91,6 +95,14 @@ impl ApiBuilder {
         };
         collector.visit::<T>();
         T::name(&cfg)
+    }
+
+    /// Registers how to decode and re-encode the channel type whose TypeScript is `ts` (`None` when it is
+    /// not `Serialize + DeserializeOwned`: the compiler reports that elsewhere).
+    pub fn round_trip(&mut self, ts: &str, round_trip: Option<RoundTrip>) {
+        if let Some(round_trip) = round_trip {
+            self.description.round_trips.insert(ts, round_trip);
+        }
     }
 
     pub fn channel(&mut self, channel: ChannelTs) {

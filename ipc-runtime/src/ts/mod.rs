@@ -8,6 +8,7 @@ mod export;
 mod fingerprint;
 #[cfg(test)]
 mod hygiene;
+mod lies;
 mod naming;
 mod preload;
 mod render;
@@ -19,6 +20,9 @@ pub use electron::{
 };
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
 pub use fingerprint::fingerprint;
+#[doc(hidden)]
+pub use lies::{HasRoundTrip, NoRoundTrip, RoundTripOf};
+pub use lies::{RoundTrip, RoundTripError, RoundTrips, round_trip};
 pub use preload::{PreloadFlavor, render_preload};
 pub use render::{BRIDGE_FILE, render_api};
 
@@ -71,6 +75,14 @@ pub const WEB_SOURCE: &str = include_str!("web.ts");
 pub enum BindingsError {
     #[error("{0}")]
     Unrepresentable(String),
+    /// The TypeScript would not say what crosses the wire (or would not compile): where, what, and the fix.
+    #[error("the TypeScript of `{trait_name}` would lie: {place}: {problem}. Fix: {fix}")]
+    Untruthful {
+        trait_name: String,
+        place: String,
+        problem: String,
+        fix: String,
+    },
     #[error("TypeScript name clash in `{trait_name}`: {message}")]
     Clash { trait_name: String, message: String },
     #[error("bindings are stale (run `cargo test` without {check_env} to regenerate): {files:?}", check_env = BINDINGS_CHECK_ENV)]

@@ -33,6 +33,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// `create<Trait>Api` factory.
 pub fn render_api(api: &ApiDescription) -> Result<String, BindingsError> {
     check_representable(api)?;
+    super::lies::check(api)?;
     check_clashes(api)?;
     let name = &api.trait_name;
     let mut out = String::new();
