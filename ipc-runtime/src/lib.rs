@@ -59,11 +59,11 @@ pub use tokio_util::sync::CancellationToken;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
-    pub use crate::reply_probe::{PlainProbe, ReplyProbe, ResultProbe, assert_plain_reply};
     pub use crate::bounds::{
         PayloadDeserialize, PayloadSerialize, PayloadTs, decode_args, encode_handler_error,
         encode_value, ts_type,
     };
+    pub use crate::reply_probe::{PlainProbe, ReplyProbe, ResultProbe, assert_plain_reply};
     pub use crate::service::{direct_value, downcast_args};
     pub use serde;
     pub use serde_json;
