@@ -187,3 +187,73 @@ fn the_committed_bindings_still_render() {
     ts::render::<ipc_tests::blob::BlobIpcSchema>().unwrap();
     ts::render::<ipc_tests::shapes::ShapesSchema>().unwrap();
 }
+
+/// Shapes a wide catalogue of values captured off the wire found lying (an internally tagged newtype variant
+/// over a map or a unit struct, `#[serde(transparent)]`, `PhantomData`): each is refused too.
+#[derive(Debug, Serialize, Deserialize, TS)]
+pub struct Marker;
+
+#[derive(Debug, Serialize, Deserialize, TS)]
+#[serde(tag = "type")]
+pub enum OverMap {
+    Map(BTreeMap<String, u8>),
+}
+
+#[derive(Debug, Serialize, Deserialize, TS)]
+#[serde(tag = "type")]
+pub enum OverUnit {
+    Marked(Marker),
+}
+
+#[derive(Debug, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+pub struct Transparent {
+    pub inner: Profile2,
+}
+
+#[derive(Debug, Serialize, Deserialize, TS)]
+pub struct Profile2 {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, TS)]
+pub struct Phantom {
+    pub name: String,
+    pub unit: std::marker::PhantomData<u32>,
+}
+
+#[channels(allow_origins = ["app://main"], export = false)]
+pub trait FoundOverMap {
+    #[invoke]
+    async fn get(&self, caller: Caller) -> OverMap;
+}
+#[channels(allow_origins = ["app://main"], export = false)]
+pub trait FoundOverUnit {
+    #[invoke]
+    async fn get(&self, caller: Caller) -> OverUnit;
+}
+#[channels(allow_origins = ["app://main"], export = false)]
+pub trait FoundTransparent {
+    #[invoke]
+    async fn get(&self, caller: Caller) -> Transparent;
+}
+#[channels(allow_origins = ["app://main"], export = false)]
+pub trait FoundPhantom {
+    #[invoke]
+    async fn get(&self, caller: Caller) -> Phantom;
+}
+
+#[test]
+fn shapes_the_truth_catalogue_found_are_refused() {
+    for (result, type_name) in [
+        (ts::render::<FoundOverMapSchema>(), "OverMap"),
+        (ts::render::<FoundOverUnitSchema>(), "OverUnit"),
+        (ts::render::<FoundTransparentSchema>(), "Transparent"),
+        (ts::render::<FoundPhantomSchema>(), "Phantom"),
+    ] {
+        let error = result.expect_err(type_name);
+        let (place, _, fix, message) = refusal(error, &format!("Found{type_name}"));
+        assert!(place.contains(&format!("type `{type_name}`")), "{message}");
+        assert!(!fix.is_empty(), "{message}");
+    }
+}
