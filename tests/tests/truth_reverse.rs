@@ -20,7 +20,7 @@ use ipc_tests::truth::{
     Adjacent, BlobNewtype, Blobs, Casing, Chunk, Defaults, Either, Empty, EmptyTuple, Expr,
     External, Extras, Flattened, Internal, KebabCase, Label, Maps, Marker, Meta, Meters, Newtypes,
     Numbers, Optionals, Outline, Page, Pair, Pointers, Received, Rejection, Renamed, Sequences,
-    Sparse, Strings, Tree, TruthImpl, TruthService, Untagged, Wrapped,
+    Sparse, Strings, TruthImpl, TruthService, Untagged, Wrapped,
 };
 use serde::Deserialize;
 
@@ -52,60 +52,11 @@ fn s(text: &str) -> String {
     text.to_owned()
 }
 
-fn tree() -> Tree {
-    Tree {
-        label: s("root"),
-        children: vec![
-            Tree {
-                label: s("leaf"),
-                children: Vec::new(),
-                payload: Some(bytes(1, 2)),
-            },
-            Tree {
-                label: s("branch"),
-                children: vec![Tree {
-                    label: s("deep"),
-                    children: Vec::new(),
-                    payload: None,
-                }],
-                payload: Some(bytes(3, 1)),
-            },
-        ],
-        payload: None,
-    }
-}
+// The TypeScript cases build the same tree and blobs as the forward samples.
+use ipc_tests::truth::samples::tree;
 
 fn blobs() -> Blobs {
-    Blobs {
-        field: bytes(0, 4),
-        empty: Bytes::new(),
-        list: vec![bytes(10, 1), Bytes::new(), bytes(250, 10)],
-        maybe: Some(bytes(20, 2)),
-        absent: None,
-        by_name: BTreeMap::from([(s("k"), bytes(30, 3))]),
-        pair: (bytes(40, 1), 40),
-        chunk: Chunk {
-            index: 0,
-            data: bytes(50, 2),
-        },
-        chunks: vec![Chunk {
-            index: 1,
-            data: bytes(60, 1),
-        }],
-        newtype: BlobNewtype(bytes(70, 3)),
-        variants: vec![
-            Untagged::Raw(bytes(80, 1)),
-            Untagged::WithBlob {
-                id: 9,
-                blob: bytes(90, 2),
-            },
-            Untagged::Text(s("between")),
-            Untagged::NamedBlob {
-                name: s("last"),
-                blob: bytes(95, 1),
-            },
-        ],
-    }
+    ipc_tests::truth::samples::blobs().remove(0)
 }
 
 fn numbers() -> Numbers {
