@@ -11,6 +11,9 @@ section() { printf '\n==> %s\n' "$*"; }
 section "Rust tests (bindings in check mode: stale .ts files fail)"
 IPC_BINDINGS_CHECK=1 cargo test --workspace --all-features
 
+section "New user: the README's example and dependency lines, as a crate outside the workspace"
+bash tests/new-user/check.sh
+
 section "Generated TypeScript: tsc --strict and Node tests of the bridge"
 bash tests/ts/check.sh
 
