@@ -33,6 +33,11 @@ impl Ctxt {
         self.errors.push((self.section, error));
     }
 
+    /// The sections (see [`Ctxt::section`]) that have at least one error.
+    pub(crate) fn sections_with_errors(&self) -> std::collections::BTreeSet<usize> {
+        self.errors.iter().map(|(section, _)| *section).collect()
+    }
+
     /// `Ok(())` when nothing was reported, otherwise all errors combined into one.
     pub(crate) fn finish(mut self) -> Result<(), syn::Error> {
         self.errors.sort_by_key(|(section, _)| *section);

@@ -36,10 +36,21 @@ fn expand(
         }
     };
     let mut cx = ctxt::Ctxt::default();
-    let service = ast::Service::parse(&mut cx, args, &item);
+    let mut service = ast::Service::parse(&mut cx, args, &item);
     check::run(&mut cx, &service);
+    let broken = cx.sections_with_errors();
     match cx.finish() {
         Ok(()) => expand::service(&service),
-        Err(errors) => fallback::emit(&item, &errors),
+        Err(errors) => {
+            // Section 0 is the attribute and the trait's header: with an error there, nothing generated can
+            // be trusted. Otherwise the channels without errors are generated as usual, so code using them
+            // meets no follow-on errors.
+            let usable = (!broken.contains(&0)).then(|| {
+                service.methods.retain(|m| !broken.contains(&m.section));
+                service.options.export = false;
+                &service
+            });
+            fallback::emit(&item, &errors, usable)
+        }
     }
 }

@@ -20,12 +20,20 @@ mod tests;
 
 pub(crate) fn service(service: &Service<'_>) -> TokenStream {
     let trait_def = trait_def::generate(service);
+    let generated = generated_items(service);
+    quote! {
+        #trait_def
+        #generated
+    }
+}
+
+/// Everything but the trait itself: schema, dispatch, emitter and client.
+pub(crate) fn generated_items(service: &Service<'_>) -> TokenStream {
     let schema = schema::generate(service);
     let dispatch = dispatch::generate(service);
     let events = events::generate(service);
     let client = client::generate(service);
     quote! {
-        #trait_def
         #schema
         #dispatch
         #events

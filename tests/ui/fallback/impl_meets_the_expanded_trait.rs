@@ -1,7 +1,8 @@
 //! One mistake in the trait: only that error is reported. The `impl` (which, like any correct one, does not
-//! implement the `#[event]`) gets no follow-on "missing item" error.
+//! implement the `#[event]`) gets no follow-on "missing item" error, and code using the generated types and
+//! the channels without errors compiles as it will once the mistake is fixed.
 
-use ipc_runtime::{Caller, channels};
+use ipc_runtime::{Caller, Server, channels};
 
 #[channels(allow_origins = ["app://main"])]
 pub trait Api {
@@ -22,9 +23,18 @@ impl Api for Handler {
         0
     }
 
-    async fn tell(&self, _caller: Caller, _text: String) {}
+    async fn tell(&self, caller: Caller, _text: String) {
+        let _ = ApiEvents::new(caller.emitter()).changed(1);
+    }
+}
+
+async fn use_it() {
+    let server = Server::new(ApiService::new(Handler));
+    let client = ApiClient::connect_in_memory(&server, "app://main");
+    let _ = client.tell("hi".to_owned()).await;
+    let _ = ApiSchema::DESCRIPTOR;
 }
 
 fn main() {
-    let _ = Handler;
+    let _ = use_it;
 }
