@@ -8,6 +8,11 @@ use super::token::Token;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
+/// The `Content-Security-Policy` header sent with every response unless replaced: scripts, styles and the
+/// socket from this host only, no plugins, no `<base>` rewriting, no framing by other origins.
+pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+
 /// Why a web host could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -18,6 +23,11 @@ pub enum WebHostError {
     #[error("could not bind {addr}: {source}")]
     Bind {
         addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("static folder {}: {source}", dir.display())]
+    StaticDir {
+        dir: PathBuf,
         source: std::io::Error,
     },
     #[error("could not generate the access token: {0}")]
@@ -37,6 +47,8 @@ pub struct WebHostBuilder {
     pub(crate) extra_origins: Vec<String>,
     pub(crate) max_connections: usize,
     pub(crate) hello_timeout: Duration,
+    pub(crate) http: HttpLimits,
+    pub(crate) content_security_policy: Option<String>,
     pub(crate) token: Option<Token>,
     pub(crate) observer: Option<Observer>,
 }
@@ -52,6 +64,8 @@ impl WebHostBuilder {
             extra_origins: Vec::new(),
             max_connections: 32,
             hello_timeout: Duration::from_secs(10),
+            http: HttpLimits::default(),
+            content_security_policy: Some(DEFAULT_CONTENT_SECURITY_POLICY.to_owned()),
             token: None,
             observer: None,
         }
@@ -111,6 +125,40 @@ impl WebHostBuilder {
         self
     }
 
+    /// How long a client may take to send a request's headers, counted from when the host starts waiting
+    /// for them: on a new connection and after each response on a kept-alive one (default 10 s). Closes
+    /// connections that trickle headers byte by byte or send nothing.
+    #[must_use]
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.http.header_timeout = timeout;
+        self
+    }
+
+    /// An HTTP connection on which no byte moves either way for this long is closed (default 30 s): an
+    /// idle keep-alive connection, a stalled upload, a response the client stopped reading. A connection
+    /// upgraded to a WebSocket is no longer subject to it.
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.http.idle_timeout = timeout;
+        self
+    }
+
+    /// Most HTTP connections open at once (default 256); WebSockets count only until upgraded (they have
+    /// [`Self::max_connections`]). Past it, new connections are closed at once; open ones keep being served.
+    #[must_use]
+    pub fn max_http_connections(mut self, max: usize) -> Self {
+        self.http.max_connections = max;
+        self
+    }
+
+    /// The `Content-Security-Policy` header sent with every response (default
+    /// [`DEFAULT_CONTENT_SECURITY_POLICY`]); `None` sends none (a page's own `<meta>` policy still applies).
+    #[must_use]
+    pub fn content_security_policy(mut self, policy: Option<String>) -> Self {
+        self.content_security_policy = policy;
+        self
+    }
+
     /// Uses this token instead of a fresh random one (tests).
     #[must_use]
     pub fn token(mut self, token: Token) -> Self {
@@ -136,6 +184,23 @@ impl WebHostBuilder {
                 "max_connections must be at least 1".to_owned(),
             ));
         }
+        if self.http.max_connections == 0 || u32::try_from(self.http.max_connections).is_err() {
+            return Err(WebHostError::Config(
+                "max_http_connections must be between 1 and 2^32 - 1".to_owned(),
+            ));
+        }
+        if self.http.header_timeout.is_zero() || self.http.idle_timeout.is_zero() {
+            return Err(WebHostError::Config(
+                "header_timeout and idle_timeout must be longer than zero".to_owned(),
+            ));
+        }
+        if let Some(policy) = &self.content_security_policy {
+            axum::http::HeaderValue::from_str(policy).map_err(|_| {
+                WebHostError::Config(format!(
+                    "content_security_policy({policy:?}) is not a valid header value"
+                ))
+            })?;
+        }
         if let Some(origin) = self
             .extra_origins
             .iter()
@@ -146,5 +211,23 @@ impl WebHostBuilder {
             )));
         }
         Ok(())
+    }
+}
+
+/// Limits on the HTTP connections that carry page loads and WebSocket upgrades.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HttpLimits {
+    pub(crate) header_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) max_connections: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 256,
+        }
     }
 }

@@ -11,14 +11,13 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt as _;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tower_http::services::ServeDir;
 
 use super::bind::{Served, served};
 use super::config::{WebHostBuilder, WebHostError};
+use super::files::StaticFiles;
 use super::guard::{OriginPolicy, Refused, check_host, check_origin};
 use super::handshake::MAX_HELLO_BYTES;
 use super::socket::Session;
@@ -41,6 +40,7 @@ struct HostState {
     hello_timeout: Duration,
     shutdown: CancellationToken,
     observer: Option<Observer>,
+    content_security_policy: Option<HeaderValue>,
 }
 
 /// A running web host: one process serving the renderer's files and the typed channels over a WebSocket,
@@ -131,6 +131,22 @@ impl WebHostBuilder {
             addr: self.bind,
             source,
         })?;
+        let files = match &self.static_dir {
+            Some(dir) => Some(
+                StaticFiles::new(dir).map_err(|source| WebHostError::StaticDir {
+                    dir: dir.clone(),
+                    source,
+                })?,
+            ),
+            None => None,
+        };
+        let content_security_policy =
+            match &self.content_security_policy {
+                Some(policy) => Some(HeaderValue::from_str(policy).map_err(|_| {
+                    WebHostError::Config("invalid content_security_policy".to_owned())
+                })?),
+                None => None,
+            };
         let served = served(local_addr);
         let shutdown = CancellationToken::new();
         // The socket layer's hard cap is twice the service's limit: a moderately oversized message still
@@ -152,34 +168,27 @@ impl WebHostBuilder {
             hello_timeout: self.hello_timeout,
             shutdown: shutdown.clone(),
             observer: self.observer,
+            content_security_policy,
         });
         let mut router = Router::new().route(SOCKET_PATH, get(upgrade));
-        router =
-            match self.static_dir {
-                Some(dir) => router
-                    .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
-                None => router
-                    .fallback(|| async { (StatusCode::NOT_FOUND, "no static files are served") }),
-            };
+        router = match files {
+            Some(files) => router.fallback(move |request: Request| files.clone().respond(request)),
+            None => {
+                router.fallback(|| async { (StatusCode::NOT_FOUND, "no static files are served") })
+            }
+        };
         let app = router
             .layer(middleware::from_fn_with_state(
                 state.clone(),
                 guard_requests,
             ))
-            .with_state(state)
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let stop = shutdown.clone();
-        // IPC messages are small and latency-bound: no Nagle delay waiting for the peer's ACK.
-        let listener = listener.tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "could not set TCP_NODELAY");
-            }
-        });
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await
-        });
+            .with_state(state);
+        let task = tokio::spawn(super::serve::run(
+            listener,
+            app,
+            self.http,
+            shutdown.clone(),
+        ));
         tracing::info!(%local_addr, token = %token, "web host listening");
         Ok(WebHost {
             local_addr,
@@ -224,6 +233,11 @@ async fn guard_requests(
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The page's `<meta>` policy only starts applying once the parser reaches it; the header covers the
+    // whole document and every other response.
+    if let Some(policy) = &state.content_security_policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy.clone());
+    }
     for (name, value) in [
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-embedder-policy", "require-corp"),

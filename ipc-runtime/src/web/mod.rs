@@ -16,14 +16,17 @@
 
 mod bind;
 mod config;
+mod files;
 mod guard;
 mod handshake;
 mod host;
+mod idle;
+mod serve;
 mod socket;
 mod token;
 
 pub use crate::observer::ConnectionEvent;
-pub use config::{WebHostBuilder, WebHostError};
+pub use config::{DEFAULT_CONTENT_SECURITY_POLICY, WebHostBuilder, WebHostError};
 pub use handshake::close_code;
 pub use host::{SOCKET_PATH, WebHost};
 pub use token::Token;
