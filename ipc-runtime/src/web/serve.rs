@@ -128,36 +128,57 @@ async fn connection(
     }
 }
 
+/// Accept failures this far apart belong to separate episodes (each logged once); closer ones, such as
+/// the flapping while freed descriptors are taken again, to one.
+const EPISODE_GAP: Duration = Duration::from_secs(5);
+
 /// Logs the start of a run of accept failures or refusals at the cap once, and its end once with a count.
 #[derive(Debug, Default)]
 struct Trouble {
-    failing: Option<(Instant, u64)>,
+    failing: Option<Failing>,
     refusing: Option<u64>,
+}
+
+#[derive(Debug)]
+struct Failing {
+    since: Instant,
+    last: Instant,
+    count: u64,
 }
 
 impl Trouble {
     fn accept_failed(&mut self, error: &std::io::Error) {
-        match &mut self.failing {
-            Some((_, count)) => *count += 1,
-            None => {
-                tracing::warn!(
-                    %error,
-                    retry_ms = ACCEPT_RETRY.as_millis(),
-                    "cannot accept HTTP connections (out of file descriptors?); open connections are still served, retrying"
-                );
-                self.failing = Some((Instant::now(), 1));
-            }
+        let now = Instant::now();
+        if let Some(failing) = &mut self.failing {
+            failing.count += 1;
+            failing.last = now;
+            return;
         }
+        tracing::warn!(
+            %error,
+            retry_ms = ACCEPT_RETRY.as_millis(),
+            "cannot accept HTTP connections (out of file descriptors?); open connections are still served, retrying"
+        );
+        self.failing = Some(Failing {
+            since: now,
+            last: now,
+            count: 1,
+        });
     }
 
     fn accepted(&mut self) {
-        if let Some((since, failures)) = self.failing.take() {
-            tracing::info!(
-                failures,
-                after_ms = since.elapsed().as_millis(),
-                "accepting HTTP connections again"
-            );
+        let Some(failing) = &self.failing else {
+            return;
+        };
+        if failing.last.elapsed() < EPISODE_GAP {
+            return;
         }
+        tracing::info!(
+            failures = failing.count,
+            lasted_ms = (failing.last - failing.since).as_millis(),
+            "accepting HTTP connections again"
+        );
+        self.failing = None;
     }
 
     fn over_cap(&mut self, max: usize) {
