@@ -90,13 +90,13 @@ impl WebApp {
         let deadline = Instant::now() + limit;
         while !self.seen.iter().any(|l| l.contains(text)) {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.stderr.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(_) => panic!(
-                    "no log line with {text:?} within {limit:?}: {:?}",
+            let line = self.stderr.recv_timeout(left).unwrap_or_else(|error| {
+                panic!(
+                    "no log line with {text:?} within {limit:?} ({error}): {:?}",
                     self.seen
-                ),
-            }
+                )
+            });
+            self.seen.push(line);
         }
     }
 

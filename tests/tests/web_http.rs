@@ -197,7 +197,7 @@ async fn a_web_socket_outlives_the_http_timeouts() {
     })
     .await;
     let mut socket = support::open_socket(&host).await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     socket
         .send(Message::text(
             r#"{"kind":"invoke","id":1,"channel":"app_ipc:slow","payload":[1]}"#,

@@ -143,7 +143,7 @@ impl WebHostBuilder {
         self
     }
 
-    /// Most HTTP connections open at once (default 256); WebSockets count only until upgraded (they have
+    /// Most HTTP connections open at once (default 256); a WebSocket counts only until upgraded (sockets have
     /// [`Self::max_connections`]). Past it, new connections are closed at once; open ones keep being served.
     #[must_use]
     pub fn max_http_connections(mut self, max: usize) -> Self {

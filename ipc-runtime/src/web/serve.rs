@@ -182,16 +182,15 @@ impl Trouble {
     }
 
     fn over_cap(&mut self, max: usize) {
-        match &mut self.refusing {
-            Some(count) => *count += 1,
-            None => {
-                tracing::warn!(
-                    max,
-                    "HTTP connection cap reached; closing new connections until some end"
-                );
-                self.refusing = Some(1);
-            }
+        if let Some(count) = &mut self.refusing {
+            *count += 1;
+            return;
         }
+        tracing::warn!(
+            max,
+            "HTTP connection cap reached; closing new connections until some end"
+        );
+        self.refusing = Some(1);
     }
 
     /// Ends the run only once half the cap is free, so a flood held at the cap logs no more lines.
