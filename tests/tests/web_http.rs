@@ -384,3 +384,24 @@ async fn the_content_security_policy_is_a_header_that_can_be_replaced_or_left_ou
     assert_eq!(answer.header("content-security-policy"), None);
     host.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_a_half_sent_request() {
+    let host = start(|b| b.header_timeout(Duration::from_secs(60))).await;
+    let addr = host.local_addr();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+    // Let the host accept it before shutting down.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), host.shutdown())
+        .await
+        .expect("shutdown within 5 s")
+        .unwrap();
+    assert!(
+        closed_within(&mut stream, Duration::from_secs(1))
+            .await
+            .is_some()
+    );
+    eprintln!("shut down in {:?}", started.elapsed());
+}

@@ -23,6 +23,9 @@ use super::idle::{self, Activity, Tracked};
 /// How long to wait before accepting again after a failure such as running out of file descriptors.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
+/// How long an HTTP connection may take to finish its current request once the host is shutting down.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
 /// Accepts until `stop` is cancelled, then lets open HTTP connections finish their current request.
 pub(crate) async fn run(
     listener: TcpListener,
@@ -106,6 +109,8 @@ async fn connection(
         .with_upgrades();
     tokio::pin!(conn);
     let mut stopping = false;
+    let grace = tokio::time::sleep(Duration::MAX);
+    tokio::pin!(grace);
     // The connection future ends when the connection closes or is handed to a WebSocket; only until then
     // does the idle clock apply.
     loop {
@@ -123,7 +128,9 @@ async fn connection(
             () = stop.cancelled(), if !stopping => {
                 stopping = true;
                 conn.as_mut().graceful_shutdown();
+                grace.as_mut().reset(Instant::now() + SHUTDOWN_GRACE);
             }
+            () = &mut grace => return,
         }
     }
 }
