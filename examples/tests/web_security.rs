@@ -354,6 +354,50 @@ async fn the_connection_cap_refuses_extra_sockets_until_one_closes() {
 }
 
 #[tokio::test]
+async fn silent_sockets_never_take_the_pages_slots() {
+    let demo = support::start_with("pending", |mut options| {
+        options.max_connections = 2;
+        options
+    })
+    .await;
+    // Far more silent sockets (allowed Origin, no hello) than slots and waiting places: each is upgraded,
+    // the oldest are pushed out of the pool of sockets waiting for their hello, none takes a slot.
+    let mut silent = Vec::new();
+    for _ in 0..24 {
+        silent.push(demo.open().await);
+    }
+    // The page, holding the token, still gets in and is served, twice (the whole cap).
+    let (mut first, first_id) = demo.connect().await;
+    let (mut second, second_id) = demo.connect().await;
+    still_serving(&mut first, first_id, 2).await;
+    still_serving(&mut second, second_id, 2).await;
+    let evicted = closed(&mut silent[0]).await.expect("a close frame");
+    assert_eq!(
+        (u16::from(evicted.code), evicted.reason.as_str()),
+        (
+            close_code::HELLO_TIMEOUT,
+            "no hello received before newer sockets needed the place"
+        )
+    );
+    // A socket that was let in while a slot was free but says hello once none is left is refused then.
+    let mut last = silent.pop().expect("the newest silent socket");
+    send_json(
+        &mut last,
+        &json!({"kind": "hello", "token": demo.token(), "topFrame": true, "fingerprint": demo_fingerprint()}),
+    )
+    .await;
+    let full = closed(&mut last).await.expect("a close frame");
+    assert_eq!(
+        (u16::from(full.code), full.reason.as_str()),
+        (
+            close_code::TRY_AGAIN_LATER,
+            "too many connections (at most 2)"
+        )
+    );
+    still_serving(&mut first, first_id, 3).await;
+}
+
+#[tokio::test]
 async fn a_socket_that_never_says_hello_is_closed() {
     let records = support::Records::default();
     let hub = EventHub::new();

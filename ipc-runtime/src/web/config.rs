@@ -36,7 +36,9 @@ pub struct WebHostBuilder {
     pub(crate) page_origin: Option<String>,
     pub(crate) extra_origins: Vec<String>,
     pub(crate) max_connections: usize,
+    pub(crate) max_pending_hellos: usize,
     pub(crate) hello_timeout: Duration,
+    pub(crate) write_timeout: Duration,
     pub(crate) token: Option<Token>,
     pub(crate) observer: Option<Observer>,
 }
@@ -51,7 +53,9 @@ impl WebHostBuilder {
             page_origin: None,
             extra_origins: Vec::new(),
             max_connections: 32,
+            max_pending_hellos: 8,
             hello_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
             token: None,
             observer: None,
         }
@@ -97,10 +101,20 @@ impl WebHostBuilder {
         self
     }
 
-    /// Most sockets open at once, authenticated or not (default 32). Further upgrades get `503`.
+    /// Most pages connected at once, counted from their accepted hello (default 32). While all are taken,
+    /// upgrades get `503`; a hello that finds them taken is closed with 1013 (try again later).
     #[must_use]
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
+        self
+    }
+
+    /// Most sockets waiting for their hello at once, apart from [`Self::max_connections`] (default 8). A
+    /// socket opened while this many wait evicts the one waiting longest (closed with 4408), so sockets
+    /// that never say hello cannot keep a page out.
+    #[must_use]
+    pub fn max_pending_hellos(mut self, max: usize) -> Self {
+        self.max_pending_hellos = max;
         self
     }
 
@@ -108,6 +122,15 @@ impl WebHostBuilder {
     #[must_use]
     pub fn hello_timeout(mut self, timeout: Duration) -> Self {
         self.hello_timeout = timeout;
+        self
+    }
+
+    /// How long a write to a socket may stay blocked because the peer does not read (default 30 s); then
+    /// the socket is closed. Until a pong has been written the socket's input is not read, so a peer that
+    /// pings without reading fills its own buffers, never this process's memory.
+    #[must_use]
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
         self
     }
 
@@ -134,6 +157,11 @@ impl WebHostBuilder {
         if self.max_connections == 0 {
             return Err(WebHostError::Config(
                 "max_connections must be at least 1".to_owned(),
+            ));
+        }
+        if self.max_pending_hellos == 0 {
+            return Err(WebHostError::Config(
+                "max_pending_hellos must be at least 1".to_owned(),
             ));
         }
         if let Some(origin) = self

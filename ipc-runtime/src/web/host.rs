@@ -21,6 +21,7 @@ use super::bind::{Served, served};
 use super::config::{WebHostBuilder, WebHostError};
 use super::guard::{OriginPolicy, Refused, check_host, check_origin};
 use super::handshake::MAX_HELLO_BYTES;
+use super::pending::PendingPool;
 use super::socket::Session;
 use super::token::Token;
 use crate::emitter::EventHub;
@@ -37,8 +38,10 @@ struct HostState {
     policy: OriginPolicy,
     slots: Arc<Semaphore>,
     max_connections: usize,
+    pending: PendingPool,
     socket_cap: usize,
     hello_timeout: Duration,
+    write_timeout: Duration,
     shutdown: CancellationToken,
     observer: Option<Observer>,
 }
@@ -148,8 +151,10 @@ impl WebHostBuilder {
             },
             slots: Arc::new(Semaphore::new(self.max_connections)),
             max_connections: self.max_connections,
+            pending: PendingPool::new(self.max_pending_hellos),
             socket_cap: limit.saturating_mul(2).max(MAX_HELLO_BYTES),
             hello_timeout: self.hello_timeout,
+            write_timeout: self.write_timeout,
             shutdown: shutdown.clone(),
             observer: self.observer,
         });
@@ -250,22 +255,26 @@ async fn upgrade(
             return refuse(refused);
         }
     };
-    let Ok(permit) = state.slots.clone().try_acquire_owned() else {
+    // The slot itself is taken at the hello: a socket that never says it holds none.
+    if state.slots.available_permits() == 0 {
         tracing::warn!(%peer, max = state.max_connections, "web socket refused: connection cap reached");
         return refuse(Refused {
             status: StatusCode::SERVICE_UNAVAILABLE,
             reason: format!("too many connections (at most {})", state.max_connections),
         });
-    };
+    }
     let session = Session {
         server: state.server.clone(),
         token: state.token.clone(),
         origin,
         peer,
         hello_timeout: state.hello_timeout,
+        write_timeout: state.write_timeout,
         shutdown: state.shutdown.clone(),
         observer: state.observer.clone(),
-        permit,
+        slots: state.slots.clone(),
+        max_connections: state.max_connections,
+        pending: state.pending.enter(),
     };
     ws.max_message_size(state.socket_cap)
         .max_frame_size(state.socket_cap)
