@@ -53,7 +53,7 @@ impl WebHostBuilder {
             page_origin: None,
             extra_origins: Vec::new(),
             max_connections: 32,
-            max_pending_hellos: 8,
+            max_pending_hellos: 64,
             hello_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
             token: None,

@@ -152,12 +152,15 @@ impl Session {
             tracing::warn!(origin = %self.origin, peer = %self.peer, code, reason, "web socket refused at hello");
             Refusal::from(close(code, reason))
         };
+        // In this order: a hello that has already arrived is read even if newer sockets pushed this one out
+        // of the waiting pool meanwhile.
         let first = tokio::select! {
+            biased;
             () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down").into()),
+            first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
             () = self.pending.evicted.cancelled() => {
                 return Err(refused(close_code::HELLO_TIMEOUT, "no hello received before newer sockets needed the place"));
             }
-            first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
         };
         let text = match first {
             Err(_) => {
