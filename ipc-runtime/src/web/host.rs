@@ -276,6 +276,9 @@ async fn upgrade(
         max_connections: state.max_connections,
         pending: state.pending.enter(),
     };
+    // No `max_write_buffer_size`: tungstenite would refuse any frame larger than it, and replies have no
+    // size limit. The write buffer holds at most one outbound message and one pong anyway: the writer waits
+    // for each send, and the reader reads nothing while a pong is unwritten (socket.rs).
     ws.max_message_size(state.socket_cap)
         .max_frame_size(state.socket_cap)
         .on_upgrade(move |socket| session.run(socket))
