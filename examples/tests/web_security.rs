@@ -354,6 +354,92 @@ async fn the_connection_cap_refuses_extra_sockets_until_one_closes() {
 }
 
 #[tokio::test]
+async fn silent_sockets_never_take_the_pages_slots() {
+    let demo = support::start_with("pending", |mut options| {
+        options.max_connections = 2;
+        options
+    })
+    .await;
+    // More silent sockets (allowed Origin, no hello) than slots and waiting places (64 by default): each
+    // is upgraded, the oldest are pushed out of the pool of sockets waiting for their hello, none takes a slot.
+    let mut silent = Vec::new();
+    for _ in 0..80 {
+        silent.push(demo.open().await);
+    }
+    // The page, holding the token, still gets in and is served, twice (the whole cap).
+    let (mut first, first_id) = demo.connect().await;
+    let (mut second, second_id) = demo.connect().await;
+    still_serving(&mut first, first_id, 2).await;
+    still_serving(&mut second, second_id, 2).await;
+    let evicted = closed(&mut silent[0]).await.expect("a close frame");
+    assert_eq!(
+        (u16::from(evicted.code), evicted.reason.as_str()),
+        (
+            close_code::HELLO_TIMEOUT,
+            "no hello received before newer sockets needed the place"
+        )
+    );
+    // A socket that was let in while a slot was free but says hello once none is left is refused then.
+    let mut last = silent.pop().expect("the newest silent socket");
+    send_json(
+        &mut last,
+        &json!({"kind": "hello", "token": demo.token(), "topFrame": true, "fingerprint": demo_fingerprint()}),
+    )
+    .await;
+    let full = closed(&mut last).await.expect("a close frame");
+    assert_eq!(
+        (u16::from(full.code), full.reason.as_str()),
+        (
+            close_code::TRY_AGAIN_LATER,
+            "too many connections (at most 2)"
+        )
+    );
+    still_serving(&mut first, first_id, 3).await;
+}
+
+/// The attack of the report, sped up: two loops reopen silent sockets every millisecond (up to 66 held
+/// at once, against 16 slots and 64 waiting places) while a page connects, calls and leaves 50 times. A
+/// page is pushed out only if 64 sockets open between its upgrade and its hello (RELIABILITY.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_connects_every_time_while_silent_sockets_are_reopened() {
+    let demo = std::sync::Arc::new(start("pending-flood").await);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let attackers: Vec<_> = (0..2)
+        .map(|_| {
+            let (demo, stop) = (demo.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut opened = 0_u32;
+                let mut held = std::collections::VecDeque::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let Ok(socket) = demo.open_as(Some(demo.web.host.origin())).await {
+                        held.push_back(socket);
+                        opened += 1;
+                    }
+                    if held.len() > 32 {
+                        held.pop_front();
+                    }
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                opened
+            })
+        })
+        .collect();
+    for request in 0..50 {
+        let (mut page, id) = demo.connect().await;
+        still_serving(&mut page, id, 2 + request).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut opened = 0;
+    for attacker in attackers {
+        opened += attacker.await.unwrap();
+    }
+    println!(
+        "pre-hello flood: 50 of 50 page connections served while {opened} silent sockets were opened"
+    );
+    assert!(opened > 50, "the silent sockets did not keep up: {opened}");
+}
+
+#[tokio::test]
 async fn a_socket_that_never_says_hello_is_closed() {
     let records = support::Records::default();
     let hub = EventHub::new();

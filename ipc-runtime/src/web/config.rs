@@ -46,9 +46,11 @@ pub struct WebHostBuilder {
     pub(crate) page_origin: Option<String>,
     pub(crate) extra_origins: Vec<String>,
     pub(crate) max_connections: usize,
+    pub(crate) max_pending_hellos: usize,
     pub(crate) hello_timeout: Duration,
     pub(crate) http: HttpLimits,
     pub(crate) content_security_policy: Option<String>,
+    pub(crate) write_timeout: Duration,
     pub(crate) token: Option<Token>,
     pub(crate) observer: Option<Observer>,
 }
@@ -63,9 +65,11 @@ impl WebHostBuilder {
             page_origin: None,
             extra_origins: Vec::new(),
             max_connections: 32,
+            max_pending_hellos: 64,
             hello_timeout: Duration::from_secs(10),
             http: HttpLimits::default(),
             content_security_policy: Some(DEFAULT_CONTENT_SECURITY_POLICY.to_owned()),
+            write_timeout: Duration::from_secs(30),
             token: None,
             observer: None,
         }
@@ -111,10 +115,20 @@ impl WebHostBuilder {
         self
     }
 
-    /// Most sockets open at once, authenticated or not (default 32). Further upgrades get `503`.
+    /// Most pages connected at once, counted from their accepted hello (default 32). While all are taken,
+    /// upgrades get `503`; a hello that finds them taken is closed with 1013 (try again later).
     #[must_use]
     pub fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
+        self
+    }
+
+    /// Most sockets waiting for their hello at once, apart from [`Self::max_connections`] (default 8). A
+    /// socket opened while this many wait evicts the one waiting longest (closed with 4408), so sockets
+    /// that never say hello cannot keep a page out.
+    #[must_use]
+    pub fn max_pending_hellos(mut self, max: usize) -> Self {
+        self.max_pending_hellos = max;
         self
     }
 
@@ -159,6 +173,15 @@ impl WebHostBuilder {
         self
     }
 
+    /// How long a write to a socket may stay blocked because the peer does not read (default 30 s); then
+    /// the socket is closed. Until a pong has been written the socket's input is not read, so a peer that
+    /// pings without reading fills its own buffers, never this process's memory.
+    #[must_use]
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
     /// Uses this token instead of a fresh random one (tests).
     #[must_use]
     pub fn token(mut self, token: Token) -> Self {
@@ -200,6 +223,11 @@ impl WebHostBuilder {
                     "content_security_policy({policy:?}) is not a valid header value"
                 ))
             })?;
+        }
+        if self.max_pending_hellos == 0 {
+            return Err(WebHostError::Config(
+                "max_pending_hellos must be at least 1".to_owned(),
+            ));
         }
         if let Some(origin) = self
             .extra_origins

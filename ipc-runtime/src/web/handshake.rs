@@ -22,7 +22,7 @@ pub mod close_code {
     pub const BAD_HELLO: u16 = 4400;
     /// The hello carried no token or the wrong one.
     pub const BAD_TOKEN: u16 = 4401;
-    /// No hello arrived in time.
+    /// No hello arrived in time, or newer sockets waiting for theirs pushed this one out.
     pub const HELLO_TIMEOUT: u16 = 4408;
     /// The page's bindings are not the service's (its fingerprint differs, or it sent none). An error
     /// envelope with kind `version_mismatch` precedes this close.
@@ -31,6 +31,8 @@ pub mod close_code {
     pub const TOO_BIG: u16 = 1009;
     /// The host is shutting down (RFC 6455 "going away").
     pub const GOING_AWAY: u16 = 1001;
+    /// The hello was valid but every connection slot was taken (RFC 6455 "try again later").
+    pub const TRY_AGAIN_LATER: u16 = 1013;
 }
 
 /// Longest hello accepted; a token is 64 characters, a fingerprint 16.

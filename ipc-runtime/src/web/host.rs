@@ -20,6 +20,7 @@ use super::config::{WebHostBuilder, WebHostError};
 use super::files::StaticFiles;
 use super::guard::{OriginPolicy, Refused, check_host, check_origin};
 use super::handshake::MAX_HELLO_BYTES;
+use super::pending::PendingPool;
 use super::socket::Session;
 use super::token::Token;
 use crate::emitter::EventHub;
@@ -36,8 +37,10 @@ struct HostState {
     policy: OriginPolicy,
     slots: Arc<Semaphore>,
     max_connections: usize,
+    pending: PendingPool,
     socket_cap: usize,
     hello_timeout: Duration,
+    write_timeout: Duration,
     shutdown: CancellationToken,
     observer: Option<Observer>,
     content_security_policy: Option<HeaderValue>,
@@ -164,8 +167,10 @@ impl WebHostBuilder {
             },
             slots: Arc::new(Semaphore::new(self.max_connections)),
             max_connections: self.max_connections,
+            pending: PendingPool::new(self.max_pending_hellos),
             socket_cap: limit.saturating_mul(2).max(MAX_HELLO_BYTES),
             hello_timeout: self.hello_timeout,
+            write_timeout: self.write_timeout,
             shutdown: shutdown.clone(),
             observer: self.observer,
             content_security_policy,
@@ -264,23 +269,30 @@ async fn upgrade(
             return refuse(refused);
         }
     };
-    let Ok(permit) = state.slots.clone().try_acquire_owned() else {
+    // The slot itself is taken at the hello: a socket that never says it holds none.
+    if state.slots.available_permits() == 0 {
         tracing::warn!(%peer, max = state.max_connections, "web socket refused: connection cap reached");
         return refuse(Refused {
             status: StatusCode::SERVICE_UNAVAILABLE,
             reason: format!("too many connections (at most {})", state.max_connections),
         });
-    };
+    }
     let session = Session {
         server: state.server.clone(),
         token: state.token.clone(),
         origin,
         peer,
         hello_timeout: state.hello_timeout,
+        write_timeout: state.write_timeout,
         shutdown: state.shutdown.clone(),
         observer: state.observer.clone(),
-        permit,
+        slots: state.slots.clone(),
+        max_connections: state.max_connections,
+        pending: state.pending.enter(),
     };
+    // No `max_write_buffer_size`: tungstenite would refuse any frame larger than it, and replies have no
+    // size limit. The write buffer holds at most one outbound message and one pong anyway: the writer waits
+    // for each send, and the reader reads nothing while a pong is unwritten (socket.rs).
     ws.max_message_size(state.socket_cap)
         .max_frame_size(state.socket_cap)
         .on_upgrade(move |socket| session.run(socket))

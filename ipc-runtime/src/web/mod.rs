@@ -4,7 +4,8 @@
 //! - the request's `Host` names this host and its `Origin` is one this host serves (or was explicitly
 //!   allowed): a page on another site cannot connect, whatever it knows;
 //! - its first message is a hello carrying the per-run token from the printed URL's fragment;
-//! - fewer than the connection cap are open.
+//! - fewer than the connection cap have said hello (sockets still waiting for theirs have a small pool of
+//!   their own, so they cannot take the pages' places).
 //!
 //! After that, each socket is one [`crate::Connection`] with its own [`crate::CallerId`]; the service's
 //! origin policy, size limit and decoding apply per message exactly as on every other host. Handlers see a
@@ -22,6 +23,7 @@ mod handshake;
 mod host;
 mod idle;
 mod serve;
+mod pending;
 mod socket;
 mod token;
 

@@ -1,16 +1,19 @@
 //! One upgraded WebSocket: handshake, then text frames in to a [`Connection`], outbound frames out.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::handshake::{WELCOME, close_code, verify_hello};
+use super::pending::PendingEntry;
 use super::token::Token;
+use crate::CallerId;
 use crate::connection::Connection;
 use crate::emitter::OutboundFrame;
 use crate::envelope::encode_error;
@@ -25,10 +28,14 @@ pub(crate) struct Session {
     pub(crate) origin: String,
     pub(crate) peer: SocketAddr,
     pub(crate) hello_timeout: Duration,
+    pub(crate) write_timeout: Duration,
     pub(crate) shutdown: CancellationToken,
     pub(crate) observer: Option<Observer>,
-    /// Held for the socket's lifetime: one slot of the connection cap.
-    pub(crate) permit: OwnedSemaphorePermit,
+    /// The connection cap; a slot is taken once the hello passed and held for the socket's lifetime.
+    pub(crate) slots: Arc<Semaphore>,
+    pub(crate) max_connections: usize,
+    /// This socket's place among those waiting for their hello, left once the hello is answered.
+    pub(crate) pending: PendingEntry,
 }
 
 /// How long a closing socket may take to flush its close frame.
@@ -63,8 +70,20 @@ fn close(code: u16, reason: &str) -> CloseFrame {
 impl Session {
     pub(crate) async fn run(self, socket: WebSocket) {
         let (mut sink, mut stream) = socket.split();
-        let top_frame = match self.handshake(&mut stream).await {
-            Ok(top_frame) => top_frame,
+        let admitted = self.handshake(&mut stream).await.and_then(|top_frame| {
+            let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
+                tracing::warn!(peer = %self.peer, max = self.max_connections, "web socket refused at hello: connection cap reached");
+                close(
+                    close_code::TRY_AGAIN_LATER,
+                    &format!("too many connections (at most {})", self.max_connections),
+                )
+            })?;
+            Ok((top_frame, permit))
+        });
+        // Answered either way: the socket no longer waits for its hello.
+        self.pending.leave();
+        let (top_frame, permit) = match admitted {
+            Ok(admitted) => admitted,
             Err(refusal) => {
                 // Best effort: the page learns why from the notice and the close frame; the socket ends
                 // either way.
@@ -93,8 +112,20 @@ impl Session {
             });
         }
         let (closing, close_requested) = oneshot::channel();
-        let writer = tokio::spawn(write_frames(sink, frames, close_requested));
-        let close_frame = self.read_frames(&mut stream, &connection).await;
+        let (flushes, flush_requests) = mpsc::channel(1);
+        let writer_gone = CancellationToken::new();
+        let writer = tokio::spawn(
+            Writer {
+                sink,
+                id,
+                timeout: self.write_timeout,
+                gone: writer_gone.clone(),
+            }
+            .run(frames, flush_requests, close_requested),
+        );
+        let close_frame = self
+            .read_frames(&mut stream, &connection, &flushes, &writer_gone)
+            .await;
         // Dropping the connection cancels its running handlers and removes it from the event hub.
         drop(connection);
         let reason = close_frame.as_ref().map(|f| f.reason.to_string());
@@ -109,7 +140,7 @@ impl Session {
         }
         // The slot is free before anyone hears that the page is gone, so a reconnect right after the
         // notification is not refused by the connection cap.
-        drop(self.permit);
+        drop(permit);
         tracing::info!(caller = %id, reason, "web page disconnected");
         if let Some(observer) = &self.observer {
             observer.notify(ConnectionEvent::Disconnected { id });
@@ -117,13 +148,19 @@ impl Session {
     }
 
     async fn handshake(&self, stream: &mut Stream) -> Result<bool, Refusal> {
-        let first = tokio::select! {
-            () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down").into()),
-            first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
-        };
         let refused = |code, reason: &str| {
             tracing::warn!(origin = %self.origin, peer = %self.peer, code, reason, "web socket refused at hello");
             Refusal::from(close(code, reason))
+        };
+        // In this order: a hello that has already arrived is read even if newer sockets pushed this one out
+        // of the waiting pool meanwhile.
+        let first = tokio::select! {
+            biased;
+            () = self.shutdown.cancelled() => return Err(close(close_code::GOING_AWAY, "server shutting down").into()),
+            first = tokio::time::timeout(self.hello_timeout, stream.next()) => first,
+            () = self.pending.evicted.cancelled() => {
+                return Err(refused(close_code::HELLO_TIMEOUT, "no hello received before newer sockets needed the place"));
+            }
         };
         let text = match first {
             Err(_) => {
@@ -164,17 +201,33 @@ impl Session {
         &self,
         stream: &mut Stream,
         connection: &Connection,
+        flushes: &mpsc::Sender<oneshot::Sender<()>>,
+        writer_gone: &CancellationToken,
     ) -> Option<CloseFrame> {
         loop {
             let message = tokio::select! {
                 () = self.shutdown.cancelled() => return Some(close(close_code::GOING_AWAY, "server shutting down")),
+                // The writer gave up (the peer stopped reading, or the socket failed): nothing more can be sent.
+                () = writer_gone.cancelled() => return None,
                 message = stream.next() => message,
             };
             match message {
                 None | Some(Ok(Message::Close(_))) => return None,
                 Some(Ok(Message::Text(text))) => connection.receive(text.as_str()).await,
                 Some(Ok(Message::Binary(message))) => connection.receive_binary(message).await,
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Ping(_))) => {
+                    // tungstenite queued a pong, and would queue one per ping for as long as the peer does
+                    // not read. Reading nothing more until it is written leaves a flood in the peer's
+                    // own socket buffers; the writer closes a peer that stays blocked.
+                    let (written, done) = oneshot::channel();
+                    tokio::select! {
+                        () = self.shutdown.cancelled() => return Some(close(close_code::GOING_AWAY, "server shutting down")),
+                        pong = async { flushes.send(written).await.ok()?; done.await.ok() } => {
+                            pong?;
+                        }
+                    }
+                }
+                Some(Ok(Message::Pong(_))) => {}
                 Some(Err(error)) => return too_big(&error).map(|reason| {
                     tracing::warn!(caller = %connection.id(), %reason, "web socket closed: message too big");
                     close(close_code::TOO_BIG, &reason)
@@ -200,36 +253,69 @@ fn too_big(error: &axum::Error) -> Option<String> {
 
 /// Writes outbound frames in order. A separate task, so that a handler waiting on a full outbound queue
 /// never blocks the reader (which is what drains nothing: the writer does).
-async fn write_frames(
-    mut sink: Sink,
-    mut frames: mpsc::Receiver<OutboundFrame>,
-    close_requested: oneshot::Receiver<Option<CloseFrame>>,
-) {
-    let mut close_requested = std::pin::pin!(close_requested);
-    loop {
-        tokio::select! {
-            biased;
-            close = &mut close_requested => {
-                match close {
-                    Ok(Some(frame)) => {
-                        let _ = sink.send(Message::Close(Some(frame))).await;
+struct Writer {
+    sink: Sink,
+    id: CallerId,
+    /// Longest a write may stay blocked by a peer that does not read.
+    timeout: Duration,
+    /// Cancelled when the writer stops, so the reader stops too.
+    gone: CancellationToken,
+}
+
+impl Writer {
+    async fn run(
+        mut self,
+        mut frames: mpsc::Receiver<OutboundFrame>,
+        mut flushes: mpsc::Receiver<oneshot::Sender<()>>,
+        close_requested: oneshot::Receiver<Option<CloseFrame>>,
+    ) {
+        let _gone = self.gone.clone().drop_guard();
+        let mut close_requested = std::pin::pin!(close_requested);
+        loop {
+            tokio::select! {
+                biased;
+                close = &mut close_requested => {
+                    match close {
+                        Ok(Some(frame)) => {
+                            let _ = self.sink.send(Message::Close(Some(frame))).await;
+                        }
+                        _ => {
+                            let _ = self.sink.close().await;
+                        }
                     }
-                    _ => {
-                        let _ = sink.close().await;
-                    }
-                }
-                return;
-            }
-            frame = frames.recv() => {
-                let message = match frame {
-                    Some(OutboundFrame::Text(text)) => Message::Text(Utf8Bytes::from(text)),
-                    Some(OutboundFrame::Binary(message)) => Message::Binary(message.to_bytes()),
-                    None => return,
-                };
-                if sink.send(message).await.is_err() {
                     return;
+                }
+                Some(written) = flushes.recv() => {
+                    if !within_timeout(self.id, self.timeout, self.sink.flush()).await {
+                        return;
+                    }
+                    let _ = written.send(());
+                }
+                frame = frames.recv() => {
+                    let message = match frame {
+                        Some(OutboundFrame::Text(text)) => Message::Text(Utf8Bytes::from(text)),
+                        Some(OutboundFrame::Binary(message)) => Message::Binary(message.to_bytes()),
+                        None => return,
+                    };
+                    if !within_timeout(self.id, self.timeout, self.sink.send(message)).await {
+                        return;
+                    }
                 }
             }
         }
     }
+}
+
+/// Whether a write finished, successfully and before the peer had blocked it for `timeout`.
+async fn within_timeout(
+    id: CallerId,
+    timeout: Duration,
+    write: impl Future<Output = Result<(), axum::Error>>,
+) -> bool {
+    if let Ok(result) = tokio::time::timeout(timeout, write).await {
+        return result.is_ok();
+    }
+    let timeout_ms = timeout.as_millis();
+    tracing::warn!(caller = %id, timeout_ms, "web socket closed: the peer stopped reading");
+    false
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use ipc_runtime::web::WebHost;
+use ipc_runtime::web::{WebHost, WebHostBuilder};
 use ipc_runtime::{Client, ConnectionEvent, Limits, OutboundFrame, Server};
 use ipc_tests::app::{AppIpcClient, AppIpcService};
 use ipc_tests::recording::Recorder;
@@ -28,15 +28,25 @@ pub struct WebApp {
 }
 
 pub async fn start_web(handler: Recorder, limits: Limits, max_connections: usize) -> WebApp {
+    start_web_with(handler, limits, |builder| {
+        builder.max_connections(max_connections)
+    })
+    .await
+}
+
+/// [`start_web`] with more of the host's settings changed by `configure`.
+pub async fn start_web_with(
+    handler: Recorder,
+    limits: Limits,
+    configure: impl FnOnce(WebHostBuilder) -> WebHostBuilder,
+) -> WebApp {
     let handler = Arc::new(handler);
     let server = Server::builder(AppIpcService::from_arc(handler.clone()))
         .limits(limits)
         .build();
     let open = Arc::new(AtomicI64::new(0));
     let counter = open.clone();
-    let host = WebHost::builder(server)
-        .page_origin("app://main")
-        .max_connections(max_connections)
+    let host = configure(WebHost::builder(server).page_origin("app://main"))
         .on_connection(move |event| {
             let delta = match event {
                 ConnectionEvent::Connected { .. } => 1,
