@@ -250,12 +250,16 @@ async fn a_refusal_burst_logs_a_bounded_number_of_lines_and_counts_the_rest() {
             sent,
             "every refusal logged or counted: {log}"
         );
+        println!(
+            "{sent} refusals {kind} in {seconds} s or less: {logged} lines, summaries {summaries:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_stderr_nobody_reads_never_stops_the_server() {
     const REFUSALS: usize = 3_000;
+    let start = Instant::now();
     let app = WebApp::spawn("unread", true);
     let mut good = app.connect().await;
     // Far more than a pipe's worth of log lines before the fix (398 refusals stopped it).
@@ -280,4 +284,8 @@ async fn a_stderr_nobody_reads_never_stops_the_server() {
     .expect("the server still answers");
     assert_eq!(reply["kind"], "reply", "{reply}");
     assert!(app.misdirected_request().contains(" 421 "));
+    println!(
+        "{REFUSALS} refusals with stderr unread, then served, in {:?}",
+        start.elapsed()
+    );
 }
