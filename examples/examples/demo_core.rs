@@ -34,7 +34,7 @@ fn files_dir() -> Result<PathBuf, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    ipc_examples::logging::init();
+    let _logs = ipc_examples::logging::init();
     let dir = match files_dir() {
         Ok(dir) => dir,
         Err(message) => {

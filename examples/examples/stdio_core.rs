@@ -97,7 +97,7 @@ impl CoreIpc for Core {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    ipc_examples::logging::init();
+    let _logs = ipc_examples::logging::init();
     let server = Server::new(CoreIpcService::new(Core));
     tracing::info!("stdio_core serving on stdin/stdout");
     match ipc_runtime::stdio::serve(server).await {

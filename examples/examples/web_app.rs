@@ -35,7 +35,7 @@ fn parse_args() -> Result<Options, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    ipc_examples::logging::init();
+    let _logs = ipc_examples::logging::init();
 
     let options = match parse_args() {
         Ok(options) => options,

@@ -286,7 +286,7 @@ async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pend
                     route(text, attachments, &pending);
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "client received an unreadable binary message; ignored");
+                    tracing::warn!(error = %crate::logging::escaped(&error), "client received an unreadable binary message; ignored");
                 }
             },
         }
@@ -687,7 +687,7 @@ impl<T> Subscription<T> {
             }) {
                 Ok(value) => return Some(value),
                 Err(e) => {
-                    tracing::warn!(channel = self.channel, error = %e, "event payload did not decode; skipped");
+                    tracing::warn!(channel = self.channel, error = %crate::logging::escaped(&e), "event payload did not decode; skipped");
                 }
             }
         }

@@ -22,6 +22,7 @@ use crate::envelope::{
 };
 use crate::error::IpcError;
 use crate::in_flight::{InFlight, Refused};
+use crate::logging::escaped;
 use crate::panic::{CatchUnwind, panic_message};
 use crate::scan;
 use crate::server::Shared;
@@ -435,7 +436,9 @@ impl Connection {
         // An id that names a running call is not this message's to settle (a malformed, misrouted or denied
         // invoke reusing it): answering with it would end that call with this refusal.
         let id = id.filter(|&id| !self.in_flight.contains(id));
-        tracing::warn!(caller = %self.id, origin = %self.origin, channel, id, %error, "message refused");
+        if crate::logging::MESSAGE_REFUSED.admit() {
+            tracing::warn!(caller = %self.id, origin = %escaped(&self.origin), channel, id, error = %escaped(error), "message refused");
+        }
         let _ = self
             .outbound
             .send(OutboundFrame::Text(encode_error(id, error)))

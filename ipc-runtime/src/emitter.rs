@@ -174,7 +174,9 @@ impl Emitter {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.registry.dropped_events.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(caller = %id, "outbound queue full; event dropped");
+                if crate::logging::EVENT_DROPPED.admit() {
+                    tracing::warn!(caller = %id, "outbound queue full; event dropped");
+                }
                 Err(EmitError::QueueFull(id))
             }
             Err(mpsc::error::TrySendError::Closed(_)) => Err(EmitError::NotConnected(id)),

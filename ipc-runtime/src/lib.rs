@@ -25,6 +25,7 @@ mod finite;
 pub mod fuzzing;
 mod hash;
 mod in_flight;
+pub mod logging;
 mod memory;
 #[cfg_attr(not(any(feature = "web", feature = "stdio")), allow(dead_code))]
 mod observer;

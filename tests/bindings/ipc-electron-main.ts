@@ -516,7 +516,11 @@ export function emitFromMain(target: WebContentsLike, channel: ChannelSpec, payl
 export interface SpawnCoreOptions {
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
-  /** Where the core's logs (stderr) go. Default: inherited. */
+  /**
+   * Where the core's logs (stderr) go. Default: inherited. With `"pipe"`, `child.stderr` is kept flowing:
+   * attach a listener to read it, and what nobody listens to is discarded, so an unread pipe never fills
+   * and blocks the core.
+   */
   readonly stderr?: "inherit" | "ignore" | "pipe";
   /**
    * Start a fresh core when it dies unexpectedly (not after `shutdown`), up to `maxRestarts` times, `delayMs`
@@ -615,6 +619,8 @@ function startChild(
     stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
     env: options.env ?? process.env,
   });
+  // A pipe nobody reads fills up and then blocks the core's next log write: keep it drained.
+  child.stderr?.resume();
   const exit = new Promise<CoreExit>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     // A binary that could not be started never emits `exit`.

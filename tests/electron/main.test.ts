@@ -348,4 +348,17 @@ describe("Electron main glue against the real stdio core", () => {
     assert.deepEqual(await call, { ok: false, error: { kind: "disconnected" } });
     assert.equal(registration.callers, 0);
   });
+
+  it("keeps a piped stderr that nobody reads drained, so it never blocks the core", async () => {
+    // A stand-in core that writes 4 MiB to stderr (64 pipes' worth) and exits 7: it only gets to exit when
+    // something drains the pipe.
+    const core = spawnCore("/bin/sh", { args: ["-c", "head -c 4194304 /dev/zero >&2; exit 7"], stderr: "pipe" });
+    cores.push(core);
+    const timeout = sleep(10_000).then(() => "blocked" as const);
+    const outcome = await Promise.race([core.exited, timeout]);
+    if (outcome === "blocked") {
+      core.child.kill("SIGKILL");
+    }
+    assert.deepEqual(outcome, { code: 7, signal: null });
+  });
 });

@@ -19,6 +19,8 @@ export const WebCloseCode = {
   goingAway: 1001,
   /** A message passed the host's hard size cap. */
   tooBig: 1009,
+  /** The hello was valid but every connection slot was taken: try again later. */
+  tryAgainLater: 1013,
   /** The first message was not a well-formed hello. */
   badHello: 4400,
   /** The hello carried no token or the wrong one. */

@@ -134,7 +134,7 @@ impl Connection {
     }
 
     fn refused(&self, channel: &str, error: IpcError<()>) -> IpcError<()> {
-        tracing::warn!(caller = %self.id, origin = %self.origin, channel, %error, "direct call refused");
+        tracing::warn!(caller = %self.id, origin = %crate::logging::escaped(&self.origin), channel, error = %crate::logging::escaped(&error), "direct call refused");
         error
     }
 }

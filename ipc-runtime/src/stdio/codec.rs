@@ -92,6 +92,24 @@ impl Decoder for FrameCodec {
             }
         }
     }
+
+    /// The input ended: only between frames is that a clean close. (The default `decode_eof` only looks
+    /// at the buffer, which is empty right after a length prefix or inside a skipped body.)
+    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Inbound>> {
+        if let Some(frame) = self.decode(src)? {
+            return Ok(Some(frame));
+        }
+        let missing = match self.state {
+            State::Head if src.is_empty() => return Ok(None),
+            State::Head => format!("inside a length prefix ({} of {HEAD} bytes)", src.len()),
+            State::Body(len) => format!("inside a frame ({} of {len} bytes)", src.len()),
+            State::Discard(left) => format!("inside an oversized frame ({left} bytes short)"),
+        };
+        Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("the input ended {missing}"),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +158,53 @@ mod tests {
             codec.decode(&mut src).unwrap(),
             Some(Inbound::Frame(BytesMut::from(&b"ok"[..])))
         );
+    }
+
+    fn end_of_input(codec: &mut FrameCodec, bytes: &[u8]) -> io::Result<Vec<Inbound>> {
+        let mut src = BytesMut::from(bytes);
+        let mut frames = Vec::new();
+        while let Some(frame) = codec.decode(&mut src)? {
+            frames.push(frame);
+        }
+        while let Some(frame) = codec.decode_eof(&mut src)? {
+            frames.push(frame);
+        }
+        Ok(frames)
+    }
+
+    #[test]
+    fn the_input_ending_between_frames_is_a_clean_close() {
+        let frames = end_of_input(&mut FrameCodec::new(16), &framed(b"hello")).unwrap();
+        assert_eq!(frames, [Inbound::Frame(BytesMut::from(&b"hello"[..]))]);
+        assert!(
+            end_of_input(&mut FrameCodec::new(16), b"")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_input_ending_inside_a_frame_is_an_error() {
+        for (max, bytes, says) in [
+            // Right after a length prefix: nothing of the body is buffered.
+            (16, &framed(b"hello")[..4], "inside a frame (0 of 5 bytes)"),
+            (16, &framed(b"hello")[..6], "inside a frame (2 of 5 bytes)"),
+            (16, &[0u8, 0][..], "inside a length prefix (2 of 4 bytes)"),
+            // Inside an oversized body being skipped.
+            (
+                4,
+                &framed(b"too long")[..4],
+                "inside an oversized frame (8 bytes short)",
+            ),
+            (
+                4,
+                &framed(b"too long")[..9],
+                "inside an oversized frame (3 bytes short)",
+            ),
+        ] {
+            let error = end_of_input(&mut FrameCodec::new(max), bytes).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof, "{bytes:?}");
+            assert_eq!(error.to_string(), format!("the input ended {says}"));
+        }
     }
 }

@@ -50,7 +50,10 @@
 //!   `op`, missing field, a truncated envelope frame, over the size limit).
 //!
 //! Refusals never end the session. EOF on stdin does: every connection is dropped (cancelling its
-//! handlers), the remaining frames and `closed` frames are written, and [`serve`] returns `Ok(())`.
+//! handlers), the remaining frames and `closed` frames are written, and [`serve`] returns `Ok(())`. Input
+//! that ends inside a frame (a partial length prefix, a missing body, an oversized body being skipped) is a
+//! read error instead: the same shutdown, then [`StdioError::Read`] ("the input ended inside a frame (2 of 5
+//! bytes)"), so the process can exit non-zero.
 //!
 //! The parent must read stdout while it writes stdin: when stdout is full the child stops reading, which is
 //! the back-pressure that keeps a flooding renderer from growing the child's queues. Logs must never go to

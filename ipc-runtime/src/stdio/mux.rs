@@ -10,6 +10,7 @@ use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame};
 use super::writer::ToWriter;
 use crate::connection::Connection;
 use crate::hash::FastMap;
+use crate::logging::escaped;
 use crate::observer::{ConnectionEvent, Observer};
 use crate::server::Server;
 
@@ -126,7 +127,9 @@ impl Mux {
 
     /// Tells the parent a frame was refused.
     pub(crate) async fn refuse(&self, caller: Option<CallerKey>, message: &str) -> bool {
-        tracing::warn!(caller, message, "stdio frame refused");
+        if crate::logging::STDIO_FRAME_REFUSED.admit() {
+            tracing::warn!(caller, reason = %escaped(message), "stdio frame refused");
+        }
         let frame = ChildFrame::Error { caller, message }.encode();
         self.writer.send(ToWriter::Control(frame)).await.is_ok()
     }
@@ -149,10 +152,10 @@ impl Mux {
         if let Err(error) = self.server.check_fingerprint(fingerprint) {
             // `error`'s text quotes the parent's fingerprint as a Rust string literal: escaped, one line.
             if self.mismatch_logged {
-                tracing::debug!(caller, %error, "stdio caller refused");
+                tracing::debug!(caller, error = %escaped(&error), "stdio caller refused");
             } else {
                 self.mismatch_logged = true;
-                tracing::warn!(caller, %error, "stdio caller refused (later refusals are logged at debug)");
+                tracing::warn!(caller, error = %escaped(&error), "stdio caller refused (later refusals are logged at debug)");
             }
             self.refused.insert(caller);
             let frame = ChildFrame::Refused {
@@ -164,7 +167,7 @@ impl Mux {
         }
         let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
         let connection = self.server.connect(origin, top_frame, outbound);
-        tracing::debug!(caller, id = %connection.id(), origin, top_frame, "stdio caller opened");
+        tracing::debug!(caller, id = %connection.id(), origin = %escaped(origin), top_frame, "stdio caller opened");
         if self
             .writer
             .send(ToWriter::Caller(caller, frames))

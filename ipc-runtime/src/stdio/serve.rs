@@ -132,7 +132,7 @@ where
         }
     };
     if let Err(error) = &read_result {
-        tracing::error!(%error, "stdio input failed; shutting down");
+        tracing::error!(error = %crate::logging::escaped(error), "stdio input failed; shutting down");
     } else {
         tracing::debug!("stdio input closed; shutting down");
     }
@@ -158,7 +158,7 @@ fn finish_early(
 ) -> Result<(), StdioError> {
     let result = flatten(joined);
     if let Err(error) = &result {
-        tracing::error!(%error, "stdio output failed; shutting down");
+        tracing::error!(error = %crate::logging::escaped(error), "stdio output failed; shutting down");
     }
     // The writer only returns Ok once every sender is gone, which cannot happen while the mux lives.
     result.and(Err(StdioError::Write(

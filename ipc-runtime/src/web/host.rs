@@ -220,7 +220,9 @@ async fn guard_requests(
     next: Next,
 ) -> Response {
     if let Err(refused) = check_host(request.headers(), &state.hosts) {
-        tracing::warn!(reason = %refused.reason, path = request.uri().path(), "request refused");
+        if crate::logging::REQUEST_REFUSED.admit() {
+            tracing::warn!(reason = %crate::logging::escaped(&refused.reason), path = %crate::logging::escaped(request.uri().path()), "request refused");
+        }
         return refuse(refused);
     }
     let mut response = next.run(request).await;
@@ -265,13 +267,17 @@ async fn upgrade(
     let origin = match check_origin(&headers, &state.policy) {
         Ok(origin) => origin,
         Err(refused) => {
-            tracing::warn!(%peer, reason = %refused.reason, "web socket refused at upgrade");
+            if crate::logging::UPGRADE_REFUSED.admit() {
+                tracing::warn!(%peer, reason = %crate::logging::escaped(&refused.reason), "web socket refused at upgrade");
+            }
             return refuse(refused);
         }
     };
     // The slot itself is taken at the hello: a socket that never says it holds none.
     if state.slots.available_permits() == 0 {
-        tracing::warn!(%peer, max = state.max_connections, "web socket refused: connection cap reached");
+        if crate::logging::CAP_REFUSED.admit() {
+            tracing::warn!(%peer, max = state.max_connections, "web socket refused: connection cap reached");
+        }
         return refuse(Refused {
             status: StatusCode::SERVICE_UNAVAILABLE,
             reason: format!("too many connections (at most {})", state.max_connections),

@@ -72,7 +72,9 @@ impl Session {
         let (mut sink, mut stream) = socket.split();
         let admitted = self.handshake(&mut stream).await.and_then(|top_frame| {
             let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
-                tracing::warn!(peer = %self.peer, max = self.max_connections, "web socket refused at hello: connection cap reached");
+                if crate::logging::CAP_REFUSED.admit() {
+                    tracing::warn!(peer = %self.peer, max = self.max_connections, "web socket refused at hello: connection cap reached");
+                }
                 close(
                     close_code::TRY_AGAIN_LATER,
                     &format!("too many connections (at most {})", self.max_connections),
@@ -104,7 +106,7 @@ impl Session {
         let (outbound, frames) = mpsc::channel(self.server.limits().outbound_queue);
         let connection = self.server.connect(&self.origin, top_frame, outbound);
         let id = connection.id();
-        tracing::info!(caller = %id, origin = %self.origin, peer = %self.peer, "web page connected");
+        tracing::info!(caller = %id, origin = %crate::logging::escaped(&self.origin), peer = %self.peer, "web page connected");
         if let Some(observer) = &self.observer {
             observer.notify(ConnectionEvent::Connected {
                 id,
@@ -149,7 +151,9 @@ impl Session {
 
     async fn handshake(&self, stream: &mut Stream) -> Result<bool, Refusal> {
         let refused = |code, reason: &str| {
-            tracing::warn!(origin = %self.origin, peer = %self.peer, code, reason, "web socket refused at hello");
+            if crate::logging::HELLO_REFUSED.admit() {
+                tracing::warn!(origin = %crate::logging::escaped(&self.origin), peer = %self.peer, code, reason, "web socket refused at hello");
+            }
             Refusal::from(close(code, reason))
         };
         // In this order: a hello that has already arrived is read even if newer sockets pushed this one out
@@ -187,7 +191,9 @@ impl Session {
             .check_fingerprint(greeting.fingerprint.as_deref())
         {
             // `error`'s text quotes the page's fingerprint as a Rust string literal: escaped, one line.
-            tracing::warn!(origin = %self.origin, peer = %self.peer, %error, "web socket refused at hello");
+            if crate::logging::HELLO_REFUSED.admit() {
+                tracing::warn!(origin = %crate::logging::escaped(&self.origin), peer = %self.peer, error = %crate::logging::escaped(&error), "web socket refused at hello");
+            }
             return Err(Refusal {
                 notice: Some(encode_error(None, &error)),
                 close: close(close_code::VERSION_MISMATCH, "version mismatch"),
