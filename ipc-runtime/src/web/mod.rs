@@ -22,8 +22,8 @@ mod guard;
 mod handshake;
 mod host;
 mod idle;
-mod serve;
 mod pending;
+mod serve;
 mod socket;
 mod token;
 
