@@ -93,13 +93,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = Server::builder(WebBenchIpcService::new(Echo))
         .limits(limits)
         .build();
+    let echo = raw_echo_server().await?;
+    // The page also opens the raw echo server's socket (the baseline), on another port than the host's own.
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws://{echo}; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+    );
     let host = WebHost::builder(server)
         .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
         .static_dir(public)
         .page_origin("app://bench")
+        .content_security_policy(Some(policy))
         .start()
         .await?;
-    let echo = raw_echo_server().await?;
     println!(
         "{}",
         serde_json::json!({ "url": host.url(), "echo": format!("ws://{echo}") })
