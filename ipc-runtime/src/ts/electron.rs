@@ -20,9 +20,17 @@ pub const ELECTRON_FILE: &str = "ipc-electron.ts";
 pub const ELECTRON_SOURCE: &str = include_str!("electron.ts");
 /// File name of the main-process shared module.
 pub const ELECTRON_MAIN_FILE: &str = "ipc-electron-main.ts";
-/// The main-process shared module: `registerChannels` (sender checks, caller keys) and `spawnCore` (the
-/// stdio protocol client).
+/// The main-process shared module: `registerChannels` (sender checks, caller keys); it re-exports the core
+/// contract and `spawnCore`.
 pub const ELECTRON_MAIN_SOURCE: &str = include_str!("electron-main.ts");
+/// File name of the contract between the main-process glue and a core.
+pub const ELECTRON_CORE_FILE: &str = "ipc-electron-core.ts";
+/// `IpcCore` and `CoreReceiver`: what the glue needs of a core, whichever process it runs in.
+pub const ELECTRON_CORE_SOURCE: &str = include_str!("electron-core.ts");
+/// File name of the stdio core client.
+pub const ELECTRON_STDIO_FILE: &str = "ipc-electron-stdio.ts";
+/// `spawnCore`: the Rust core as a child process speaking framed messages over stdio.
+pub const ELECTRON_STDIO_SOURCE: &str = include_str!("electron-stdio.ts");
 
 /// `AppIpc` -> `appIpc`: the `window` property the preload exposes.
 pub(super) fn exposed_name(trait_name: &str) -> String {

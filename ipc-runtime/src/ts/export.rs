@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use super::render::BRIDGE_FILE;
 use super::{
-    BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_FILE, ELECTRON_MAIN_FILE,
-    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, PreloadFlavor, WEB_FILE, WEB_SOURCE, describe,
-    render_api, render_main, render_preload, render_renderer,
+    BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE,
+    ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE,
+    ELECTRON_STDIO_SOURCE, PreloadFlavor, WEB_FILE, WEB_SOURCE, describe, render_api, render_main,
+    render_preload, render_renderer,
 };
 
 /// Overrides the output directory (absolute, or relative to the crate's manifest directory).
@@ -39,7 +40,7 @@ pub fn export<B: Bindings>(
 
 /// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`, plus the files of the
 /// hosts in `B::HOSTS`: the web host's `ipc-web.ts`; the Electron host's `ipc-electron.ts`,
-/// `ipc-electron-main.ts`, `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
+/// `ipc-electron-main.ts` (with `ipc-electron-core.ts` and `ipc-electron-stdio.ts`), `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
 /// `<Trait>.electron.ts` and `<Trait>.main.ts`. Files of other hosts are neither written nor checked.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
@@ -57,6 +58,14 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
             (
                 dir.join(ELECTRON_MAIN_FILE),
                 ELECTRON_MAIN_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_CORE_FILE),
+                ELECTRON_CORE_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_STDIO_FILE),
+                ELECTRON_STDIO_SOURCE.to_owned(),
             ),
             (
                 dir.join(format!("{name}.preload.ts")),

@@ -15,7 +15,8 @@ mod render;
 
 pub use describe::{ApiBuilder, ApiDescription, ChannelTs, NameClash};
 pub use electron::{
-    ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, render_main,
+    ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE, ELECTRON_FILE, ELECTRON_MAIN_FILE,
+    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE, render_main,
     render_renderer,
 };
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
@@ -32,7 +33,8 @@ pub use render::{BRIDGE_FILE, render_api};
 pub struct Hosts {
     /// `ipc-web.ts`, the browser connector of the web host.
     pub web: bool,
-    /// `ipc-electron.ts`, `ipc-electron-main.ts`, `<Trait>.preload.ts`/`.cjs`, `<Trait>.electron.ts`,
+    /// `ipc-electron.ts`, `ipc-electron-main.ts`, `ipc-electron-core.ts`, `ipc-electron-stdio.ts`,
+    /// `<Trait>.preload.ts`/`.cjs`, `<Trait>.electron.ts`,
     /// `<Trait>.main.ts`.
     pub electron: bool,
 }
