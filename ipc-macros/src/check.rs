@@ -232,6 +232,14 @@ fn origin_problem(origin: &str) -> Result<(), String> {
     let Some((scheme, rest)) = origin.split_once("://") else {
         return Err(format!("{origin:?} is not an origin: {hint}"));
     };
+    if scheme.eq_ignore_ascii_case("file") {
+        return Err(format!(
+            "{origin:?} cannot be allowed: every local file shares this origin, so any HTML file on the disk \
+             could call the channel. Load the pages from a custom scheme instead, e.g. \"app://main\": in \
+             Electron, `registerAppScheme` and `serveAppScheme` (ipc-electron-scheme.ts) register it and serve \
+             a folder in two lines"
+        ));
+    }
     let scheme_ok = scheme
         .chars()
         .next()

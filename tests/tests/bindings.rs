@@ -75,16 +75,16 @@ fn check_mode_reports_stale_files_without_writing() {
     let _ = std::fs::remove_dir_all(&dir);
     let error = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap_err();
     assert!(
-        matches!(&error, BindingsError::Stale { files } if files.len() == 11),
+        matches!(&error, BindingsError::Stale { files } if files.len() == 12),
         "{error}"
     );
     assert!(!dir.exists(), "check mode never writes");
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, false).unwrap();
     // ipc-bridge, ipc-web, AppIpc, and the Electron host's ipc-electron, ipc-electron-main (with
-    // ipc-electron-core and ipc-electron-stdio), AppIpc.preload (.ts and .cjs), AppIpc.electron, AppIpc.main.
-    assert_eq!(report.changed.len(), 11);
+    // ipc-electron-core, -stdio and -scheme), AppIpc.preload (.ts and .cjs), AppIpc.electron, AppIpc.main.
+    assert_eq!(report.changed.len(), 12);
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap();
-    assert_eq!(report.unchanged.len(), 11);
+    assert_eq!(report.unchanged.len(), 12);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -139,12 +139,13 @@ fn hosts_choose_the_files_written() {
             "ipc-bridge.ts",
             "ipc-electron-core.ts",
             "ipc-electron-main.ts",
+            "ipc-electron-scheme.ts",
             "ipc-electron-stdio.ts",
             "ipc-electron.ts",
         ]
     );
     let both = written::<BothHostsSchema>("both");
-    assert_eq!(both.len(), 11, "{both:?}");
+    assert_eq!(both.len(), 12, "{both:?}");
     assert!(
         both.contains(&"ipc-web.ts".to_owned()) && both.contains(&"BothHosts.main.ts".to_owned())
     );

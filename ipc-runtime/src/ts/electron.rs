@@ -31,6 +31,10 @@ pub const ELECTRON_CORE_SOURCE: &str = include_str!("electron-core.ts");
 pub const ELECTRON_STDIO_FILE: &str = "ipc-electron-stdio.ts";
 /// `spawnCore`: the Rust core as a child process speaking framed messages over stdio.
 pub const ELECTRON_STDIO_SOURCE: &str = include_str!("electron-stdio.ts");
+/// File name of the custom-scheme file server.
+pub const ELECTRON_SCHEME_FILE: &str = "ipc-electron-scheme.ts";
+/// `registerAppScheme` and `serveAppScheme`: the app's pages on `app://main` instead of `file://`.
+pub const ELECTRON_SCHEME_SOURCE: &str = include_str!("electron-scheme.ts");
 
 /// `AppIpc` -> `appIpc`: the `window` property the preload exposes.
 pub(super) fn exposed_name(trait_name: &str) -> String {

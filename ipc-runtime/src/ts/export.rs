@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use super::render::BRIDGE_FILE;
 use super::{
     BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE,
-    ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE,
-    ELECTRON_STDIO_SOURCE, PreloadFlavor, WEB_FILE, WEB_SOURCE, describe, render_api, render_main,
-    render_preload, render_renderer,
+    ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SCHEME_FILE,
+    ELECTRON_SCHEME_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE,
+    PreloadFlavor, WEB_FILE, WEB_SOURCE, describe, render_api, render_main, render_preload,
+    render_renderer,
 };
 
 /// Overrides the output directory (absolute, or relative to the crate's manifest directory).
@@ -40,7 +41,7 @@ pub fn export<B: Bindings>(
 
 /// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`, plus the files of the
 /// hosts in `B::HOSTS`: the web host's `ipc-web.ts`; the Electron host's `ipc-electron.ts`,
-/// `ipc-electron-main.ts` (with `ipc-electron-core.ts` and `ipc-electron-stdio.ts`), `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
+/// `ipc-electron-main.ts` (with `ipc-electron-core.ts`, `ipc-electron-stdio.ts` and `ipc-electron-scheme.ts`), `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
 /// `<Trait>.electron.ts` and `<Trait>.main.ts`. Files of other hosts are neither written nor checked.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
@@ -66,6 +67,10 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
             (
                 dir.join(ELECTRON_STDIO_FILE),
                 ELECTRON_STDIO_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_SCHEME_FILE),
+                ELECTRON_SCHEME_SOURCE.to_owned(),
             ),
             (
                 dir.join(format!("{name}.preload.ts")),

@@ -16,8 +16,8 @@ mod render;
 pub use describe::{ApiBuilder, ApiDescription, ChannelTs, NameClash};
 pub use electron::{
     ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE, ELECTRON_FILE, ELECTRON_MAIN_FILE,
-    ELECTRON_MAIN_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE, render_main,
-    render_renderer,
+    ELECTRON_MAIN_SOURCE, ELECTRON_SCHEME_FILE, ELECTRON_SCHEME_SOURCE, ELECTRON_SOURCE,
+    ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE, render_main, render_renderer,
 };
 pub use export::{BINDINGS_CHECK_ENV, BINDINGS_DIR_ENV, ExportReport, export, export_to};
 pub use fingerprint::fingerprint;
@@ -34,6 +34,7 @@ pub struct Hosts {
     /// `ipc-web.ts`, the browser connector of the web host.
     pub web: bool,
     /// `ipc-electron.ts`, `ipc-electron-main.ts`, `ipc-electron-core.ts`, `ipc-electron-stdio.ts`,
+    /// `ipc-electron-scheme.ts`,
     /// `<Trait>.preload.ts`/`.cjs`, `<Trait>.electron.ts`,
     /// `<Trait>.main.ts`.
     pub electron: bool,
