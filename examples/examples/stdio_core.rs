@@ -19,6 +19,16 @@ pub enum ParseFailure {
     NotANumber { text: String },
 }
 
+/// What `configure` takes. `retries` may be left out: serde's default fills it in, so a renderer that omits
+/// it still gets a decoded value (and a main-process handler the canonical arguments, `retries: 0`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub name: String,
+    #[serde(default)]
+    pub retries: u32,
+}
+
 /// A small surface to exercise the host with.
 /// Its TypeScript (including the Electron host's files) goes to `tests/electron/bindings`, where the Electron
 /// checks use it against this very binary.
@@ -55,6 +65,14 @@ pub trait CoreIpc {
     /// Binary data both ways (attachments, `Uint8Array` in TypeScript): the bytes reversed.
     #[invoke]
     async fn reverse_bytes(&self, caller: Caller, data: Bytes) -> Bytes;
+
+    /// The settings as the core decoded them (a `retries` left out is 0).
+    #[invoke]
+    async fn configure(&self, caller: Caller, settings: Settings) -> Settings;
+
+    /// Accepts iframes too: sends `echoed(text)` to the caller `ms` milliseconds later, unless it closed.
+    #[send(allow_subframes)]
+    async fn echo_later(&self, caller: Caller, ms: u32, text: String);
 }
 
 struct Core;
@@ -92,6 +110,16 @@ impl CoreIpc for Core {
         let mut bytes = data.to_vec();
         bytes.reverse();
         bytes.into()
+    }
+
+    async fn configure(&self, _caller: Caller, settings: Settings) -> Settings {
+        settings
+    }
+
+    async fn echo_later(&self, caller: Caller, ms: u32, text: String) {
+        // The handler is dropped when its caller closes (a navigation, a reload): nothing is sent then.
+        tokio::time::sleep(Duration::from_millis(u64::from(ms))).await;
+        CoreIpcEvents::new(caller.emitter()).echoed(text).ok();
     }
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     pub(crate) hub: EventHub,
 }
 
+/// A call's deadline when neither the caller nor the channel sets one (`ServerBuilder::default_timeout`).
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Serves one generated service to any number of connections. Cheap to clone.
 #[derive(Clone)]
 pub struct Server {
@@ -51,7 +54,7 @@ impl Server {
         ServerBuilder {
             service: Box::new(service),
             limits: Limits::default(),
-            default_timeout: Duration::from_secs(30),
+            default_timeout: DEFAULT_TIMEOUT,
             hub: None,
         }
     }

@@ -75,16 +75,17 @@ fn check_mode_reports_stale_files_without_writing() {
     let _ = std::fs::remove_dir_all(&dir);
     let error = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap_err();
     assert!(
-        matches!(&error, BindingsError::Stale { files } if files.len() == 12),
+        matches!(&error, BindingsError::Stale { files } if files.len() == 15),
         "{error}"
     );
     assert!(!dir.exists(), "check mode never writes");
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, false).unwrap();
     // ipc-bridge, ipc-web, AppIpc, and the Electron host's ipc-electron, ipc-electron-main (with
-    // ipc-electron-core, -stdio and -scheme), AppIpc.preload (.ts and .cjs), AppIpc.electron, AppIpc.main.
-    assert_eq!(report.changed.len(), 12);
+    // ipc-electron-core, -stdio, -scheme, -frames, -callers and -handlers), AppIpc.preload (.ts and .cjs),
+    // AppIpc.electron, AppIpc.main.
+    assert_eq!(report.changed.len(), 15);
     let report = ts::export_to::<ipc_tests::app::AppIpcSchema>(&dir, true).unwrap();
-    assert_eq!(report.unchanged.len(), 12);
+    assert_eq!(report.unchanged.len(), 15);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -137,7 +138,10 @@ fn hosts_choose_the_files_written() {
             "ElectronOnly.preload.ts",
             "ElectronOnly.ts",
             "ipc-bridge.ts",
+            "ipc-electron-callers.ts",
             "ipc-electron-core.ts",
+            "ipc-electron-frames.ts",
+            "ipc-electron-handlers.ts",
             "ipc-electron-main.ts",
             "ipc-electron-scheme.ts",
             "ipc-electron-stdio.ts",
@@ -145,7 +149,7 @@ fn hosts_choose_the_files_written() {
         ]
     );
     let both = written::<BothHostsSchema>("both");
-    assert_eq!(both.len(), 12, "{both:?}");
+    assert_eq!(both.len(), 15, "{both:?}");
     assert!(
         both.contains(&"ipc-web.ts".to_owned()) && both.contains(&"BothHosts.main.ts".to_owned())
     );

@@ -103,7 +103,22 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
         .options
         .allow_subframes
         .unwrap_or(service.options.allow_subframes);
-    let timeout = match method
+    let timeout = declared_timeout(service, method);
+    quote! {
+        #krate::ChannelDescriptor {
+            name: #name,
+            method: #rust_name,
+            kind: #kind,
+            allow_origins: &[#(#origins),*],
+            allow_subframes: #subframes,
+            timeout_ms: #timeout,
+        }
+    }
+}
+
+/// The channel's declared default deadline (`Option<u32>`): invokes only, the method's or else the trait's.
+fn declared_timeout(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
+    match method
         .options
         .timeout_ms
         .as_ref()
@@ -114,16 +129,6 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
             quote!(::core::option::Option::Some(#value))
         }
         _ => quote!(::core::option::Option::None),
-    };
-    quote! {
-        #krate::ChannelDescriptor {
-            name: #name,
-            method: #rust_name,
-            kind: #kind,
-            allow_origins: &[#(#origins),*],
-            allow_subframes: #subframes,
-            timeout_ms: #timeout,
-        }
     }
 }
 
@@ -138,6 +143,7 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
         .options
         .allow_subframes
         .unwrap_or(service.options.allow_subframes);
+    let timeout = declared_timeout(service, method);
     let args = method.args.iter().map(|a| {
         let name = unraw(a.ident);
         let ty = ts_of(krate, a.ty);
@@ -169,6 +175,7 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
                 error,
                 allow_origins: &[#(#origins),*],
                 allow_subframes: #subframes,
+                timeout_ms: #timeout,
             });
         }
     }

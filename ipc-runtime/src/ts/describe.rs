@@ -31,6 +31,9 @@ pub struct ChannelTs {
     pub allow_origins: &'static [&'static str],
     /// Whether callers in sub-frames are accepted.
     pub allow_subframes: bool,
+    /// The declared default deadline of an invoke (`ChannelDescriptor::timeout_ms`): the Electron main glue
+    /// applies it to channels implemented in main-process TypeScript.
+    pub timeout_ms: Option<u32>,
 }
 
 /// A whole trait, ready to render.

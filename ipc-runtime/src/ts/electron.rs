@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
 use super::fingerprint::fingerprint;
-use super::naming::{LISTENER, OPTIONS, TARGET, camel_case, parameter_name};
+use super::naming::{CALLER, LISTENER, OPTIONS, TARGET, camel_case, parameter_name};
 use super::render::{
     awaited, js_string, listener_type, member_name, params, reply_type, write_docs,
 };
@@ -23,6 +23,18 @@ pub const ELECTRON_MAIN_FILE: &str = "ipc-electron-main.ts";
 /// The main-process shared module: `registerChannels` (sender checks, caller keys); it re-exports the core
 /// contract and `spawnCore`.
 pub const ELECTRON_MAIN_SOURCE: &str = include_str!("electron-main.ts");
+/// File name of the Electron objects the main-process glue reads (frames, webContents, IPC events).
+pub const ELECTRON_FRAMES_FILE: &str = "ipc-electron-frames.ts";
+/// `FrameLike`, `WebContentsLike`, `IpcEventLike`, `readFrame`, `escapeLog`.
+pub const ELECTRON_FRAMES_SOURCE: &str = include_str!("electron-frames.ts");
+/// File name of the main-process glue's caller table.
+pub const ELECTRON_CALLERS_FILE: &str = "ipc-electron-callers.ts";
+/// `createCallers`: sender checks, one caller per frame document, closed when the document goes.
+pub const ELECTRON_CALLERS_SOURCE: &str = include_str!("electron-callers.ts");
+/// File name of the main-process handlers' types and runner.
+pub const ELECTRON_HANDLERS_FILE: &str = "ipc-electron-handlers.ts";
+/// `MainCaller`, `MainReply`, `MainFailure`, and how a handler is run.
+pub const ELECTRON_HANDLERS_SOURCE: &str = include_str!("electron-handlers.ts");
 /// File name of the contract between the main-process glue and a core.
 pub const ELECTRON_CORE_FILE: &str = "ipc-electron-core.ts";
 /// `IpcCore` and `CoreReceiver`: what the glue needs of a core, whichever process it runs in.
@@ -237,7 +249,8 @@ fn api_member(channel: &ChannelTs) -> String {
     }
 }
 
-/// `<Trait>.main.ts`: the channel table with its allowlists, and `register<Trait>(ipcMain, core)`.
+/// `<Trait>.main.ts`: the channel table with its allowlists and deadlines, the `<Trait>MainHandlers` interface
+/// (channels implemented in main-process TypeScript), and `register<Trait>(ipcMain, core, options)`.
 pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
     let name = &api.trait_name;
     let mut out = String::new();
@@ -249,24 +262,55 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
         .enumerate()
         .filter(|(_, c)| c.kind == ChannelKind::Event)
         .collect();
-    let glue_imports = if events.is_empty() {
-        "registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec"
-    } else {
-        "emitFromMain as $emitFromMain, registerChannels, type IpcCore, type IpcMainLike, type MainOptions, type MainRegistration, type TraitSpec, type WebContentsLike"
-    };
+    let has = |kind| api.channels.iter().any(|c| c.kind == kind);
+    // Only what is used: `noUnusedLocals` rejects the rest.
+    let mut glue_imports = Vec::new();
+    if !events.is_empty() {
+        glue_imports.push("emitFromMain as $emitFromMain");
+    }
+    glue_imports.extend(["registerChannels", "type IpcCore", "type IpcMainLike"]);
+    if has(ChannelKind::Send) || has(ChannelKind::Invoke) {
+        glue_imports.push("type MainCaller");
+    }
+    glue_imports.extend(["type MainOptions", "type MainRegistration"]);
+    if has(ChannelKind::Invoke) {
+        glue_imports.push("type MainReply");
+    }
+    glue_imports.push("type TraitSpec");
+    if !events.is_empty() {
+        glue_imports.push("type WebContentsLike");
+    }
     let _ = writeln!(
         w,
-        "import {{ {glue_imports} }} from \"./ipc-electron-main.js\";"
+        "import {{ {} }} from \"./ipc-electron-main.js\";",
+        glue_imports.join(", ")
     );
-    let payload_types = used_declarations(api, |c| c.kind == ChannelKind::Event);
+    let payload_types = used_declarations(api, |_| true);
     if !payload_types.is_empty() {
         let names: Vec<String> = payload_types.iter().map(|t| format!("type {t}")).collect();
         let _ = writeln!(w, "import {{ {} }} from \"./{name}.js\";", names.join(", "));
     }
     w.push('\n');
+    write_main_spec(w, api);
+    write_main_handlers(w, api);
     let _ = writeln!(
         w,
-        "/** Channels of `{name}` with the sender allowlists of the Rust descriptor. */"
+        "/**\n * Registers one `ipcMain.handle` (invoke) or `ipcMain.on` (send) per channel of `{name}`, plus its cancel\n * channel. Each message's sender is checked first (frame present and attached, exact origin, top frame unless\n * allowed); then the channel's handler in `options.handlers` runs, with arguments the core decoded strictly,\n * or the message goes to `core` (see `spawnCore`). Serve one trait per core.\n */"
+    );
+    let _ = writeln!(
+        w,
+        "export function register{name}<$Window = never>(\n  ipcMain: IpcMainLike,\n  core: IpcCore,\n  options?: MainOptions<$Window> & {{ readonly handlers?: {name}MainHandlers<$Window> }},\n): MainRegistration {{\n  return registerChannels(ipcMain, core, {name}MainSpec, options);\n}}"
+    );
+    write_main_events(w, name, &events);
+    Ok(out)
+}
+
+/// `<Trait>MainSpec`: what the glue checks and applies per channel.
+fn write_main_spec(w: &mut String, api: &ApiDescription) {
+    let name = &api.trait_name;
+    let _ = writeln!(
+        w,
+        "/** Channels of `{name}` with the sender allowlists and declared deadlines of the Rust descriptor. */"
     );
     let _ = writeln!(w, "export const {name}MainSpec = {{");
     let _ = writeln!(w, "  trait: {},", js_string(name));
@@ -275,26 +319,51 @@ pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
     let _ = writeln!(w, "  channels: [");
     for channel in &api.channels {
         let origins: Vec<String> = channel.allow_origins.iter().map(|o| js_string(o)).collect();
+        let timeout = channel
+            .timeout_ms
+            .map_or_else(|| "null".to_owned(), |t| t.to_string());
         let _ = writeln!(
             w,
-            "    {{ name: {}, kind: \"{}\", allowOrigins: [{}], allowSubframes: {} }},",
+            "    {{ name: {}, kind: \"{}\", member: {}, allowOrigins: [{}], allowSubframes: {}, timeoutMs: {timeout} }},",
             js_string(channel.channel),
             channel.kind.as_str(),
+            js_string(&member_name(channel)),
             origins.join(", "),
             channel.allow_subframes
         );
     }
     let _ = writeln!(w, "  ],\n}} as const satisfies TraitSpec;\n");
+}
+
+/// `<Trait>MainHandlers`: one optional handler per send and invoke channel, typed from the trait.
+fn write_main_handlers(w: &mut String, api: &ApiDescription) {
+    let name = &api.trait_name;
     let _ = writeln!(
         w,
-        "/**\n * Registers one `ipcMain.handle` (invoke) or `ipcMain.on` (send) per channel of `{name}`, plus its cancel\n * channel. Each message's sender is checked first (frame present, exact origin, top frame unless allowed),\n * then forwarded to `core` (see `spawnCore`). Serve one trait per core.\n */"
+        "/**\n * Channels of `{name}` implemented in main-process TypeScript instead of the Rust core: for what only Electron\n * can do (windows, dialogs, menus). Each handler gets a `MainCaller` (verified origin, `signal`, `window()`,\n * `fail`) and the arguments as the core decoded them; every channel without a handler goes to the core.\n * `$Window` is what `options.windowOf` returns (pass Electron's `BrowserWindow.fromWebContents`).\n */"
     );
-    let _ = writeln!(
-        w,
-        "export function register{name}(ipcMain: IpcMainLike, core: IpcCore, options?: MainOptions): MainRegistration {{\n  return registerChannels(ipcMain, core, {name}MainSpec, options);\n}}"
-    );
-    write_main_events(w, name, &events);
-    Ok(out)
+    let _ = writeln!(w, "export interface {name}MainHandlers<$Window = never> {{");
+    for channel in &api.channels {
+        let returns = match channel.kind {
+            ChannelKind::Send => "void | Promise<void>".to_owned(),
+            ChannelKind::Invoke => format!("MainReply<{}, {}>", reply_type(channel), channel.error),
+            ChannelKind::Event => continue,
+        };
+        let error = match channel.kind {
+            ChannelKind::Invoke => channel.error.as_str(),
+            _ => "never",
+        };
+        let mut all = vec![format!("{CALLER}: MainCaller<{error}, $Window>")];
+        all.extend(params(channel));
+        write_docs(w, channel.docs, "  ");
+        let _ = writeln!(
+            w,
+            "  readonly {}?: ({}) => {returns};",
+            member_name(channel),
+            all.join(", ")
+        );
+    }
+    let _ = writeln!(w, "}}\n");
 }
 
 /// `<Trait>MainEvents`: one typed sender per event, for events the main process raises itself.
@@ -327,6 +396,36 @@ fn write_main_events(w: &mut String, name: &str, events: &[(usize, &ChannelTs)])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `1048576` -> `1_048_576`, as the glue writes its constants.
+    fn grouped(value: u128) -> String {
+        let digits = value.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('_');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn glue_limits_default_to_the_runtimes() {
+        let limits = crate::Limits::default();
+        let defaults = [
+            ("DEFAULT_MAX_MESSAGE_BYTES", limits.max_message_bytes as u128),
+            ("DEFAULT_MAX_IN_FLIGHT", limits.max_in_flight as u128),
+            (
+                "DEFAULT_TIMEOUT_MS",
+                crate::server::DEFAULT_TIMEOUT.as_millis(),
+            ),
+        ];
+        for (name, value) in defaults {
+            let line = format!("const {name} = {};", grouped(value));
+            assert!(ELECTRON_MAIN_SOURCE.contains(&line), "{line}");
+        }
+    }
 
     #[test]
     fn names() {

@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 use super::render::BRIDGE_FILE;
 use super::{
+    ELECTRON_CALLERS_FILE, ELECTRON_CALLERS_SOURCE, ELECTRON_FRAMES_FILE, ELECTRON_FRAMES_SOURCE,
+    ELECTRON_HANDLERS_FILE, ELECTRON_HANDLERS_SOURCE,
+};
+use super::{
     BRIDGE_SOURCE, Bindings, BindingsError, ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE,
     ELECTRON_FILE, ELECTRON_MAIN_FILE, ELECTRON_MAIN_SOURCE, ELECTRON_SCHEME_FILE,
     ELECTRON_SCHEME_SOURCE, ELECTRON_SOURCE, ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE,
@@ -41,7 +45,8 @@ pub fn export<B: Bindings>(
 
 /// Writes (or, with `check`, compares) `<dir>/ipc-bridge.ts` and `<dir>/<Trait>.ts`, plus the files of the
 /// hosts in `B::HOSTS`: the web host's `ipc-web.ts`; the Electron host's `ipc-electron.ts`,
-/// `ipc-electron-main.ts` (with `ipc-electron-core.ts`, `ipc-electron-stdio.ts` and `ipc-electron-scheme.ts`), `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
+/// `ipc-electron-main.ts` (with `ipc-electron-core.ts`, `ipc-electron-stdio.ts`, `ipc-electron-scheme.ts`,
+/// `ipc-electron-frames.ts`, `ipc-electron-callers.ts` and `ipc-electron-handlers.ts`), `<Trait>.preload.ts` (and its ready `CommonJS` twin `<Trait>.preload.cjs`),
 /// `<Trait>.electron.ts` and `<Trait>.main.ts`. Files of other hosts are neither written nor checked.
 pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, BindingsError> {
     let description = describe::<B>();
@@ -71,6 +76,18 @@ pub fn export_to<B: Bindings>(dir: &Path, check: bool) -> Result<ExportReport, B
             (
                 dir.join(ELECTRON_SCHEME_FILE),
                 ELECTRON_SCHEME_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_FRAMES_FILE),
+                ELECTRON_FRAMES_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_CALLERS_FILE),
+                ELECTRON_CALLERS_SOURCE.to_owned(),
+            ),
+            (
+                dir.join(ELECTRON_HANDLERS_FILE),
+                ELECTRON_HANDLERS_SOURCE.to_owned(),
             ),
             (
                 dir.join(format!("{name}.preload.ts")),

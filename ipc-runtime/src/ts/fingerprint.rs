@@ -90,6 +90,7 @@ mod tests {
             error: "never".to_owned(),
             allow_origins: &["app://main"],
             allow_subframes: false,
+            timeout_ms: None,
         }
     }
 
@@ -154,12 +155,13 @@ mod tests {
             assert_ne!(fingerprint(variant), fp, "{variant:?}");
         }
 
-        // Argument names, docs and origin policy are not part of what crosses the wire.
+        // Argument names, docs, origin policy and deadlines are not part of what crosses the wire.
         let mut same = base();
         same.channels[0].args[0].0 = "renamed";
         same.channels[0].docs = &["docs"];
         same.channels[0].allow_origins = &["app://other"];
         same.channels[0].allow_subframes = true;
+        same.channels[0].timeout_ms = Some(5);
         assert_eq!(fingerprint(&same), fp);
     }
 }

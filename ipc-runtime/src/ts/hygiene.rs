@@ -23,7 +23,10 @@ const HARMLESS: &[&str] = &[
     "IpcOutcome",
     "Unsubscribe",
     "WebContentsLike",
+    "MainCaller",
+    "MainReply",
     "unknown",
+    "never",
     "boolean",
     "async",
     "as",
@@ -222,6 +225,7 @@ fn channel(
         error: USER_TYPES[2].to_owned(),
         allow_origins: &["app://main"],
         allow_subframes: false,
+        timeout_ms: None,
     }
 }
 

@@ -15,6 +15,10 @@ mod render;
 
 pub use describe::{ApiBuilder, ApiDescription, ChannelTs, NameClash};
 pub use electron::{
+    ELECTRON_CALLERS_FILE, ELECTRON_CALLERS_SOURCE, ELECTRON_FRAMES_FILE, ELECTRON_FRAMES_SOURCE,
+    ELECTRON_HANDLERS_FILE, ELECTRON_HANDLERS_SOURCE,
+};
+pub use electron::{
     ELECTRON_CORE_FILE, ELECTRON_CORE_SOURCE, ELECTRON_FILE, ELECTRON_MAIN_FILE,
     ELECTRON_MAIN_SOURCE, ELECTRON_SCHEME_FILE, ELECTRON_SCHEME_SOURCE, ELECTRON_SOURCE,
     ELECTRON_STDIO_FILE, ELECTRON_STDIO_SOURCE, render_main, render_renderer,
@@ -34,7 +38,7 @@ pub struct Hosts {
     /// `ipc-web.ts`, the browser connector of the web host.
     pub web: bool,
     /// `ipc-electron.ts`, `ipc-electron-main.ts`, `ipc-electron-core.ts`, `ipc-electron-stdio.ts`,
-    /// `ipc-electron-scheme.ts`,
+    /// `ipc-electron-scheme.ts`, `ipc-electron-frames.ts`, `ipc-electron-callers.ts`, `ipc-electron-handlers.ts`,
     /// `<Trait>.preload.ts`/`.cjs`, `<Trait>.electron.ts`,
     /// `<Trait>.main.ts`.
     pub electron: bool,

@@ -90,7 +90,9 @@ pub(crate) const LISTENER: &str = "listener";
 pub(crate) const TARGET: &str = "target";
 /// The parameter of `create<Trait>Api(transport)`, which every member captures.
 pub(crate) const TRANSPORT: &str = "transport";
-const GENERATED_PARAMETERS: &[&str] = &[OPTIONS, LISTENER, TARGET, TRANSPORT];
+/// The first parameter of a main-process handler, in `<Trait>MainHandlers`.
+pub(crate) const CALLER: &str = "caller";
+const GENERATED_PARAMETERS: &[&str] = &[OPTIONS, LISTENER, TARGET, TRANSPORT, CALLER];
 
 /// A parameter name that is valid in strict TypeScript and never meets a name the generators use. It can be
 /// empty (a Rust argument named `__`), and two Rust names can give the same one (`a_b`, `aB`): the render
@@ -118,6 +120,7 @@ mod tests {
         assert_eq!(parameter_name("default"), "default_");
         assert_eq!(parameter_name("options"), "options_");
         assert_eq!(parameter_name("target"), "target_");
+        assert_eq!(parameter_name("caller"), "caller_");
         assert_eq!(parameter_name("options_"), "options_");
         assert_eq!(parameter_name("__"), "");
         assert_eq!(parameter_name("file_name"), "fileName");

@@ -299,6 +299,7 @@ mod tests {
                 error: "never".to_owned(),
                 allow_origins: &["app://main"],
                 allow_subframes: false,
+                timeout_ms: None,
             });
         }
         let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)

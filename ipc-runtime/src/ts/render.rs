@@ -23,7 +23,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "IpcOutcome",
     "IpcCore",
     "IpcMainLike",
+    "MainCaller",
     "MainOptions",
+    "MainReply",
     "MainRegistration",
     "TraitSpec",
     "WebContentsLike",
@@ -380,6 +382,7 @@ mod tests {
             error: "never".to_owned(),
             allow_origins: &["app://main"],
             allow_subframes: false,
+            timeout_ms: None,
         }
     }
 

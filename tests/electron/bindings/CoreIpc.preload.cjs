@@ -11,6 +11,8 @@ const CHANNEL_NOTE = "core:note";
 const CHANNEL_PARSE = "core:parse";
 const CHANNEL_WHOAMI = "core:whoami";
 const CHANNEL_REVERSE_BYTES = "core:reverse_bytes";
+const CHANNEL_CONFIGURE = "core:configure";
+const CHANNEL_ECHO_LATER = "core:echo_later";
 const CANCEL_CHANNEL = "CoreIpc:__cancel";
 
 if (process.contextIsolated !== true) {
@@ -85,4 +87,8 @@ $contextBridge.exposeInMainWorld("coreIpc", {
   parse: (text, options) => $invoke(CHANNEL_PARSE, [text], options),
   whoami: (options) => $invoke(CHANNEL_WHOAMI, [], options),
   reverseBytes: (data, options) => $invoke(CHANNEL_REVERSE_BYTES, [data], options),
+  configure: (settings, options) => $invoke(CHANNEL_CONFIGURE, [settings], options),
+  echoLater: (ms, text) => {
+    $ipcRenderer.send(CHANNEL_ECHO_LATER, [ms, text]);
+  },
 });

@@ -6,6 +6,12 @@ import { type CallOptions, type IpcError, type IpcTransport, type Unsubscribe } 
  */
 export type ParseFailure = { "kind": "notANumber", text: string, };
 
+/**
+ * What `configure` takes. `retries` may be left out: serde's default fills it in, so a renderer that omits
+ * it still gets a decoded value (and a main-process handler the canonical arguments, `retries: 0`).
+ */
+export type Settings = { name: string, retries: number, };
+
 /** The channels of `CoreIpc`, as renderer code calls them. */
 export interface CoreIpcApi {
   /**
@@ -36,6 +42,14 @@ export interface CoreIpcApi {
    * Binary data both ways (attachments, `Uint8Array` in TypeScript): the bytes reversed.
    */
   reverseBytes(data: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
+  /**
+   * The settings as the core decoded them (a `retries` left out is 0).
+   */
+  configure(settings: Settings, options?: CallOptions): Promise<Settings>;
+  /**
+   * Accepts iframes too: sends `echoed(text)` to the caller `ms` milliseconds later, unless it closed.
+   */
+  echoLater(ms: number, text: string): void;
 }
 
 /** What each `invoke` function rejects with. */
@@ -45,6 +59,7 @@ export interface CoreIpcErrors {
   readonly parse: IpcError<ParseFailure>;
   readonly whoami: IpcError<never>;
   readonly reverseBytes: IpcError<never>;
+  readonly configure: IpcError<never>;
 }
 
 /** Wire names and kinds, for hosts. Renderer code never needs them. */
@@ -56,6 +71,8 @@ export const CoreIpcChannels = {
   parse: { name: "core:parse", kind: "invoke" },
   whoami: { name: "core:whoami", kind: "invoke" },
   reverseBytes: { name: "core:reverse_bytes", kind: "invoke" },
+  configure: { name: "core:configure", kind: "invoke" },
+  echoLater: { name: "core:echo_later", kind: "send" },
 } as const;
 
 /** Builds the typed API over a host's transport. */
@@ -81,10 +98,14 @@ export function createCoreIpcApi(transport: IpcTransport): CoreIpcApi {
     reverseBytes: async (data: Uint8Array, options?: CallOptions): Promise<Uint8Array> => {
       return (await transport.invoke("core:reverse_bytes", [data], options)) as Uint8Array;
     },
+    configure: async (settings: Settings, options?: CallOptions): Promise<Settings> => {
+      return (await transport.invoke("core:configure", [settings], options)) as Settings;
+    },
+    echoLater: (ms: number, text: string): void => transport.send("core:echo_later", [ms, text]),
   });
 }
 
 /** Fingerprint of `CoreIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
  * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
-export const CoreIpcFingerprint = "afd5907558919727";
+export const CoreIpcFingerprint = "8cd6afa6c8679c38";
 createCoreIpcApi.fingerprint = CoreIpcFingerprint;

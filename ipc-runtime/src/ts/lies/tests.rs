@@ -26,6 +26,7 @@ fn render<T: TS + Serialize + DeserializeOwned + 'static>() -> Result<String, Bi
         error: "never".to_owned(),
         allow_origins: &[],
         allow_subframes: false,
+        timeout_ms: None,
     });
     render_api(&api.finish())
 }
