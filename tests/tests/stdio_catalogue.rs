@@ -278,6 +278,49 @@ async fn a_bad_envelope_or_binary_message_is_answered_to_its_renderer_only() {
     parent.still_serves("bad envelope", 1).await;
 }
 
+/// The stdio core answers `validate` envelopes, text or JSON `message` frames alike, to their caller: the
+/// arguments as the handler would get them, or the invoke's refusal. No handler runs.
+#[tokio::test]
+async fn a_validate_is_answered_with_the_normalized_arguments_and_runs_no_handler() {
+    let mut parent = Parent::start();
+    parent.send(&open(1)).await;
+    parent.send(&open(2)).await;
+    parent
+        .message(
+            2,
+            r#"{"kind":"validate","id":1,"channel":"app_ipc:open_file","payload":[ "/ab" ]}"#,
+        )
+        .await;
+    assert_eq!(
+        parent.next().await,
+        json!({"op": "message", "caller": 2, "text": {"kind": "reply", "id": 1, "payload": ["/ab"]}})
+    );
+    parent
+        .json_message(
+            1,
+            r#"{"kind":"validate","id":2,"channel":"app_ipc:set_title","payload":[7]}"#,
+        )
+        .await;
+    let frame = parent.next().await;
+    assert_eq!(frame["caller"], 1, "{frame}");
+    assert_eq!(frame["text"]["id"], 2, "{frame}");
+    assert_eq!(frame["text"]["error"]["kind"], "invalid_input", "{frame}");
+    parent
+        .message(
+            1,
+            r#"{"kind":"validate","id":3,"channel":"app_ipc:update_counter","payload":[1]}"#,
+        )
+        .await;
+    let frame = parent.next().await;
+    assert_eq!(frame["text"]["error"]["kind"], "unknown_channel", "{frame}");
+    assert!(
+        parent.handler.calls().is_empty(),
+        "{:?}",
+        parent.handler.calls()
+    );
+    parent.still_serves("validate", 4).await;
+}
+
 #[tokio::test]
 async fn input_ending_inside_a_frame_ends_the_session_with_a_read_error() {
     let mut parent = Parent::start();

@@ -219,6 +219,36 @@ async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
     session.await.unwrap().unwrap();
 }
 
+/// A `validate` reaches the connection like any envelope; this hand-written service cannot validate, so it
+/// is refused with its id (a generated one answers it: `tests/tests/stdio_catalogue.rs`).
+#[tokio::test]
+async fn a_validate_for_a_service_that_cannot_validate_is_refused_with_its_id() {
+    let (mut parent, session) = start(Server::new(TestService));
+    parent.send(&open(1, "app://main")).await;
+    let validate = r#"{"kind":"validate","id":4,"channel":"t:echo","payload":["x"]}"#;
+    parent.send_raw(&text_frame(1, validate)).await;
+    let refused = parent.next().await;
+    assert_eq!(refused["caller"], 1, "{refused}");
+    assert_eq!(refused["text"]["id"], 4, "{refused}");
+    assert_eq!(refused["text"]["error"]["kind"], "protocol", "{refused}");
+    // The checks come first: an unknown channel is that, whatever the service can do.
+    let unknown = r#"{"kind":"validate","id":5,"channel":"t:nope","payload":["x"]}"#;
+    parent.send_raw(&text_frame(1, unknown)).await;
+    let refused = parent.next().await;
+    assert_eq!(
+        refused["text"]["error"]["kind"], "unknown_channel",
+        "{refused}"
+    );
+    parent.invoke(1, 6, "t:echo", "still").await;
+    assert_eq!(
+        parent.next().await["text"]["payload"],
+        "still from app://main"
+    );
+    parent.eof().await;
+    assert_eq!(parent.next().await["op"], "closed");
+    session.await.unwrap().unwrap();
+}
+
 #[tokio::test]
 async fn close_cancels_in_flight_invokes_before_closed() {
     let (mut parent, session) = start(Server::new(TestService));
