@@ -46,8 +46,8 @@ pub trait CoreIpc {
     #[invoke(timeout_ms = 600_000)]
     async fn sleep(&self, caller: Caller, ms: u32) -> u32;
 
-    /// Main -> renderer: sent once per `echo` and per `note`.
-    #[event]
+    /// Main -> renderer: sent once per `echo` and per `note`, and by `echo_later` (to iframes too).
+    #[event(allow_subframes)]
     fn echoed(text: String);
 
     /// Renderer -> main, one-way: answered by an `echoed` event to the sender.

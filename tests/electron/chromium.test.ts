@@ -145,7 +145,7 @@ describe("generated preload + renderer module in real Chromium", () => {
       setTimeout(() => controller.abort(), 50);
       return { members, echo, seen, listenersAfterOff, parsed, typed, cancelled: await cancelled };
     }, "/bindings/CoreIpc.electron.js");
-    assert.deepEqual(result.members, ["echo", "note", "onEchoed", "parse", "reverseBytes", "sleep", "whoami"]);
+    assert.deepEqual(result.members, ["configure", "echo", "echoLater", "note", "onEchoed", "parse", "reverseBytes", "sleep", "whoami"]);
     assert.equal(result.echo, "hi (caller caller#1 from app://main)");
     assert.deepEqual(result.seen, [["hi"], ["noted n"]]);
     assert.equal(result.listenersAfterOff, 0);

@@ -3,20 +3,13 @@
 // ipcMain / webContents / senderFrame (standins.ts).
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { afterEach, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
 
 import { CoreIpcFingerprint } from "./bindings/CoreIpc.js";
 import { CoreIpcMainEvents, CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
-import { registerChannels, spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
+import { registerChannels, spawnCore } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
-
-const CORE = process.env["IPC_STDIO_CORE"]
-  ?? fileURLToPath(new URL("../../../target/debug/examples/stdio_core", import.meta.url));
-if (!existsSync(CORE)) {
-  throw new Error(`${CORE} is missing: run \`cargo build -p ipc-examples --example stdio_core\``);
-}
+import { sleep, startCore, world } from "./world.js";
 
 const ECHO = "core:echo";
 const SLEEP = "core:sleep";
@@ -27,37 +20,10 @@ const ECHOED = "core:echoed";
 const REVERSE_BYTES = "core:reverse_bytes";
 const CANCEL = CoreIpcMainSpec.cancelChannel;
 
-interface World {
-  readonly ipcMain: FakeIpcMain;
-  readonly core: CoreProcess;
-  readonly registration: MainRegistration;
-  readonly refusals: { readonly channel: string; readonly detail: unknown }[];
-}
-
-const cores: CoreProcess[] = [];
-
-function world(): World {
-  const ipcMain = new FakeIpcMain();
-  const core = spawnCore(CORE, { stderr: "ignore" });
-  cores.push(core);
-  const refusals: { channel: string; detail: unknown }[] = [];
-  const registration = registerCoreIpc(ipcMain, core, { onRefusal: (channel, detail) => refusals.push({ channel, detail }) });
-  return { ipcMain, core, registration, refusals };
-}
-
-afterEach(async () => {
-  for (const core of cores.splice(0)) {
-    core.shutdown();
-    await core.exited;
-  }
-});
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("Electron main glue against the real stdio core", () => {
   it("registers exactly one handler or listener per channel, plus the cancel channel", () => {
     const { ipcMain, registration } = world();
-    assert.equal(ipcMain.handlerCount, 5); // echo, sleep, parse, whoami, reverseBytes
+    assert.equal(ipcMain.handlerCount, 6); // echo, sleep, parse, whoami, reverseBytes, configure
     assert.equal(ipcMain.listenerCount(NOTE), 1);
     assert.equal(ipcMain.listenerCount(CANCEL), 1);
     registration.dispose();
@@ -262,8 +228,7 @@ describe("Electron main glue against the real stdio core", () => {
 
   it("with restart on, a dead core is replaced: in-flight calls fail, later calls reach a fresh core", async () => {
     const ipcMain = new FakeIpcMain();
-    const core = spawnCore(CORE, { stderr: "ignore", restart: { maxRestarts: 1, delayMs: 50 } });
-    cores.push(core);
+    const core = startCore({ stderr: "ignore", restart: { maxRestarts: 1, delayMs: 50 } });
     const registration = registerCoreIpc(ipcMain, core, { onRefusal: () => undefined });
     const page = new FakeWebContents("app://main");
     assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 1, ["first"], undefined), { ok: true, value: "first (caller caller#1 from app://main)" });
@@ -302,8 +267,7 @@ describe("Electron main glue against the real stdio core", () => {
       logged.push(args);
     });
     const ipcMain = new FakeIpcMain();
-    const core = spawnCore(CORE, { stderr: "ignore" });
-    cores.push(core);
+    const core = startCore();
     const refusals: { channel: string; detail: unknown }[] = [];
     const stale = "0123456789abcdef";
     const registration = registerChannels(ipcMain, core, { ...CoreIpcMainSpec, fingerprint: stale }, {
@@ -353,7 +317,6 @@ describe("Electron main glue against the real stdio core", () => {
     // A stand-in core that writes 4 MiB to stderr (64 pipes' worth) and exits 7: it only gets to exit when
     // something drains the pipe.
     const core = spawnCore("/bin/sh", { args: ["-c", "head -c 4194304 /dev/zero >&2; exit 7"], stderr: "pipe" });
-    cores.push(core);
     const timeout = sleep(10_000).then(() => "blocked" as const);
     const outcome = await Promise.race([core.exited, timeout]);
     if (outcome === "blocked") {

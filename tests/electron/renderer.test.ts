@@ -177,7 +177,7 @@ for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompile
       await runPreload(world, "isolated");
       const exposed = world.standIn.exposed.get("coreIpc");
       assert.ok(typeof exposed === "object" && exposed !== null);
-      assert.deepEqual(Object.keys(exposed).sort(), ["echo", "note", "onEchoed", "parse", "reverseBytes", "sleep", "whoami"]);
+      assert.deepEqual(Object.keys(exposed).sort(), ["configure", "echo", "echoLater", "note", "onEchoed", "parse", "reverseBytes", "sleep", "whoami"]);
       for (const value of Object.values(exposed)) {
         assert.equal(typeof value, "function");
       }

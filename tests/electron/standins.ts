@@ -202,6 +202,24 @@ export class FakeFrame {
       document.processId, document.routingId);
   }
 
+  /**
+   * A navigation that failed and committed Chromium's error page (an opaque origin, a new document host).
+   * Electron emits `did-fail-provisional-load`, and `did-fail-load` too unless the request was aborted
+   * (ERR_ABORTED, -3); never `did-frame-navigate`.
+   */
+  failNavigation(url: string, errorCode = -3, description = "ERR_ABORTED"): void {
+    const old = this.shown();
+    this.destroyChildren();
+    old.end();
+    const next = new FakeDocument(this, "null", nextProcessId++, nextRoutingId++);
+    this.current = next;
+    const args = [errorCode, description, url, this.parent === null, next.processId, next.routingId] as const;
+    this.webContents.emit("did-fail-provisional-load", {}, ...args);
+    if (errorCode !== -3) {
+      this.webContents.emit("did-fail-load", {}, ...args);
+    }
+  }
+
   /** The iframe is removed from its parent's DOM: destroyed, and Electron emits nothing. */
   remove(): void {
     if (this.parent === null) {

@@ -234,7 +234,8 @@ export function registerChannels<W = never>(
     if (caller !== undefined && caller.calls.size + caller.sends.size >= maxInFlight) {
       return { kind: "protocol", message: `more than ${maxInFlight} calls in flight; request ${id ?? "(a send)"} refused` };
     }
-    const backlog = core.backlog;
+    const reported = (core as { readonly backlog?: unknown }).backlog;
+    const backlog = typeof reported === "number" ? reported : 0;
     if (backlog > maxCoreBacklogBytes) {
       if (!backlogLogged) {
         backlogLogged = true;
@@ -441,7 +442,8 @@ export function registerChannels<W = never>(
             return;
           }
           const allowed = events.get(channel);
-          if (allowed === undefined || !allowed.allowOrigins.includes(entry.origin)) {
+          // As the core's own hub decides: the event's origins, and sub-frames only where it allows them.
+          if (allowed === undefined || !allowed.allowOrigins.includes(entry.origin) || !(entry.topFrame || allowed.allowSubframes)) {
             return;
           }
           // The frame object may have followed its iframe to another document since: that one gets nothing.
@@ -465,7 +467,8 @@ export function registerChannels<W = never>(
           return;
       }
     },
-    exited(reason, expected) {
+    exited(reason, ...rest: unknown[]) {
+      const expected = rest[0] === true;
       if (!alive) {
         return;
       }

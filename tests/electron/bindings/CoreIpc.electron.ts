@@ -15,7 +15,7 @@ export interface CoreIpcPreloadApi {
    */
   sleep(ms: number, options?: ElectronCallOptions): Promise<IpcOutcome<number, never>>;
   /**
-   * Main -> renderer: sent once per `echo` and per `note`.
+   * Main -> renderer: sent once per `echo` and per `note`, and by `echo_later` (to iframes too).
    */
   onEchoed(listener: (text: string) => void): Unsubscribe;
   /**

@@ -10,7 +10,7 @@ export const CoreIpcMainSpec = {
   channels: [
     { name: "core:echo", kind: "invoke", member: "echo", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "core:sleep", kind: "invoke", member: "sleep", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: 600000 },
-    { name: "core:echoed", kind: "event", member: "onEchoed", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
+    { name: "core:echoed", kind: "event", member: "onEchoed", allowOrigins: ["app://main"], allowSubframes: true, timeoutMs: null },
     { name: "core:note", kind: "send", member: "note", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "core:parse", kind: "invoke", member: "parse", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "core:whoami", kind: "invoke", member: "whoami", allowOrigins: ["app://main"], allowSubframes: true, timeoutMs: null },
@@ -84,7 +84,7 @@ const $channels = CoreIpcMainSpec.channels;
  */
 export const CoreIpcMainEvents = {
   /**
-   * Main -> renderer: sent once per `echo` and per `note`.
+   * Main -> renderer: sent once per `echo` and per `note`, and by `echo_later` (to iframes too).
    */
   echoed: (target: WebContentsLike, text: string): boolean =>
     $emitFromMain(target, $channels[2], [text]),

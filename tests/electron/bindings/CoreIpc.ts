@@ -23,7 +23,7 @@ export interface CoreIpcApi {
    */
   sleep(ms: number, options?: CallOptions): Promise<number>;
   /**
-   * Main -> renderer: sent once per `echo` and per `note`.
+   * Main -> renderer: sent once per `echo` and per `note`, and by `echo_later` (to iframes too).
    */
   onEchoed(listener: (text: string) => void): Unsubscribe;
   /**
