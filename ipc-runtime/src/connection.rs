@@ -454,6 +454,13 @@ impl Connection {
         Handled::Done
     }
 
+    /// Refuses a message its host could not hand over (over the host's own frame limit, text that is not
+    /// UTF-8), with the id the host read from its first bytes: answered like a refused envelope.
+    #[cfg(feature = "stdio")]
+    pub(crate) async fn refuse_unread(&self, id: Option<u64>, error: &IpcError<()>) {
+        self.refuse(id, "<envelope>", error).await;
+    }
+
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {
         // An id that names a running call is not this message's to settle (a malformed, misrouted or denied
         // invoke reusing it): answering with it would end that call with this refusal.

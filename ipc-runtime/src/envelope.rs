@@ -123,7 +123,7 @@ impl<'a> Inbound<'a> {
     pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
         if text.len() > limits.max_message_bytes {
             return Err(Refusal {
-                id: leading_invoke_id(text),
+                id: leading_invoke_id(text.as_bytes()),
                 error: too_large(text.len(), limits.max_message_bytes),
             });
         }
@@ -223,9 +223,9 @@ fn answers_by_id(kind: Kind) -> bool {
 /// The id of an oversized invoke or validate, read from its first bytes without parsing the rest, so the
 /// caller's call settles with `too_large` instead of waiting for its deadline. Both bridges write `kind` then
 /// `id` first; anything else yields `None` (an error without id).
-pub(crate) fn leading_invoke_id(text: &str) -> Option<u64> {
+pub(crate) fn leading_invoke_id(text: &[u8]) -> Option<u64> {
     leading_id(
-        text.as_bytes(),
+        text,
         [r#"{"kind":"invoke","id":"#, r#"{"kind":"validate","id":"#],
     )
 }
