@@ -6,17 +6,17 @@ import { type CollideApi } from "./Collide.js";
 /** What `Collide.preload.ts` exposes as `window.collide` (plain data only). Renderer code uses
  * `electronCollideApi()` instead, which gives the same `CollideApi` as the web host. */
 export interface CollidePreloadApi {
-  transport(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string): void;
+  transport(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string): void;
   exposed(exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string): void;
   emitFromMain(wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string): void;
-  value(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string, options?: ElectronCallOptions): Promise<IpcOutcome<string, string>>;
+  value(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string, options?: ElectronCallOptions): Promise<IpcOutcome<string, string>>;
   electronInvoke(exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string, options?: ElectronCallOptions): Promise<IpcOutcome<string, string>>;
   args(wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string, options?: ElectronCallOptions): Promise<IpcOutcome<string, string>>;
   /**
    * Without a reply.
    */
   options(value: string, options_: string, listener_: string, options?: ElectronCallOptions): Promise<IpcOutcome<null, never>>;
-  onTarget(listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string) => void): Unsubscribe;
+  onTarget(listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string) => void): Unsubscribe;
   onChannels(listener: (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string) => void): Unsubscribe;
   onPayload(listener: (wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string) => void): Unsubscribe;
   /**
@@ -40,8 +40,8 @@ export function electronCollideApi(): CollideApi {
     throw new Error("window.collide is missing: use the compiled Collide.preload.ts as the window's preload, with contextIsolation on");
   }
   return Object.freeze({
-    transport: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string): void => {
-      $exposed.transport(value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result);
+    transport: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string): void => {
+      $exposed.transport(value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result);
     },
     exposed: (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string): void => {
       $exposed.exposed(exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload);
@@ -49,8 +49,8 @@ export function electronCollideApi(): CollideApi {
     emitFromMain: (wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string): void => {
       $exposed.emitFromMain(wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_);
     },
-    value: async (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string, options?: CallOptions): Promise<string> => {
-      return (await $electronInvoke("collide:value", options, ($o) => $exposed.value(value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result, $o))) as string;
+    value: async (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string, options?: CallOptions): Promise<string> => {
+      return (await $electronInvoke("collide:value", options, ($o) => $exposed.value(value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result, $o))) as string;
     },
     electronInvoke: async (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string, options?: CallOptions): Promise<string> => {
       return (await $electronInvoke("collide:electron_invoke", options, ($o) => $exposed.electronInvoke(exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload, $o))) as string;
@@ -61,7 +61,7 @@ export function electronCollideApi(): CollideApi {
     options: async (value: string, options_: string, listener_: string, options?: CallOptions): Promise<void> => {
       await $electronInvoke("collide:options", options, ($o) => $exposed.options(value, options_, listener_, $o));
     },
-    onTarget: (listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string) => void): Unsubscribe => $exposed.onTarget(listener),
+    onTarget: (listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string) => void): Unsubscribe => $exposed.onTarget(listener),
     onChannels: (listener: (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string) => void): Unsubscribe => $exposed.onChannels(listener),
     onPayload: (listener: (wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string) => void): Unsubscribe => $exposed.onPayload(listener),
     onListener: (listener: () => void): Unsubscribe => $exposed.onListener(listener),

@@ -77,8 +77,8 @@ function $subscribe(channel, listener, deliver) {
 }
 
 $contextBridge.exposeInMainWorld("collide", {
-  transport: (value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result) => {
-    $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result]);
+  transport: (value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result) => {
+    $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result]);
   },
   exposed: (exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload) => {
     $ipcRenderer.send(CHANNEL_EXPOSED, [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload]);
@@ -86,7 +86,7 @@ $contextBridge.exposeInMainWorld("collide", {
   emitFromMain: (wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_) => {
     $ipcRenderer.send(CHANNEL_EMIT_FROM_MAIN, [wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_]);
   },
-  value: (value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result, options) => $invoke(CHANNEL_VALUE, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result], options),
+  value: (value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result, options) => $invoke(CHANNEL_VALUE, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result], options),
   electronInvoke: (exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload, options) => $invoke(CHANNEL_ELECTRON_INVOKE, [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload], options),
   args: (wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_, options) => $invoke(CHANNEL_ARGS, [wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_], options),
   options: (value, options_, listener_, options) => $invoke(CHANNEL_OPTIONS, [value, options_, listener_], options),

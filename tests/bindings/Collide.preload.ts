@@ -88,8 +88,8 @@ function $subscribe(channel: string, listener: unknown, deliver: (args: readonly
 }
 
 $contextBridge.exposeInMainWorld("collide", {
-  transport: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller: unknown, id: unknown, error: unknown, result: unknown): void => {
-    $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result]);
+  transport: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller_: unknown, id: unknown, error: unknown, result: unknown): void => {
+    $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result]);
   },
   exposed: (exposed: unknown, o: unknown, electronInvoke: unknown, emitFromMain: unknown, channels: unknown, invoke: unknown, subscribe: unknown, send: unknown, ipcRenderer: unknown, contextBridge: unknown, ipcMain: unknown, nextId: unknown, outcome: unknown, payload: unknown): void => {
     $ipcRenderer.send(CHANNEL_EXPOSED, [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload]);
@@ -97,11 +97,11 @@ $contextBridge.exposeInMainWorld("collide", {
   emitFromMain: (wrapper: unknown, deliver: unknown, channel: unknown, cancel: unknown, window: unknown, process: unknown, message: unknown, timeoutMs: unknown, onCancel: unknown, async: unknown, as: unknown, type: unknown, await_: unknown): void => {
     $ipcRenderer.send(CHANNEL_EMIT_FROM_MAIN, [wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_]);
   },
-  value: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller: unknown, id: unknown, error: unknown, result: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_VALUE, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result], options),
+  value: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller_: unknown, id: unknown, error: unknown, result: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_VALUE, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result], options),
   electronInvoke: (exposed: unknown, o: unknown, electronInvoke: unknown, emitFromMain: unknown, channels: unknown, invoke: unknown, subscribe: unknown, send: unknown, ipcRenderer: unknown, contextBridge: unknown, ipcMain: unknown, nextId: unknown, outcome: unknown, payload: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ELECTRON_INVOKE, [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload], options),
   args: (wrapper: unknown, deliver: unknown, channel: unknown, cancel: unknown, window: unknown, process: unknown, message: unknown, timeoutMs: unknown, onCancel: unknown, async: unknown, as: unknown, type: unknown, await_: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ARGS, [wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_], options),
   options: (value: unknown, options_: unknown, listener_: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_OPTIONS, [value, options_, listener_], options),
-  onTarget: (listener: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller: unknown, id: unknown, error: unknown, result: unknown) => void): (() => void) =>
+  onTarget: (listener: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller_: unknown, id: unknown, error: unknown, result: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_TARGET, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13]);
     }),

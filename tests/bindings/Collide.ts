@@ -3,17 +3,17 @@ import { type CallOptions, type IpcError, type IpcTransport, type Unsubscribe } 
 
 /** The channels of `Collide`, as renderer code calls them. */
 export interface CollideApi {
-  transport(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string): void;
+  transport(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string): void;
   exposed(exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string): void;
   emitFromMain(wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string): void;
-  value(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string, options?: CallOptions): Promise<string>;
+  value(value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string, options?: CallOptions): Promise<string>;
   electronInvoke(exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string, options?: CallOptions): Promise<string>;
   args(wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string, options?: CallOptions): Promise<string>;
   /**
    * Without a reply.
    */
   options(value: string, options_: string, listener_: string, options?: CallOptions): Promise<void>;
-  onTarget(listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string) => void): Unsubscribe;
+  onTarget(listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string) => void): Unsubscribe;
   onChannels(listener: (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string) => void): Unsubscribe;
   onPayload(listener: (wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string) => void): Unsubscribe;
   /**
@@ -48,11 +48,11 @@ export const CollideChannels = {
 /** Builds the typed API over a host's transport. */
 export function createCollideApi(transport: IpcTransport): CollideApi {
   return Object.freeze({
-    transport: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string): void => transport.send("collide:transport", [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result]),
+    transport: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string): void => transport.send("collide:transport", [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result]),
     exposed: (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string): void => transport.send("collide:exposed", [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload]),
     emitFromMain: (wrapper: string, deliver: string, channel: string, cancel: string, window: string, process: string, message: string, timeoutMs: string, onCancel: string, async: string, as: string, type: string, await_: string): void => transport.send("collide:emit_from_main", [wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_]),
-    value: async (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string, options?: CallOptions): Promise<string> => {
-      return (await transport.invoke("collide:value", [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result], options)) as string;
+    value: async (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string, options?: CallOptions): Promise<string> => {
+      return (await transport.invoke("collide:value", [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result], options)) as string;
     },
     electronInvoke: async (exposed: string, o: string, electronInvoke: string, emitFromMain: string, channels: string, invoke: string, subscribe: string, send: string, ipcRenderer: string, contextBridge: string, ipcMain: string, nextId: string, outcome: string, payload: string, options?: CallOptions): Promise<string> => {
       return (await transport.invoke("collide:electron_invoke", [exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload], options)) as string;
@@ -63,7 +63,7 @@ export function createCollideApi(transport: IpcTransport): CollideApi {
     options: async (value: string, options_: string, listener_: string, options?: CallOptions): Promise<void> => {
       await transport.invoke("collide:options", [value, options_, listener_], options);
     },
-    onTarget: (listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller: string, id: number, error: string, result: string) => void): Unsubscribe =>
+    onTarget: (listener: (value: string, target_: string, args: string, listener_: string, options_: string, transport_: string, signal: string, sender: string, event: string, core: string, caller_: string, id: number, error: string, result: string) => void): Unsubscribe =>
       transport.subscribe("collide:target", (args) => {
         listener(args[0] as string, args[1] as string, args[2] as string, args[3] as string, args[4] as string, args[5] as string, args[6] as string, args[7] as string, args[8] as string, args[9] as string, args[10] as string, args[11] as number, args[12] as string, args[13] as string);
       }),

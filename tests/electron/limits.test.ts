@@ -1,12 +1,15 @@
 // What the glue bounds before anything reaches the REAL Rust core: the size of one message, what one caller
-// may have in flight (calls and bytes), and new calls while the core does not read.
+// may have in flight (calls and bytes), and new calls while the core does not read; and how the core's own
+// refusals settle the calls they name.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { registerCoreIpc } from "./bindings/CoreIpc.main.js";
+import { decodeEnvelope } from "./bindings/ipc-bridge.js";
+import type { CoreReceiver, IpcCore } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
-import { startCore, until, world } from "./world.js";
+import { captured, sleep, startCore, until, world } from "./world.js";
 
 /** The core's own `Limits::default().max_message_bytes`, which the glue's default equals. */
 const CORE_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -91,5 +94,93 @@ describe("limits in the glue, against the real core", () => {
       assert.throws(() => registerCoreIpc(new FakeIpcMain(), core, { maxMessageBytes: bad }), /MainOptions\.maxMessageBytes must be an integer from 1/);
     }
     assert.throws(() => registerCoreIpc(new FakeIpcMain(), core, { defaultTimeoutMs: 2 ** 31 }), /defaultTimeoutMs must be an integer from 1 to 2147483647/);
+  });
+});
+
+describe("the core's back-pressure and refusals, through the glue", () => {
+  it("while the core does not read, new calls are refused (typed, logged once) instead of queued", async (t) => {
+    const warnings = captured(t, "warn");
+    const { ipcMain, core, registration } = world({ maxCoreBacklogBytes: 256 * 1024 });
+    const page = new FakeWebContents("app://main");
+    // Opens the caller while the core still reads.
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:parse", 1, ["1"], undefined), { ok: true, value: 1 });
+    core.child.kill("SIGSTOP");
+    try {
+      const chunk = "y".repeat(100 * 1024);
+      const queued: Promise<unknown>[] = [];
+      let refused: unknown;
+      for (let id = 2; id < 40 && refused === undefined; id += 1) {
+        const call = ipcMain.invoke(page.mainFrame, "core:echo", id, [chunk], undefined);
+        const early = await Promise.race([call, sleep(20).then(() => undefined)]);
+        if (early === undefined) {
+          queued.push(call);
+        } else {
+          refused = early;
+        }
+      }
+      assert.deepEqual(refused, { ok: false, error: { kind: "internal", message: "the core is not keeping up; try again later" } });
+      assert.ok(core.backlog > 256 * 1024, `backlog ${core.backlog}`);
+      assert.ok(queued.length >= 2 && queued.length < 10, `${queued.length} calls were taken before the bound`);
+      assert.equal(registration.pending, queued.length, "the refused call left nothing in flight");
+      // Sends are refused the same way, and the developer is told once.
+      ipcMain.send(page.mainFrame, "core:note", ["n"]);
+      await sleep(20);
+      assert.equal(warnings.filter((w) => /bytes wait for the core to read them/.test(w)).length, 1, JSON.stringify(warnings));
+      core.child.kill("SIGCONT");
+      // What was taken is answered once the core reads again, and new calls are taken again.
+      for (const outcome of await Promise.all(queued)) {
+        assert.equal((outcome as { ok: boolean }).ok, true);
+      }
+      await until(() => core.backlog === 0, "the backlog to drain");
+      assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:parse", 50, ["2"], undefined), { ok: true, value: 2 });
+    } finally {
+      core.child.kill("SIGCONT");
+    }
+  });
+
+  it("a message over the core's frame limit (the glue's limit set above it) is refused by the core, and the call settles", async () => {
+    const { ipcMain, registration } = world({ maxMessageBytes: 32 * 1024 * 1024, maxInFlightBytes: 64 * 1024 * 1024 });
+    const page = new FakeWebContents("app://main");
+    const outcome = (await ipcMain.invoke(page.mainFrame, "core:echo", 1, ["z".repeat(2 * CORE_MAX_MESSAGE_BYTES + 4096)], undefined)) as {
+      ok: boolean;
+      error: { kind: string };
+    };
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.error.kind, "too_large");
+    assert.equal(registration.pending, 0);
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:parse", 1, ["6"], undefined), { ok: true, value: 6 });
+  });
+
+  it("a refusal the core could not answer on the caller (`failed`) settles the call it names", async () => {
+    // A core that takes everything and answers nothing, so the test can play the core's `failed`.
+    let receiver: CoreReceiver | undefined;
+    const sent: { readonly key: number; readonly envelope: Record<string, unknown> }[] = [];
+    const core: IpcCore = {
+      open: () => undefined,
+      message: (key, message) => {
+        sent.push({ key, envelope: decodeEnvelope(message) as Record<string, unknown> });
+        return true;
+      },
+      close: () => undefined,
+      connect: (next) => {
+        receiver = next;
+      },
+      backlog: 0,
+    };
+    const ipcMain = new FakeIpcMain();
+    const refusals: unknown[] = [];
+    const registration = registerCoreIpc(ipcMain, core, { onRefusal: (_channel, detail) => refusals.push(detail) });
+    const page = new FakeWebContents("app://main");
+    const call = ipcMain.invoke(page.mainFrame, "core:echo", 1, ["x"], undefined);
+    await until(() => sent.length === 1, "the envelope");
+    const { key, envelope } = sent[0] ?? assert.fail("nothing sent");
+    const tooLarge = { kind: "too_large", size: 20_000_000, limit: 16_778_240 };
+    // The core names the call by the id it was given (the glue's own, not the renderer's).
+    receiver?.failed?.(key, envelope["id"] as number, tooLarge);
+    assert.deepEqual(await call, { ok: false, error: tooLarge });
+    assert.equal(registration.pending, 0);
+    // Without an id there is no call to settle: it is reported.
+    receiver?.failed?.(key, undefined, { kind: "protocol", message: "unreadable" });
+    assert.deepEqual(refusals, [{ kind: "protocol", message: "unreadable" }]);
   });
 });

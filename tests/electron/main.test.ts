@@ -9,7 +9,7 @@ import { CoreIpcFingerprint } from "./bindings/CoreIpc.js";
 import { CoreIpcMainEvents, CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
 import { registerChannels, spawnCore } from "./bindings/ipc-electron-main.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
-import { sleep, startCore, world } from "./world.js";
+import { captured, sleep, startCore, until, world } from "./world.js";
 
 const ECHO = "core:echo";
 const SLEEP = "core:sleep";
@@ -224,6 +224,24 @@ describe("Electron main glue against the real stdio core", () => {
     core.child.kill("SIGKILL");
     assert.deepEqual(await call, { ok: false, error: { kind: "disconnected" } });
     assert.deepEqual(await ipcMain.invoke(page.mainFrame, ECHO, 2, ["x"], undefined), { ok: false, error: { kind: "disconnected" } });
+  });
+
+  it("a normal shutdown is quiet; a crash says so, and whether a restart is coming", async (t) => {
+    const warnings = captured(t, "warn");
+    const { ipcMain, core } = world();
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, PARSE, 1, ["1"], undefined), { ok: true, value: 1 });
+    core.shutdown();
+    assert.deepEqual(await core.exited, { code: 0, signal: null });
+    await sleep(20);
+    assert.deepEqual(warnings, [], "nothing is said about a shutdown that was asked for");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, PARSE, 2, ["1"], undefined), { ok: false, error: { kind: "disconnected" } });
+    const crashing = world();
+    assert.deepEqual(await crashing.ipcMain.invoke(page.mainFrame, PARSE, 1, ["1"], undefined), { ok: true, value: 1 });
+    crashing.core.child.kill("SIGKILL");
+    await crashing.core.exited;
+    await until(() => warnings.length === 1, "the crash to be reported");
+    assert.match(warnings[0] ?? "", /^CoreIpc: the core stopped \(.+\); calls fail with "disconnected"$/, "no restart is coming");
   });
 
   it("with restart on, a dead core is replaced: in-flight calls fail, later calls reach a fresh core", async () => {

@@ -96,7 +96,8 @@ export interface MainOptions<W = never> {
    * `too_large` (`size` counts what is in flight with it). Default 33,554,432. */
   readonly maxInFlightBytes?: number;
   /** While more bytes than this wait for the core to read them (`IpcCore.backlog`), new calls are refused
-   * with `internal` ("the core is not keeping up"). Default 33,554,432. */
+   * with `internal` ("the core is not keeping up"). Default 33,554,432: below `spawnCore`'s own bound
+   * (`maxBacklogBytes`, 64 MiB), so that a caller is refused here, typed, before the core refuses anything. */
   readonly maxCoreBacklogBytes?: number;
   /** The deadline, in ms, of a call a main-process handler takes when neither the renderer nor the channel
    * sets one. Default 30,000: the core's. */
@@ -118,6 +119,8 @@ const DEFAULT_MAX_IN_FLIGHT = 1_024;
 const DEFAULT_MAX_IN_FLIGHT_BYTES = 33_554_432;
 const DEFAULT_MAX_CORE_BACKLOG_BYTES = 33_554_432;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A call refused while the core does not read what it was given. */
+const BUSY = { kind: "internal", message: "the core is not keeping up; try again later" } as const;
 
 type NumericOption = "maxMessageBytes" | "maxInFlight" | "maxInFlightBytes" | "maxCoreBacklogBytes" | "defaultTimeoutMs";
 
@@ -234,19 +237,22 @@ export function registerChannels<W = never>(
     if (caller !== undefined && caller.calls.size + caller.sends.size >= maxInFlight) {
       return { kind: "protocol", message: `more than ${maxInFlight} calls in flight; request ${id ?? "(a send)"} refused` };
     }
-    const reported = (core as { readonly backlog?: unknown }).backlog;
-    const backlog = typeof reported === "number" ? reported : 0;
+    const backlog = core.backlog;
     if (backlog > maxCoreBacklogBytes) {
       if (!backlogLogged) {
         backlogLogged = true;
         console.warn(`${trait}: ${backlog} bytes wait for the core to read them (more than ${maxCoreBacklogBytes}); `
           + "new calls are refused until it catches up");
       }
-      return { kind: "internal", message: "the core is not keeping up; try again later" };
+      return BUSY;
     }
     backlogLogged = false;
     return undefined;
   };
+
+  /** Hands an envelope to the core; the error to settle its call with when the core did not take it. */
+  const post = (entry: CallerEntry, text: WireMessage): unknown =>
+    core.message(entry.key, text) ? undefined : alive ? BUSY : { kind: "disconnected" };
 
   /** Encodes `envelope` and checks its size against the message limit and what `caller` has in flight. */
   const encode = (
@@ -311,7 +317,11 @@ export function registerChannels<W = never>(
         ? { args }
         : { error: { kind: "protocol", message: "the core checked the arguments but did not return them" } });
     });
-    core.message(entry.key, text);
+    const refused = post(entry, text);
+    if (refused !== undefined) {
+      entry.answers.delete(coreId);
+      then({ error: refused });
+    }
   };
 
   /** An invoke the core answers. */
@@ -334,10 +344,14 @@ export function registerChannels<W = never>(
         call.end(message["kind"] === "reply" ? { ok: true, value: message["payload"] ?? null } : failed(message["error"])));
       cancels.set(call, () => {
         if (alive && entry.open) {
+          // Not taken (the core stopped or lags far behind): the call still ends, by its deadline or the core.
           core.message(entry.key, JSON.stringify({ kind: "cancel", id: coreId }));
         }
       });
-      core.message(entry.key, text);
+      const refused = post(entry, text);
+      if (refused !== undefined) {
+        call.end(failed(refused));
+      }
     });
 
   /** An invoke a main-process handler answers, once the core has checked its arguments. */
@@ -467,16 +481,17 @@ export function registerChannels<W = never>(
           return;
       }
     },
-    exited(reason, ...rest: unknown[]) {
-      const expected = rest[0] === true;
+    exited(reason, stop) {
       if (!alive) {
         return;
       }
       alive = false;
       // The core's callers died with it; a restarted core must see every frame as a new caller.
       callers.closeAll();
-      if (!expected) {
-        console.warn(`${trait}: the core stopped (${escapeLog(reason)}); calls fail with "disconnected" until it restarts`);
+      // A shutdown that was asked for and went cleanly needs no word.
+      if (!stop.expected) {
+        console.warn(`${trait}: the core stopped (${escapeLog(reason)}); calls fail with "disconnected"`
+          + (stop.restarting ? " until it restarts" : ""));
       }
     },
     restarted() {
@@ -485,6 +500,16 @@ export function registerChannels<W = never>(
         // The new core may be another build: its first `open` checks the fingerprint again.
         mismatch = undefined;
         console.warn(`${trait}: the core restarted; serving again`);
+      }
+    },
+    failed(key, id, error) {
+      // A frame no connection of the core could answer (too large for its frames, a key it had closed): the
+      // call it names gets no other answer.
+      const answer = id === undefined ? undefined : callers.byKey(key)?.answers.get(id);
+      if (answer !== undefined) {
+        answer({ kind: "error", id, error });
+      } else {
+        onRefusal("<core>", error);
       }
     },
     refused(key, error) {
@@ -588,7 +613,10 @@ export function registerChannels<W = never>(
           }
           const entry = callers.get(event, sender);
           if (handler === undefined) {
-            core.message(entry.key, encoded.text);
+            const notTaken = post(entry, encoded.text);
+            if (notTaken !== undefined) {
+              onRefusal(channel.name, notTaken);
+            }
           } else {
             sendHere(channel, handler, entry, coreId, encoded.text, encoded.size);
           }
