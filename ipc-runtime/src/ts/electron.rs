@@ -414,7 +414,10 @@ mod tests {
     fn glue_limits_default_to_the_runtimes() {
         let limits = crate::Limits::default();
         let defaults = [
-            ("DEFAULT_MAX_MESSAGE_BYTES", limits.max_message_bytes as u128),
+            (
+                "DEFAULT_MAX_MESSAGE_BYTES",
+                limits.max_message_bytes as u128,
+            ),
             ("DEFAULT_MAX_IN_FLIGHT", limits.max_in_flight as u128),
             (
                 "DEFAULT_TIMEOUT_MS",
