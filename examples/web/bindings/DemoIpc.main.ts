@@ -5,11 +5,12 @@ import { emitFromMain as $emitFromMain, registerChannels, type IpcCore, type Ipc
 export const DemoIpcMainSpec = {
   trait: "DemoIpc",
   cancelChannel: "DemoIpc:__cancel",
-  fingerprint: "91c84a7ee405a2d1",
+  fingerprint: "1bbae9eb92294994",
   channels: [
     { name: "demo:set_title", kind: "send", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:window_title", kind: "event", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:list_files", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
+    { name: "demo:choose_file", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:open_file", kind: "invoke", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:update_counter", kind: "event", allowOrigins: ["app://main"], allowSubframes: false },
     { name: "demo:counter_value", kind: "send", allowOrigins: ["app://main"], allowSubframes: false },
@@ -48,15 +49,15 @@ export const DemoIpcMainEvents = {
    * Pattern 3 (main -> renderer): the main side changes the counter by `delta`.
    */
   updateCounter: (target: WebContentsLike, delta: number): boolean =>
-    $emitFromMain(target, $channels[4], [delta]),
+    $emitFromMain(target, $channels[5], [delta]),
   /**
    * Pattern 4: the set of connected renderers changed.
    */
   peersChanged: (target: WebContentsLike, peers: Array<number>): boolean =>
-    $emitFromMain(target, $channels[8], [peers]),
+    $emitFromMain(target, $channels[9], [peers]),
   /**
    * Pattern 4: a message another renderer sent through the main side.
    */
   peerMessage: (target: WebContentsLike, from: number, text: string): boolean =>
-    $emitFromMain(target, $channels[10], [from, text]),
+    $emitFromMain(target, $channels[11], [from, text]),
 };
