@@ -24,7 +24,10 @@ pub fn decode_frames(data: &[u8], max_frame: usize, chunk: usize) -> usize {
                 }
                 Inbound::Oversized { len, head } => {
                     assert!(len > max_frame as u64, "in-limit frame reported oversized");
-                    assert!(head.len() <= PEEK, "more than the head of an oversized frame kept");
+                    assert!(
+                        head.len() <= PEEK,
+                        "more than the head of an oversized frame kept"
+                    );
                     let _ = super::refused::oversized(&head, len);
                 }
             }

@@ -109,7 +109,12 @@ mod tests {
     use super::*;
 
     fn text_frame(caller: CallerKey, envelope: &str) -> Vec<u8> {
-        [&[TEXT_FRAME][..], &caller.to_be_bytes(), envelope.as_bytes()].concat()
+        [
+            &[TEXT_FRAME][..],
+            &caller.to_be_bytes(),
+            envelope.as_bytes(),
+        ]
+        .concat()
     }
 
     fn binary_frame(caller: CallerKey, envelope: &str) -> Vec<u8> {
@@ -120,7 +125,8 @@ mod tests {
     #[test]
     fn an_oversized_frame_names_its_caller_and_call_from_its_head() {
         let invoke = r#"{"kind":"invoke","id":42,"channel":"c","payload":["xxxxxxxx"]}"#;
-        let validate = r#"{"kind":"validate","id":18446744073709551615,"channel":"c","payload":[]}"#;
+        let validate =
+            r#"{"kind":"validate","id":18446744073709551615,"channel":"c","payload":[]}"#;
         let send = r#"{"kind":"send","channel":"c","payload":[]}"#;
         // In the glue's field order (`json!` would sort the keys).
         let escaped = serde_json::to_string(invoke).unwrap();
@@ -150,8 +156,14 @@ mod tests {
     #[test]
     fn a_refused_envelope_names_its_call_however_its_fields_are_ordered() {
         for (envelope, id) in [
-            (r#"{"kind":"invoke","id":5,"channel":"c","payload":[]}"#, Some(5)),
-            (r#"{"channel":"c","id":6,"payload":[1],"kind":"validate"}"#, Some(6)),
+            (
+                r#"{"kind":"invoke","id":5,"channel":"c","payload":[]}"#,
+                Some(5),
+            ),
+            (
+                r#"{"channel":"c","id":6,"payload":[1],"kind":"validate"}"#,
+                Some(6),
+            ),
             (r#"{"kind":"cancel","id":7}"#, None),
             (r#"{"kind":"send","id":8,"channel":"c","payload":[]}"#, None),
             (r#"{"kind":"launch","id":9}"#, None),

@@ -186,7 +186,10 @@ async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
     assert_eq!(reused["caller"], 1);
 
     // A text frame whose envelope is not UTF-8: its renderer gets a `protocol` error, by id when it has one.
-    let mut not_utf8 = text_frame(1, r#"{"kind":"invoke","id":13,"channel":"t:echo","payload":[""#);
+    let mut not_utf8 = text_frame(
+        1,
+        r#"{"kind":"invoke","id":13,"channel":"t:echo","payload":[""#,
+    );
     not_utf8.extend_from_slice(b"\xff\"]}");
     parent.send_raw(&not_utf8).await;
     let not_utf8_error = parent.next().await;
@@ -316,8 +319,9 @@ async fn an_oversized_frame_is_answered_to_the_call_it_carries() {
     parent.send(&open(1, "app://main")).await;
     let big = "x".repeat(2000);
     // In the bridges' field order, which is what the first bytes are read for (`json!` sorts the keys).
-    let invoke =
-        |id: u64| format!(r#"{{"kind":"invoke","id":{id},"channel":"t:echo","payload":["{big}"]}}"#);
+    let invoke = |id: u64| {
+        format!(r#"{{"kind":"invoke","id":{id},"channel":"t:echo","payload":["{big}"]}}"#)
+    };
 
     let text = text_frame(1, &invoke(5));
     parent.send_raw(&text).await;
