@@ -2,8 +2,8 @@
 //!
 //! Input: messages separated by `\n`; one starting with byte 0 is sent as a binary message (the rest),
 //! any other as text. Checked for every input: each answer is a JSON `reply` or `error`,
-//! every answer with an id answers an invoke with that id (and no id is answered more often than it was
-//! sent), and no handler runs for a channel the origin may not call.
+//! every answer with an id answers an invoke or a validate with that id (and no id is answered more often
+//! than it was sent), and no handler runs for a channel the origin may not call.
 #![no_main]
 
 use std::collections::HashMap;
@@ -114,9 +114,9 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// Invoke ids in the messages, counted (a message that is not an invoke contributes nothing).
-/// Invoke ids in the messages, counted the way the runtime reads them: an oversized text message by the id
-/// its first bytes name (it is never parsed), any other by its parsed `id` when its kind is `invoke`.
+/// Invoke and validate ids in the messages, counted the way the runtime reads them: an oversized text
+/// message by the id its first bytes name (it is never parsed), any other by its parsed `id` when its kind
+/// is `invoke` or `validate`.
 fn invoke_ids(frames: &[OutboundFrame], max_message_bytes: usize) -> HashMap<u64, usize> {
     let mut ids = HashMap::new();
     for frame in frames {
@@ -158,11 +158,17 @@ fn parsed_invoke_id(text: &[u8]) -> Option<u64> {
         .into_iter::<Head>()
         .next()?
         .ok()?;
-    if head.kind == "invoke" { head.id } else { None }
+    if head.kind == "invoke" || head.kind == "validate" {
+        head.id
+    } else {
+        None
+    }
 }
 
 fn leading_id(text: &[u8]) -> Option<u64> {
-    let rest = text.strip_prefix(br#"{"kind":"invoke","id":"#)?;
+    let rest = text
+        .strip_prefix(br#"{"kind":"invoke","id":"#)
+        .or_else(|| text.strip_prefix(br#"{"kind":"validate","id":"#))?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }

@@ -8,7 +8,8 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::service::{self, DecodeError, HandlerOutcome};
+use crate::binary::Encoded;
+use crate::service::{self, DecodeError, HandlerOutcome, NormalizeError};
 use crate::ts::ApiBuilder;
 
 #[diagnostic::on_unimplemented(
@@ -57,6 +58,12 @@ pub fn encode_handler_error<E: PayloadSerialize + ?Sized>(error: &E) -> HandlerO
 #[inline]
 pub fn decode_args<T: PayloadDeserialize>(payload: &str) -> Result<T, DecodeError> {
     service::decode_args(payload)
+}
+
+/// A validated argument tuple's new encoding (see [`crate::Service::normalize`]), its error as the text logged.
+#[inline]
+pub fn normalized(encoded: Result<Encoded, serde_json::Error>) -> Result<Encoded, NormalizeError> {
+    encoded.map_err(|e| NormalizeError::Encode(e.to_string()))
 }
 
 /// Registers `T` with the bindings description and returns its TypeScript name.

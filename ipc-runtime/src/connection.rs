@@ -29,6 +29,7 @@ use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome, Outcome};
 
 mod direct;
+mod validate;
 
 /// A caller connected through some host. The host feeds each inbound message to [`Connection::receive`] and
 /// drops (or [`Connection::close`]s) the connection when the transport closes: that cancels every handler still
@@ -226,6 +227,18 @@ impl Connection {
                 self.start(Some(id), channel, kind, payload, timeout_ms, source)
                     .await
             }
+            Inbound::Validate {
+                id,
+                channel,
+                payload,
+            } => match source {
+                Source::Checked(attachments) => {
+                    self.validate(id, channel, payload, attachments).await;
+                    Handled::Done
+                }
+                // The fast path reads no `validate` (see `scan.rs`); should it ever, the strict read decides.
+                Source::Unchecked(_) => Handled::ReadStrictly,
+            },
             Inbound::Cancel { id } => {
                 if !self.in_flight.cancel(id) {
                     tracing::debug!(caller = %self.id, id, "cancel for a call that is not running; ignored");
@@ -363,12 +376,21 @@ impl Connection {
         channel: &str,
         kind: ChannelKind,
     ) -> Result<(usize, &'static ChannelDescriptor), IpcError<()>> {
+        self.check_kind(channel, |found| found == kind)
+    }
+
+    /// [`Connection::check`] for a channel of any kind `accepts`.
+    fn check_kind(
+        &self,
+        channel: &str,
+        accepts: impl Fn(ChannelKind) -> bool,
+    ) -> Result<(usize, &'static ChannelDescriptor), IpcError<()>> {
         let unknown = || IpcError::UnknownChannel {
             channel: channel.to_owned(),
         };
         let index = *self.shared.channel_index.get(channel).ok_or_else(unknown)?;
         let descriptor = &self.shared.descriptor.channels[index];
-        if descriptor.kind != kind {
+        if !accepts(descriptor.kind) {
             return Err(unknown());
         }
         if !descriptor.allows_origin(&self.origin)
@@ -430,6 +452,13 @@ impl Connection {
         }
         self.refuse(id, channel, error).await;
         Handled::Done
+    }
+
+    /// Refuses a message its host could not hand over (over the host's own frame limit, text that is not
+    /// UTF-8), with the id the host read from its first bytes: answered like a refused envelope.
+    #[cfg(feature = "stdio")]
+    pub(crate) async fn refuse_unread(&self, id: Option<u64>, error: &IpcError<()>) {
+        self.refuse(id, "<envelope>", error).await;
     }
 
     async fn refuse(&self, id: Option<u64>, channel: &str, error: &IpcError<()>) {

@@ -1,5 +1,5 @@
 //! Writers for the fixed-shape outbound envelopes (`invoke`, `reply`, handler `error`, `event`, `send`,
-//! `cancel`).
+//! `cancel`, `validate`).
 //!
 //! They produce exactly the bytes serde produced for the same envelope structs (the unit tests in
 //! `envelope.rs` compare the two). A payload serialized by [`Spaced::serialize`] has free room in front of
@@ -128,6 +128,19 @@ pub(crate) fn invoke(
         ),
         None => wrap(payload, &prefix, &["}"]),
     }
+}
+
+pub(crate) fn validate(id: u64, channel: &str, payload: Payload<'_>) -> String {
+    let mut id_text = itoa::Buffer::new();
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    let prefix = [
+        r#"{"kind":"validate","id":"#,
+        id_text.format(id),
+        &channel_key,
+        &name,
+        &payload_key,
+    ];
+    wrap(payload, &prefix, &["}"])
 }
 
 pub(crate) fn reply(id: u64, payload: Payload<'_>) -> String {

@@ -1,7 +1,25 @@
 //! The wire envelope: one JSON object per message, the same shape on every transport.
 //!
 //! Renderer -> main: `send` (one-way), `invoke` (expects exactly one `reply` or `error` with the same id),
-//! `cancel`. Main -> renderer: `reply`, `error`, `event`. Payloads are JSON arrays of the channel's arguments.
+//! `cancel`, `validate`. Main -> renderer: `reply`, `error`, `event`. Payloads are JSON arrays of the
+//! channel's arguments.
+//!
+//! | kind | fields | answer |
+//! |---|---|---|
+//! | `send` | `channel`, `payload` | none (a refusal is an `error` without `id`) |
+//! | `invoke` | `id`, `channel`, `payload`, optional `timeoutMs` (at least 1) | one `reply` or `error` with `id` |
+//! | `cancel` | `id` | the invoke's `error` (`cancelled`), if it was still running |
+//! | `validate` | `id`, `channel`, `payload` | one `reply` whose `payload` is the arguments as the handler would get them, or `error` |
+//! | `reply` | `id`, `payload` | main -> renderer |
+//! | `error` | `id` (when it could be read), `error` (an `IpcError`) | main -> renderer |
+//! | `event` | `channel`, `payload` | main -> renderer |
+//!
+//! `validate` is for a handler that runs outside the Rust service (the Electron glue's main-process handlers):
+//! it gets every check an `invoke` of that channel gets (channel known and of kind `send` or `invoke`, origin
+//! and sub-frame policy, size limit, the caller's invoke ids and in-flight cap, the strict decode of the
+//! arguments and attachments) but starts no handler. Its `reply` carries the decoded argument tuple encoded
+//! again (unknown fields dropped, serde defaults filled, `Bytes` as attachments of a binary reply); its
+//! `error` is the one that `invoke` would have got. Its id is free again once it is answered.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -36,6 +54,7 @@ pub(crate) enum Kind {
     Send,
     Invoke,
     Cancel,
+    Validate,
     Reply,
     Error,
     Event,
@@ -74,6 +93,12 @@ pub(crate) enum Inbound<'a> {
     Cancel {
         id: u64,
     },
+    /// The checks and strict decode of a call on `channel`, without its handler (see the module docs).
+    Validate {
+        id: u64,
+        channel: &'a str,
+        payload: &'a str,
+    },
 }
 
 /// Why an inbound message was refused before it reached any channel.
@@ -85,10 +110,12 @@ pub(crate) struct Refusal {
 }
 
 impl<'a> Inbound<'a> {
-    /// The payload text of a `send` or `invoke`.
+    /// The payload text of a `send`, `invoke` or `validate`.
     pub(crate) fn payload(&self) -> Option<&'a str> {
         match self {
-            Self::Send { payload, .. } | Self::Invoke { payload, .. } => Some(payload),
+            Self::Send { payload, .. }
+            | Self::Invoke { payload, .. }
+            | Self::Validate { payload, .. } => Some(payload),
             Self::Cancel { .. } => None,
         }
     }
@@ -96,7 +123,7 @@ impl<'a> Inbound<'a> {
     pub(crate) fn parse(text: &'a str, limits: &Limits) -> Result<Self, Refusal> {
         if text.len() > limits.max_message_bytes {
             return Err(Refusal {
-                id: leading_invoke_id(text),
+                id: leading_invoke_id(text.as_bytes()),
                 error: too_large(text.len(), limits.max_message_bytes),
             });
         }
@@ -106,8 +133,8 @@ impl<'a> Inbound<'a> {
                 message: format!("malformed envelope: {e}"),
             },
         })?;
-        // Only an invoke's id names a call this refusal may settle; any other kind's id is not echoed.
-        let id = raw.id.filter(|_| raw.kind == Kind::Invoke);
+        // Only an invoke's or a validate's id names a call this refusal may settle; no other kind's is echoed.
+        let id = raw.id.filter(|_| answers_by_id(raw.kind));
         let protocol = |message: &str| Refusal {
             id,
             error: IpcError::Protocol {
@@ -162,6 +189,25 @@ impl<'a> Inbound<'a> {
                 }
                 Ok(Self::Cancel { id })
             }
+            Kind::Validate => {
+                let id = raw
+                    .id
+                    .ok_or_else(|| protocol("`validate` needs a numeric `id`"))?;
+                let channel = raw
+                    .channel
+                    .ok_or_else(|| protocol("`validate` needs a `channel`"))?;
+                let payload = raw
+                    .payload
+                    .ok_or_else(|| protocol("`validate` needs a `payload` array"))?;
+                if raw.timeout_ms.is_some() {
+                    return Err(protocol("a `validate` carries no `timeoutMs`"));
+                }
+                Ok(Self::Validate {
+                    id,
+                    channel,
+                    payload: payload.get(),
+                })
+            }
             Kind::Reply | Kind::Error | Kind::Event => Err(protocol(
                 "only the main side sends `reply`, `error` and `event`",
             )),
@@ -169,16 +215,33 @@ impl<'a> Inbound<'a> {
     }
 }
 
-/// The id of an oversized invoke, read from its first bytes without parsing the rest, so the caller's
-/// call settles with `too_large` instead of waiting for its deadline. Both bridges write `kind` then `id`
-/// first; anything else yields `None` (an error without id).
-fn leading_invoke_id(text: &str) -> Option<u64> {
-    let rest = text.strip_prefix(r#"{"kind":"invoke","id":"#)?;
-    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-    if digits == 0 || rest.as_bytes()[digits] != b',' {
+/// Whether a refusal of an envelope of `kind` is answered with its id: the kinds that wait for one answer.
+fn answers_by_id(kind: Kind) -> bool {
+    matches!(kind, Kind::Invoke | Kind::Validate)
+}
+
+/// The id of an oversized invoke or validate, read from its first bytes without parsing the rest, so the
+/// caller's call settles with `too_large` instead of waiting for its deadline. Both bridges write `kind` then
+/// `id` first; anything else yields `None` (an error without id).
+pub(crate) fn leading_invoke_id(text: &[u8]) -> Option<u64> {
+    leading_id(
+        text,
+        [r#"{"kind":"invoke","id":"#, r#"{"kind":"validate","id":"#],
+    )
+}
+
+/// The id after whichever of `prefixes` `head` starts with, when digits and a `,` follow it: `head` may be
+/// any prefix of an envelope (or of one escaped into a JSON string: then the prefixes are escaped too).
+/// `None` when the digits are cut off by the end of `head`.
+pub(crate) fn leading_id<const N: usize>(head: &[u8], prefixes: [&str; N]) -> Option<u64> {
+    let rest = prefixes
+        .iter()
+        .find_map(|prefix| head.strip_prefix(prefix.as_bytes()))?;
+    let digits = rest.iter().position(|b| !b.is_ascii_digit())?;
+    if digits == 0 || rest[digits] != b',' {
         return None;
     }
-    rest[..digits].parse().ok()
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
 pub(crate) fn too_large<E>(size: usize, limit: usize) -> IpcError<E> {
@@ -255,6 +318,10 @@ pub(crate) fn encode_invoke(
 
 pub(crate) fn encode_cancel(id: u64) -> String {
     crate::encode::cancel(id)
+}
+
+pub(crate) fn encode_validate(id: u64, channel: &str, payload: Payload<'_>) -> String {
+    crate::encode::validate(id, channel, payload)
 }
 
 #[cfg(test)]
@@ -350,6 +417,12 @@ mod tests {
                         encode_cancel(id),
                         serde_outbound(Kind::Cancel, Some(id), None, None)
                     );
+                    for body in payloads(&payload) {
+                        assert_eq!(
+                            encode_validate(id, channel, body),
+                            serde_outbound(Kind::Validate, Some(id), Some(channel), Some(&payload))
+                        );
+                    }
                 }
                 for body in payloads(&payload) {
                     assert_eq!(

@@ -5,7 +5,9 @@ use tokio_util::bytes::Bytes;
 
 use crate::binary::frame;
 use crate::encode::Payload;
-use crate::envelope::{Inbound, Limits, encode_cancel, encode_invoke, encode_send};
+use crate::envelope::{
+    Inbound, Limits, encode_cancel, encode_invoke, encode_send, encode_validate,
+};
 
 #[cfg(feature = "stdio")]
 pub use crate::stdio::fuzzing::decode_frames;
@@ -25,6 +27,11 @@ pub fn parse_envelope(text: &str, limits: &Limits) -> bool {
             timeout_ms,
         } => encode_invoke(*id, channel, Payload::Text(payload), *timeout_ms),
         Inbound::Cancel { id } => encode_cancel(*id),
+        Inbound::Validate {
+            id,
+            channel,
+            payload,
+        } => encode_validate(*id, channel, Payload::Text(payload)),
     };
     let unbounded = Limits {
         max_message_bytes: usize::MAX,

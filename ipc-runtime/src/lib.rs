@@ -52,7 +52,7 @@ pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
 pub use service::{
     Attachment, ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome,
-    DirectValue, HandlerFuture, HandlerOutcome, Service, ServiceDescriptor,
+    DirectValue, HandlerFuture, HandlerOutcome, NormalizeError, Service, ServiceDescriptor,
 };
 pub use tokio_util::sync::CancellationToken;
 
@@ -62,7 +62,7 @@ pub mod __private {
     pub use crate::binary::{Encoded, encode_payload};
     pub use crate::bounds::{
         PayloadDeserialize, PayloadSerialize, PayloadTs, decode_args, encode_handler_error,
-        encode_value, ts_type,
+        encode_value, normalized, ts_type,
     };
     pub use crate::reply_probe::{PlainProbe, ReplyProbe, ResultProbe, assert_plain_reply};
     pub use crate::service::{direct_value, downcast_args};

@@ -1,7 +1,8 @@
 //! A fast path for reading the envelopes the bridges write, in the exact shape they write them:
 //! `{"kind":"invoke","id":1,"channel":"app:echo","payload":[...]}` (optionally `,"timeoutMs":N` last),
 //! `{"kind":"send",...}` and the main side's `{"kind":"reply","id":1,"payload":...}`. No whitespace, keys
-//! in that order, no escapes in the channel name.
+//! in that order, no escapes in the channel name. Every other kind (`cancel`, `validate`) takes the strict
+//! path.
 //!
 //! Everything before the payload is checked as strictly as serde would. The payload is the last field, so
 //! it is taken as everything up to the closing brace (and, for an invoke, a trailing `,"timeoutMs":N`): it is
@@ -220,6 +221,8 @@ mod tests {
             r#"{"kind":"send","id":1,"channel":"c","payload":[1]}"#,
             r#"{"kind":"cancel","id":1}"#,
             r#"{"kind":"reply","id":1,"payload":[1]}"#,
+            // `validate` is read by the strict parser only.
+            r#"{"kind":"validate","id":1,"channel":"c","payload":[1]}"#,
             "",
         ] {
             assert_eq!(inbound(text), None, "{text}");

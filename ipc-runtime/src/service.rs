@@ -143,6 +143,36 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Why [`Service::normalize`] gave no argument tuple.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NormalizeError {
+    /// The payload did not decode into the channel's argument types (the caller gets `invalid_input`).
+    Decode(DecodeError),
+    /// The decoded arguments could not be encoded again (a `Serialize` impl that fails, or a value JSON
+    /// cannot carry). The text is logged, never sent; the caller gets `internal`.
+    Encode(String),
+    /// The service cannot validate (the default, for hand-written services).
+    Unsupported,
+}
+
+impl fmt::Display for NormalizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Decode(e) => e.fmt(f),
+            Self::Encode(e) => write!(f, "could not encode the arguments again: {e}"),
+            Self::Unsupported => f.write_str("this service does not validate arguments"),
+        }
+    }
+}
+
+impl std::error::Error for NormalizeError {}
+
+impl From<DecodeError> for NormalizeError {
+    fn from(error: DecodeError) -> Self {
+        Self::Decode(error)
+    }
+}
+
 /// Implemented by the macro-generated `<Trait>Service` type; the runtime serves anything that implements it.
 pub trait Service: Send + Sync + 'static {
     fn descriptor(&self) -> &'static ServiceDescriptor;
@@ -168,6 +198,17 @@ pub trait Service: Send + Sync + 'static {
     /// use. `None` (the default, for hand-written services without bindings) turns the check off.
     fn fingerprint(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Decodes `payload` for channel number `channel` strictly, exactly as [`Service::dispatch`] would, and
+    /// encodes the decoded argument tuple again instead of starting the handler: what a handler written
+    /// elsewhere (the Electron glue's main-process handlers) gets in place of the untrusted original, with
+    /// unknown fields dropped, defaults filled and every [`crate::Bytes`] as an attachment. Called after the
+    /// same checks as [`Service::dispatch`] (`validate` envelopes). The default refuses: hand-written
+    /// services cannot validate.
+    fn normalize(&self, channel: usize, payload: &str) -> Result<Encoded, NormalizeError> {
+        let _ = (channel, payload);
+        Err(NormalizeError::Unsupported)
     }
 
     /// Whether [`Service::dispatch_direct`] is implemented (the generated services: yes). Without it, a

@@ -77,12 +77,21 @@ impl Parent {
         serde_json::from_slice(&body).expect("JSON frame")
     }
 
-    /// The frame answering a bad input: an `error` frame naming `caller` (or none).
+    /// The frame answering a bad input: an `error` frame naming `caller` (or none) and no call.
     async fn refused(&mut self, caller: Option<u64>, name: &str) {
+        self.refused_call(caller, None, name).await;
+    }
+
+    /// The frame answering a bad input: an `error` frame naming `caller` and call `id` (or none), with a
+    /// typed error to settle that call with. Returns the error.
+    async fn refused_call(&mut self, caller: Option<u64>, id: Option<u64>, name: &str) -> Value {
         let frame = self.next().await;
         assert_eq!(frame["op"], "error", "{name}: {frame}");
         assert_eq!(frame["caller"].as_u64(), caller, "{name}: {frame}");
+        assert_eq!(frame["id"].as_u64(), id, "{name}: {frame}");
         assert!(frame["message"].is_string(), "{name}: {frame}");
+        assert!(frame["error"]["kind"].is_string(), "{name}: {frame}");
+        frame["error"].clone()
     }
 
     /// Caller 1 still gets a reply, and nothing but that probe ever reached a handler.
@@ -160,10 +169,44 @@ async fn unreadable_frames_are_refused_without_a_caller_and_the_session_goes_on(
 async fn an_oversized_frame_is_skipped_whole_and_the_next_frame_is_read() {
     let mut parent = Parent::start();
     parent.send(&open(1)).await;
+    // Keys sorted (as `json!` writes them): the frame's head names no caller.
     let big = json!({"op":"message","caller":1,"text":"x".repeat(5_000)});
     parent.send(&big).await;
     parent.refused(None, "oversized frame").await;
     parent.still_serves("oversized frame", 1).await;
+}
+
+/// Over the frame limit (2 × 512 + 1 KiB here), a frame is skipped unread, but the caller key and invoke id
+/// in its first bytes still get the call its answer: the `too_large` error envelope for an open caller, an
+/// `error` frame naming both for a key that is not open.
+#[tokio::test]
+async fn an_oversized_frame_still_settles_the_call_it_carries() {
+    let mut parent = Parent::start();
+    parent.send(&open(1)).await;
+    let invoke = format!(
+        r#"{{"kind":"invoke","id":21,"channel":"app_ipc:open_file","payload":["{}"]}}"#,
+        "x".repeat(5_000)
+    );
+    parent.message(1, &invoke).await;
+    let frame = parent.next().await;
+    assert_eq!(
+        frame,
+        json!({"op": "message", "caller": 1, "text": {"kind": "error", "id": 21,
+            "error": {"kind": "too_large", "size": invoke.len(), "limit": 512}}})
+    );
+    let escaped = serde_json::to_string(&invoke).unwrap();
+    let message = format!(r#"{{"op":"message","caller":1,"text":{escaped}}}"#);
+    parent.send_raw(message.as_bytes()).await;
+    let frame = parent.next().await;
+    assert_eq!(frame["text"]["id"], 21, "{frame}");
+    assert_eq!(frame["text"]["error"]["kind"], "too_large", "{frame}");
+
+    parent.message(8, &invoke).await;
+    let error = parent
+        .refused_call(Some(8), Some(21), "oversized invoke for a key never opened")
+        .await;
+    assert_eq!(error["kind"], "too_large");
+    parent.still_serves("oversized invoke", 2).await;
 }
 
 #[tokio::test]
@@ -174,7 +217,7 @@ async fn misused_caller_keys_are_refused_with_the_key() {
 
     parent.json_message(7, invoke).await;
     parent
-        .refused(Some(7), "JSON message for a key never opened")
+        .refused_call(Some(7), Some(5), "JSON message for a key never opened")
         .await;
 
     parent.send(&json!({"op":"close","caller":7})).await;
@@ -192,20 +235,26 @@ async fn misused_caller_keys_are_refused_with_the_key() {
 
     parent.send_raw(&text_frame(7, invoke.as_bytes())).await;
     parent
-        .refused(Some(7), "text message for a key never opened")
+        .refused_call(Some(7), Some(5), "text message for a key never opened")
         .await;
 
+    // Not UTF-8, for an open caller: its renderer gets the `protocol` error (no call named here).
     parent.send_raw(&text_frame(1, b"{\"kind\":\xff}")).await;
-    parent
-        .refused(Some(1), "text message that is not UTF-8")
-        .await;
+    let frame = parent.next().await;
+    assert_eq!(
+        frame,
+        json!({"op": "message", "caller": 1, "text": {"kind": "error",
+            "error": {"kind": "protocol", "message": "the text frame for caller 1 is not UTF-8"}}})
+    );
 
     // An invoke after its renderer disconnected: the key is closed for good.
     parent.send(&open(2)).await;
     parent.send(&json!({"op":"close","caller":2})).await;
     assert_eq!(parent.next().await, json!({"op":"closed","caller":2}));
     parent.message(2, invoke).await;
-    parent.refused(Some(2), "invoke after disconnect").await;
+    parent
+        .refused_call(Some(2), Some(5), "invoke after disconnect")
+        .await;
     parent.send(&open(2)).await;
     parent.refused(Some(2), "reopen of a closed key").await;
 
@@ -276,6 +325,49 @@ async fn a_bad_envelope_or_binary_message_is_answered_to_its_renderer_only() {
     assert_eq!(frame["text"]["kind"], "error", "{frame}");
     assert_eq!(frame["text"]["error"]["kind"], "protocol", "{frame}");
     parent.still_serves("bad envelope", 1).await;
+}
+
+/// The stdio core answers `validate` envelopes, text or JSON `message` frames alike, to their caller: the
+/// arguments as the handler would get them, or the invoke's refusal. No handler runs.
+#[tokio::test]
+async fn a_validate_is_answered_with_the_normalized_arguments_and_runs_no_handler() {
+    let mut parent = Parent::start();
+    parent.send(&open(1)).await;
+    parent.send(&open(2)).await;
+    parent
+        .message(
+            2,
+            r#"{"kind":"validate","id":1,"channel":"app_ipc:open_file","payload":[ "/ab" ]}"#,
+        )
+        .await;
+    assert_eq!(
+        parent.next().await,
+        json!({"op": "message", "caller": 2, "text": {"kind": "reply", "id": 1, "payload": ["/ab"]}})
+    );
+    parent
+        .json_message(
+            1,
+            r#"{"kind":"validate","id":2,"channel":"app_ipc:set_title","payload":[7]}"#,
+        )
+        .await;
+    let frame = parent.next().await;
+    assert_eq!(frame["caller"], 1, "{frame}");
+    assert_eq!(frame["text"]["id"], 2, "{frame}");
+    assert_eq!(frame["text"]["error"]["kind"], "invalid_input", "{frame}");
+    parent
+        .message(
+            1,
+            r#"{"kind":"validate","id":3,"channel":"app_ipc:update_counter","payload":[1]}"#,
+        )
+        .await;
+    let frame = parent.next().await;
+    assert_eq!(frame["text"]["error"]["kind"], "unknown_channel", "{frame}");
+    assert!(
+        parent.handler.calls().is_empty(),
+        "{:?}",
+        parent.handler.calls()
+    );
+    parent.still_serves("validate", 4).await;
 }
 
 #[tokio::test]

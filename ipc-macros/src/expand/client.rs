@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::names::{args_tuple_pattern, args_tuple_value, client_ident, decode_args, encode_args};
+use super::codec::encode_call;
+use super::names::{args_tuple_pattern, args_tuple_value, client_ident, decode_args};
 use crate::ast::{Kind, Method, Output, Service};
 
 /// The inherent methods `<Trait>Client` has besides one per channel: no channel method may take these names
@@ -67,7 +68,7 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
         quote!(#ident: #ty)
     });
     let value = args_tuple_value(&method.args);
-    let encoded = encode_args(krate, &method.args);
+    let encoded = encode_call(service, method);
     match method.kind {
         Kind::Send => quote! {
             #(#attrs)*

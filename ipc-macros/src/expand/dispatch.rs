@@ -5,7 +5,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned as _;
 
-use super::names::{args_tuple_pattern, args_tuple_type, decode_args, schema_ident, service_ident};
+use super::codec::{decode_call, encode_call};
+use super::names::{args_tuple_pattern, args_tuple_type, schema_ident, service_ident};
 use crate::ast::{Kind, Method, Output, Service};
 
 pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
@@ -24,6 +25,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     };
     let arms = handled().map(|(index, method)| arm(service, index, method));
     let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
+    let normalize_arms = handled().map(|(index, method)| normalize_arm(service, index, method));
     let caller = caller_ident();
     quote! {
         #[doc = #doc]
@@ -79,6 +81,22 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                     _ => {
                         let _ = (#caller, payload);
                         ::core::result::Result::Err(#krate::DecodeError::new("no handler for this channel index"))
+                    }
+                }
+            }
+
+            fn normalize(
+                &self,
+                channel: usize,
+                payload: &str,
+            ) -> ::core::result::Result<#krate::Encoded, #krate::NormalizeError> {
+                match channel {
+                    #(#normalize_arms)*
+                    _ => {
+                        let _ = payload;
+                        ::core::result::Result::Err(#krate::NormalizeError::Decode(
+                            #krate::DecodeError::new("no handler for this channel index"),
+                        ))
                     }
                 }
             }
@@ -140,7 +158,7 @@ fn channel_arm(
 
 fn arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
-    let decode = decode_args(krate, &method.args, &format_ident!("payload"));
+    let decode = decode_call(service, method, &format_ident!("payload"));
     channel_arm(service, index, method, &decode, |call| {
         encoded_body(krate, method, call)
     })
@@ -172,6 +190,21 @@ fn encoded_body(krate: &syn::Path, method: &Method<'_>, call: &TokenStream) -> T
                     ::core::result::Result::Err(error) => #encode_err(&error),
                 }
             }
+        }
+    }
+}
+
+/// The `normalize` arm of one channel: the strict decode of [`arm`], then the client's encoding of the
+/// decoded tuple (the same codecs, so nothing here adds a bound on a payload type).
+fn normalize_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let decode = decode_call(service, method, &format_ident!("payload"));
+    let pattern = args_tuple_pattern(&method.args);
+    let encode = encode_call(service, method);
+    quote! {
+        #index => {
+            let #pattern = #decode.map_err(#krate::NormalizeError::Decode)?;
+            #krate::__private::normalized(#encode)
         }
     }
 }

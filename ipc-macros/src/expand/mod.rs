@@ -1,6 +1,7 @@
 //! Code generation: one function per emitted item, each in its own file.
 
 mod client;
+mod codec;
 mod dispatch;
 mod events;
 mod names;
@@ -27,14 +28,16 @@ pub(crate) fn service(service: &Service<'_>) -> TokenStream {
     }
 }
 
-/// Everything but the trait itself: schema, dispatch, emitter and client.
+/// Everything but the trait itself: schema, argument codecs, dispatch, emitter and client.
 pub(crate) fn generated_items(service: &Service<'_>) -> TokenStream {
     let schema = schema::generate(service);
+    let codecs = codec::generate(service);
     let dispatch = dispatch::generate(service);
     let events = events::generate(service);
     let client = client::generate(service);
     quote! {
         #schema
+        #codecs
         #dispatch
         #events
         #client

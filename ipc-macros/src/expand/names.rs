@@ -42,20 +42,30 @@ pub(crate) fn args_tuple_type(args: &[Arg<'_>]) -> TokenStream {
 
 /// An expression encoding the arguments (by name) as the wire's JSON array, with any binary attachments:
 /// `Result<Encoded, serde_json::Error>`.
+pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
+    if args.is_empty() {
+        return quote!(#krate::__private::encode_payload(&[(); 0]));
+    }
+    let idents = args.iter().map(|a| a.ident);
+    encode_arg_refs(krate, args, &quote!((#(&#idents,)*)))
+}
+
+/// An expression encoding `refs`, a tuple of references to values of the argument types, as the wire's JSON
+/// array: `Result<Encoded, serde_json::Error>`. `args` must not be empty.
 ///
 /// Each argument type is named once, in a turbofish, with its own span, so a type that is not `Serialize`
 /// is reported at that type (not as the whole tuple, at the attribute). The helper is declared inside the
 /// `match` arm, where no argument name is in scope for it to shadow.
-pub(crate) fn encode_args(krate: &syn::Path, args: &[Arg<'_>]) -> TokenStream {
+pub(crate) fn encode_arg_refs(
+    krate: &syn::Path,
+    args: &[Arg<'_>],
+    refs: &TokenStream,
+) -> TokenStream {
     let serde_json = quote!(#krate::__private::serde_json);
-    if args.is_empty() {
-        return quote!(#krate::__private::encode_payload(&[(); 0]));
-    }
     let params = generic_params(args);
     let types = args.iter().map(|a| a.ty);
-    let idents = args.iter().map(|a| a.ident);
     quote! {
-        match (#(&#idents,)*) {
+        match #refs {
             args => {
                 fn encode_args<#(#params: #krate::__private::PayloadSerialize),*>(args: (#(&#params,)*))
                     -> ::core::result::Result<#krate::__private::Encoded, #serde_json::Error>

@@ -195,7 +195,7 @@ fn ts_of(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
 /// only when the call is awaited, so the reply types' `DeserializeOwned` is checked here, at the type.
 ///
 /// Every other bound of a payload type is required exactly once by the generated code, at the type's span
-/// (see `names::encode_args`), so a missing trait gives one error, at the type.
+/// (see `codec.rs`), so a missing trait gives one error, at the type.
 fn assertions(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
     let mut out = TokenStream::new();

@@ -77,6 +77,12 @@ impl From<Mismatch> for crate::DecodeError {
     }
 }
 
+impl From<Mismatch> for crate::NormalizeError {
+    fn from(mismatch: Mismatch) -> Self {
+        Self::Decode(mismatch.into())
+    }
+}
+
 /// Runs `decode` (which reads `json`) with `attachments` available to its placeholders. When it succeeds,
 /// every attachment must have been claimed and `json` must hold exactly one placeholder per attachment: a
 /// sender that ships extra buffers, or names one buffer many times (which would multiply what a handler

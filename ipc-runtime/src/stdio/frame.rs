@@ -100,11 +100,15 @@ pub(crate) enum ChildFrame<'a> {
         caller: CallerKey,
         error: &'a IpcError<Never>,
     },
-    /// A frame was refused. `caller` is set when the refused frame named one.
+    /// A frame was refused. `caller` is set when the refused frame named one, `id` when it carried an
+    /// invoke or validate whose id could be read; `error` is the typed refusal to settle that call with.
     Error {
         #[serde(skip_serializing_if = "Option::is_none")]
         caller: Option<CallerKey>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<u64>,
         message: &'a str,
+        error: &'a IpcError<Never>,
     },
 }
 
@@ -220,13 +224,33 @@ mod tests {
             ChildFrame::Closed { caller: 7 }.encode(),
             Bytes::from_static(br#"{"op":"closed","caller":7}"#)
         );
+        let protocol = IpcError::Protocol {
+            message: "bad".to_owned(),
+        };
         assert_eq!(
             ChildFrame::Error {
                 caller: None,
-                message: "bad"
+                id: None,
+                message: "bad",
+                error: &protocol,
             }
             .encode(),
-            Bytes::from_static(br#"{"op":"error","message":"bad"}"#)
+            Bytes::from_static(
+                br#"{"op":"error","message":"bad","error":{"kind":"protocol","message":"bad"}}"#
+            )
+        );
+        let too_large = IpcError::TooLarge { size: 9, limit: 4 };
+        assert_eq!(
+            ChildFrame::Error {
+                caller: Some(2),
+                id: Some(5),
+                message: "big",
+                error: &too_large,
+            }
+            .encode(),
+            Bytes::from_static(
+                br#"{"op":"error","caller":2,"id":5,"message":"big","error":{"kind":"too_large","size":9,"limit":4}}"#
+            )
         );
         let mismatch = IpcError::VersionMismatch {
             trait_name: "T".to_owned(),

@@ -3,7 +3,7 @@
 use tokio_util::bytes::BytesMut;
 use tokio_util::codec::Decoder as _;
 
-use super::codec::{FrameCodec, Inbound};
+use super::codec::{FrameCodec, Inbound, PEEK};
 use super::frame::ParentFrame;
 
 /// Feeds `data` to the inbound frame decoder in chunks of `chunk` bytes (as a pipe would deliver them) and
@@ -22,8 +22,13 @@ pub fn decode_frames(data: &[u8], max_frame: usize, chunk: usize) -> usize {
                     assert!(body.len() <= max_frame, "frame over the limit handed out");
                     let _ = ParentFrame::parse(&body.freeze());
                 }
-                Inbound::Oversized { len } => {
+                Inbound::Oversized { len, head } => {
                     assert!(len > max_frame as u64, "in-limit frame reported oversized");
+                    assert!(
+                        head.len() <= PEEK,
+                        "more than the head of an oversized frame kept"
+                    );
+                    let _ = super::refused::oversized(&head, len);
                 }
             }
         }

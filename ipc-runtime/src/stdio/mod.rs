@@ -11,10 +11,14 @@
 //!   of [`Bytes`](crate::Bytes) messages);
 //! - **JSON control frame** (starts with `{`): one UTF-8 JSON object, as listed below.
 //!
-//! Inbound frames longer than `2 × Limits::max_message_bytes + 1 KiB` are skipped and answered with an
-//! `error` frame; the factor 2 covers an envelope at the limit sent in the escaped JSON `message` form, so
-//! the runtime's own size check, which answers the renderer with a typed `too_large` error, is what
-//! normally applies.
+//! Inbound frames longer than `2 × Limits::max_message_bytes + 1 KiB` are skipped: only their first 128
+//! bytes are kept, to read the caller key and the call's id from (the factor 2 covers an envelope at the
+//! limit sent in the escaped JSON `message` form, so the runtime's own size check normally applies first).
+//! Such a frame for an open caller is answered like any envelope over the limit, with a `too_large` error
+//! envelope to that caller (`size` is the envelope's, `limit` is `max_message_bytes`), carrying the id of
+//! the invoke or validate when the envelope starts the way the bridges write it
+//! (`{"kind":"invoke","id":N,` or `{"kind":"validate","id":N,`; also escaped in a `message` frame). For a key
+//! that is not open, or a frame that names no key, it is an `error` frame.
 //!
 //! # Protocol
 //!
@@ -30,7 +34,8 @@
 //!   own `CallerId`) for it, unless the fingerprint is missing or not the service's (see `refused`).
 //! - a text or binary frame for `K`: one envelope from that renderer, verbatim. A text frame whose envelope
 //!   is not UTF-8 is refused. `{"op":"message","caller":K,"text":"<envelope JSON>"}` is accepted as well (the
-//!   same envelope, escaped into a JSON string: easier to write by hand, slower to read).
+//!   same envelope, escaped into a JSON string: easier to write by hand, slower to read). Envelopes are the
+//!   runtime's (see `crate::envelope`): `send`, `invoke`, `cancel` and `validate`.
 //! - `{"op":"close","caller":K}`: the renderer went away. Its running handlers are cancelled.
 //!
 //! Child -> parent:
@@ -44,10 +49,15 @@
 //!   fingerprint, `actual` the one presented, `null` when none was). `K` never becomes a caller: its
 //!   envelopes are dropped unanswered and its `close` is accepted quietly. The mismatch is logged at warn
 //!   level once per session.
-//! - `{"op":"error","caller":K,"message":"..."}`: a frame was refused: an envelope or `close` for a key
-//!   that is not open, a text frame that is not UTF-8, or `open` of a key already used.
-//!   `{"op":"error","message":"..."}` (no `caller`): a frame that could not be read (bad JSON, unknown
-//!   `op`, missing field, a truncated envelope frame, over the size limit).
+//! - `{"op":"error","caller":K,"id":N,"message":"...","error":{"kind":...}}`: a frame was refused that no
+//!   open caller's connection could answer: an envelope or `close` for a key that is not open, or `open` of
+//!   a key already used. `caller` is there when the frame named a key, `id` when it carried an invoke or
+//!   validate whose id could be read (from the envelope, or for an oversized frame from its first bytes);
+//!   `error` is the typed refusal to settle that call with (`protocol`, or `too_large` for an oversized
+//!   frame) and `message` says the same for logs. Without `caller`: a frame that could not be read (bad
+//!   JSON, unknown `op`, missing field, a truncated envelope frame, an oversized frame naming no key).
+//!   An envelope for an open caller is always answered on that caller instead, as an `error` envelope, even
+//!   when the host refuses it itself (a text frame that is not UTF-8, an oversized frame).
 //!
 //! Refusals never end the session. EOF on stdin does: every connection is dropped (cancelling its
 //! handlers), the remaining frames and `closed` frames are written, and [`serve`] returns `Ok(())`. Input
@@ -66,6 +76,7 @@ mod frame;
 pub mod fuzzing;
 mod mux;
 mod pipes;
+mod refused;
 mod serve;
 mod writer;
 

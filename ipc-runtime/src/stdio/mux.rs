@@ -7,8 +7,11 @@ use tokio::sync::mpsc;
 use tokio_util::bytes::Bytes;
 
 use super::frame::{CallerKey, ChildFrame, JsonFrame, ParentFrame};
+use super::refused::{self, Named};
 use super::writer::ToWriter;
 use crate::connection::Connection;
+use crate::envelope::too_large;
+use crate::error::{IpcError, Never};
 use crate::hash::FastMap;
 use crate::logging::escaped;
 use crate::observer::{ConnectionEvent, Observer};
@@ -93,12 +96,32 @@ impl Mux {
                 } else if self.refused.remove(&caller) {
                     true
                 } else {
-                    self.refuse(Some(caller), &format!("no open caller {caller}"))
+                    self.refuse(Some(caller), None, &format!("no open caller {caller}"))
                         .await
                 }
             }
-            Err(message) => self.refuse(None, &message).await,
+            Err(message) => self.refuse(None, None, &message).await,
         }
+    }
+
+    /// Refuses a frame over the frame limit (`max_frame`) from what its first bytes (`head`) name: to an
+    /// open caller, as the `too_large` error envelope its connection gives an oversized envelope (with the
+    /// call's id when it could be read); otherwise as an `error` frame with the caller and id it named.
+    pub(crate) async fn oversized(&self, len: u64, head: &[u8], max_frame: usize) -> bool {
+        let Named { caller, id, size } = refused::oversized(head, len);
+        let limit = self.server.limits().max_message_bytes;
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if let Some(connection) = caller.and_then(|caller| self.callers.get(&caller)) {
+            connection.refuse_unread(id, &too_large(size, limit)).await;
+            return true;
+        }
+        if caller.is_some_and(|caller| self.refused.contains(&caller)) {
+            tracing::debug!(caller, "oversized frame for a refused caller dropped");
+            return true;
+        }
+        let message = format!("frame of {len} bytes exceeds the limit of {max_frame}");
+        self.refuse_with(caller, id, &message, &too_large(size, limit))
+            .await
     }
 
     /// Hands one envelope to `caller`'s connection.
@@ -108,15 +131,25 @@ impl Mux {
                 tracing::debug!(caller, "envelope for a refused caller dropped");
                 return true;
             }
+            let id = match &envelope {
+                Envelope::Text(text) => refused::envelope_id(text),
+                Envelope::Binary(message) => refused::binary_envelope_id(message),
+            };
             return self
-                .refuse(Some(caller), &format!("no open caller {caller}"))
+                .refuse(Some(caller), id, &format!("no open caller {caller}"))
                 .await;
         };
         match envelope {
             Envelope::Text(text) => {
                 let Ok(text) = std::str::from_utf8(&text) else {
-                    let message = format!("the text frame for caller {caller} is not UTF-8");
-                    return self.refuse(Some(caller), &message).await;
+                    // Its renderer is answered like for any envelope it cannot read, by id if it has one.
+                    let error = IpcError::Protocol {
+                        message: format!("the text frame for caller {caller} is not UTF-8"),
+                    };
+                    connection
+                        .refuse_unread(refused::envelope_id(&text), &error)
+                        .await;
+                    return true;
                 };
                 connection.receive(text).await;
             }
@@ -125,12 +158,31 @@ impl Mux {
         true
     }
 
-    /// Tells the parent a frame was refused.
-    pub(crate) async fn refuse(&self, caller: Option<CallerKey>, message: &str) -> bool {
+    /// Tells the parent a frame was refused (`protocol`), naming the caller and call id it carried.
+    async fn refuse(&self, caller: Option<CallerKey>, id: Option<u64>, message: &str) -> bool {
+        let error = IpcError::Protocol {
+            message: message.to_owned(),
+        };
+        self.refuse_with(caller, id, message, &error).await
+    }
+
+    async fn refuse_with(
+        &self,
+        caller: Option<CallerKey>,
+        id: Option<u64>,
+        message: &str,
+        error: &IpcError<Never>,
+    ) -> bool {
         if crate::logging::STDIO_FRAME_REFUSED.admit() {
-            tracing::warn!(caller, reason = %escaped(message), "stdio frame refused");
+            tracing::warn!(caller, id, reason = %escaped(message), "stdio frame refused");
         }
-        let frame = ChildFrame::Error { caller, message }.encode();
+        let frame = ChildFrame::Error {
+            caller,
+            id,
+            message,
+            error,
+        }
+        .encode();
         self.writer.send(ToWriter::Control(frame)).await.is_ok()
     }
 
@@ -145,6 +197,7 @@ impl Mux {
             return self
                 .refuse(
                     Some(caller),
+                    None,
                     &format!("caller key {caller} was already used; keys are single-use"),
                 )
                 .await;

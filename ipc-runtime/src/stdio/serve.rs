@@ -122,9 +122,8 @@ where
             None => break Ok(()),
             Some(Err(error)) => break Err(StdioError::Read(error)),
             Some(Ok(Inbound::Frame(body))) => mux.handle(body.freeze()).await,
-            Some(Ok(Inbound::Oversized { len })) => {
-                let message = format!("frame of {len} bytes exceeds the limit of {max_frame}");
-                mux.refuse(None, &message).await
+            Some(Ok(Inbound::Oversized { len, head })) => {
+                mux.oversized(len, &head, max_frame).await
             }
         };
         if !keep_going {

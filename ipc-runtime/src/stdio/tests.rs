@@ -177,19 +177,26 @@ async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
     let unknown = parent.next().await;
     assert_eq!(unknown["op"], "error");
     assert_eq!(unknown["caller"], 99);
+    assert_eq!(unknown["id"], 1, "the refused call is named: {unknown}");
+    assert_eq!(unknown["error"]["kind"], "protocol");
 
     parent.send(&open(1, "app://main")).await;
     let reused = parent.next().await;
     assert_eq!(reused["op"], "error");
     assert_eq!(reused["caller"], 1);
 
-    // A text frame whose envelope is not UTF-8: refused for that caller.
-    let mut not_utf8 = text_frame(1, "");
-    not_utf8.push(0xff);
+    // A text frame whose envelope is not UTF-8: its renderer gets a `protocol` error, by id when it has one.
+    let mut not_utf8 = text_frame(
+        1,
+        r#"{"kind":"invoke","id":13,"channel":"t:echo","payload":[""#,
+    );
+    not_utf8.extend_from_slice(b"\xff\"]}");
     parent.send_raw(&not_utf8).await;
     let not_utf8_error = parent.next().await;
-    assert_eq!(not_utf8_error["op"], "error");
+    assert_eq!(not_utf8_error["op"], "message");
     assert_eq!(not_utf8_error["caller"], 1);
+    assert_eq!(not_utf8_error["text"]["id"], 13, "{not_utf8_error}");
+    assert_eq!(not_utf8_error["text"]["error"]["kind"], "protocol");
 
     // The JSON `message` frame carries an envelope just as well; the reply is a text frame either way.
     parent.invoke_json(1, 12, "t:echo", "json").await;
@@ -216,6 +223,36 @@ async fn routes_replies_refuses_bad_frames_and_ends_on_eof() {
         ]
     );
     assert!(parent.from_child.next().await.is_none());
+    session.await.unwrap().unwrap();
+}
+
+/// A `validate` reaches the connection like any envelope; this hand-written service cannot validate, so it
+/// is refused with its id (a generated one answers it: `tests/tests/stdio_catalogue.rs`).
+#[tokio::test]
+async fn a_validate_for_a_service_that_cannot_validate_is_refused_with_its_id() {
+    let (mut parent, session) = start(Server::new(TestService));
+    parent.send(&open(1, "app://main")).await;
+    let validate = r#"{"kind":"validate","id":4,"channel":"t:echo","payload":["x"]}"#;
+    parent.send_raw(&text_frame(1, validate)).await;
+    let refused = parent.next().await;
+    assert_eq!(refused["caller"], 1, "{refused}");
+    assert_eq!(refused["text"]["id"], 4, "{refused}");
+    assert_eq!(refused["text"]["error"]["kind"], "protocol", "{refused}");
+    // The checks come first: an unknown channel is that, whatever the service can do.
+    let unknown = r#"{"kind":"validate","id":5,"channel":"t:nope","payload":["x"]}"#;
+    parent.send_raw(&text_frame(1, unknown)).await;
+    let refused = parent.next().await;
+    assert_eq!(
+        refused["text"]["error"]["kind"], "unknown_channel",
+        "{refused}"
+    );
+    parent.invoke(1, 6, "t:echo", "still").await;
+    assert_eq!(
+        parent.next().await["text"]["payload"],
+        "still from app://main"
+    );
+    parent.eof().await;
+    assert_eq!(parent.next().await["op"], "closed");
     session.await.unwrap().unwrap();
 }
 
@@ -264,6 +301,78 @@ async fn oversized_frames_are_skipped() {
     // Over the runtime's envelope limit but within the frame limit: a typed `too_large` for the renderer.
     assert_eq!(parent.next().await["text"]["error"]["kind"], "too_large");
     parent.eof().await;
+    assert_eq!(parent.next().await["op"], "closed");
+    session.await.unwrap().unwrap();
+}
+
+/// A frame over the frame limit is skipped, but its first bytes still name its caller and call: an open
+/// caller's call gets the `too_large` envelope an oversized envelope gets, in every frame form; a key that is
+/// not open gets an `error` frame naming both.
+#[tokio::test]
+async fn an_oversized_frame_is_answered_to_the_call_it_carries() {
+    let limits = crate::Limits {
+        max_message_bytes: 128,
+        ..crate::Limits::default()
+    };
+    // The frame limit: 2 × 128 + 1 KiB; the envelopes below are 2 KB.
+    let (mut parent, session) = start(Server::builder(TestService).limits(limits).build());
+    parent.send(&open(1, "app://main")).await;
+    let big = "x".repeat(2000);
+    // In the bridges' field order, which is what the first bytes are read for (`json!` sorts the keys).
+    let invoke = |id: u64| {
+        format!(r#"{{"kind":"invoke","id":{id},"channel":"t:echo","payload":["{big}"]}}"#)
+    };
+
+    let text = text_frame(1, &invoke(5));
+    parent.send_raw(&text).await;
+    assert_eq!(
+        parent.next().await,
+        serde_json::json!({"op": "message", "caller": 1, "text": {"kind": "error", "id": 5,
+            "error": {"kind": "too_large", "size": text.len() - 9, "limit": 128}}})
+    );
+
+    let validate = invoke(6).replacen("invoke", "validate", 1);
+    parent.send_raw(&text_frame(1, &validate)).await;
+    let answer = parent.next().await;
+    assert_eq!(answer["text"]["id"], 6, "{answer}");
+    assert_eq!(answer["text"]["error"]["kind"], "too_large", "{answer}");
+
+    let escaped = serde_json::to_string(&invoke(7)).unwrap();
+    let message = format!(r#"{{"op":"message","caller":1,"text":{escaped}}}"#);
+    parent.send_raw(message.as_bytes()).await;
+    let answer = parent.next().await;
+    assert_eq!(answer["caller"], 1, "{answer}");
+    assert_eq!(answer["text"]["id"], 7, "{answer}");
+    assert_eq!(answer["text"]["error"]["kind"], "too_large", "{answer}");
+
+    let binary = crate::binary::frame::encode(&invoke(8), &[]);
+    let mut body = vec![0];
+    body.extend_from_slice(&1u64.to_be_bytes());
+    body.extend_from_slice(&binary);
+    parent.send_raw(&body).await;
+    let answer = parent.next().await;
+    assert_eq!(answer["text"]["id"], 8, "{answer}");
+    assert_eq!(answer["text"]["error"]["kind"], "too_large", "{answer}");
+
+    // A running call's id is not this refusal's to settle: answered without it.
+    parent.invoke(1, 9, "t:hang", "x").await;
+    parent.send_raw(&text_frame(1, &invoke(9))).await;
+    let answer = parent.next().await;
+    assert_eq!(answer["text"]["kind"], "error", "{answer}");
+    assert_eq!(answer["text"]["id"], serde_json::Value::Null, "{answer}");
+
+    // A key that is not open: an `error` frame with the key, the id and the typed refusal.
+    parent.send_raw(&text_frame(4, &invoke(10))).await;
+    let refused = parent.next().await;
+    assert_eq!(refused["op"], "error", "{refused}");
+    assert_eq!(refused["caller"], 4, "{refused}");
+    assert_eq!(refused["id"], 10, "{refused}");
+    assert_eq!(refused["error"]["kind"], "too_large", "{refused}");
+
+    parent.invoke(1, 11, "t:echo", "ok").await;
+    assert_eq!(parent.next().await["text"]["payload"], "ok from app://main");
+    parent.eof().await;
+    assert_eq!(parent.next().await["text"]["error"]["kind"], "cancelled");
     assert_eq!(parent.next().await["op"], "closed");
     session.await.unwrap().unwrap();
 }

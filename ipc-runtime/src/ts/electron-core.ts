@@ -4,27 +4,65 @@
 
 import type { WireMessage } from "./ipc-bridge.js";
 
+/** How a core stopped: the second argument of `CoreReceiver.exited`. */
+export interface CoreStop {
+  /**
+   * True for a stop that was asked for and went cleanly: after `shutdown()`, the core exited with code 0.
+   * Nothing failed, so nothing needs saying: the calls it had were answered before it exited. False for a
+   * crash, a kill, a broken pipe, a core that could not start, or a non-zero exit even after `shutdown()`.
+   */
+  readonly expected: boolean;
+  /**
+   * Whether a fresh core is on its way (`restarted` follows, unless `shutdown()` comes first). False after
+   * `shutdown()`, without a restart policy, and once the restarts are used up.
+   */
+  readonly restarting: boolean;
+}
+
 /** Receives what the core sends. */
 export interface CoreReceiver {
   /** An envelope (reply, error or event) for caller `key`: text, or binary when it carries `Uint8Array`s. */
   message(key: number, message: WireMessage): void;
   /** The core stopped (exited, crashed, or its pipe broke). Nothing more will arrive from it; `restarted`
-   * may follow if the core is supervised. */
-  exited(reason: string): void;
+   * may follow if the core is supervised. `stop` tells a normal shutdown (`expected: true`: stay quiet)
+   * from a failure, and whether a restart is coming. */
+  exited(reason: string, stop: CoreStop): void;
   /** A fresh core replaced the one that stopped. It knows no callers: every frame becomes a new caller at its
    * next message. */
   restarted(): void;
   /** The core refused to open caller `key`; `error` is an `IpcErrorDetail` (`version_mismatch`: the core
    * serves other bindings than the glue's fingerprint names). */
   refused(key: number, error: unknown): void;
+  /**
+   * The core refused a frame for caller `key` that no connection of its could answer: an envelope for a key
+   * it does not have open (never opened, or already closed), or one too large for its frames. `error` is an
+   * `IpcErrorDetail` (`protocol`, `too_large`). `id` is the refused envelope's invoke or validate id when the
+   * core could read it: that call will get no other answer, so settle it with `error`. Without `id` there is
+   * no call to settle (a `send`, a `cancel`, or an id the core could not read): log it. Refusals of an open
+   * caller's envelopes arrive as `error` envelopes through `message` instead, like every other answer.
+   * Optional: without it, `spawnCore` logs the refusal with `console.warn`.
+   */
+  failed?(key: number, id: number | undefined, error: unknown): void;
 }
 
 /** The Rust core as the glue sees it: the stdio protocol's three operations plus one receiver. */
 export interface IpcCore {
   /** `fingerprint`: the glue's `<Trait>MainSpec.fingerprint`, which the core compares with its own. */
   open(key: number, origin: string, topFrame: boolean, fingerprint: string): void;
-  message(key: number, message: WireMessage): void;
+  /**
+   * Hands one envelope of caller `key` to the core. Returns false when it was not handed over: the core is
+   * not running (stopped, or between a crash and its restart), or `backlog` is over the core's bound
+   * (`spawnCore`'s `maxBacklogBytes`). Nothing will answer an envelope that was not handed over: settle its
+   * call yourself (`disconnected`, or a busy/too-large refusal).
+   */
+  message(key: number, message: WireMessage): boolean;
   close(key: number): void;
   /** Sets the receiver of everything the core sends (one per core: serve one trait per core). */
   connect(receiver: CoreReceiver): void;
+  /**
+   * Bytes handed to the core that it has not taken yet (for the child process: what its stdin pipe has not
+   * accepted, `stdin.writableLength`). Grows when the core lags behind its callers; refuse new work while it
+   * is above your bound instead of queueing it.
+   */
+  readonly backlog: number;
 }

@@ -3,7 +3,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 
-import type { CoreReceiver, IpcCore } from "./ipc-electron-core.js";
+import type { CoreReceiver, CoreStop, IpcCore } from "./ipc-electron-core.js";
 import type { WireMessage } from "./ipc-bridge.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -25,6 +25,13 @@ export interface SpawnCoreOptions {
    * later calls reach the new core. Default: no restart.
    */
   readonly restart?: { readonly maxRestarts: number; readonly delayMs?: number };
+  /**
+   * Most bytes kept for the core while it does not read its stdin (`backlog`), default 64 MiB. Past it,
+   * `message` refuses envelopes (returns false) instead of buffering them; `open` and `close` are always
+   * kept (they are small, and a lost `close` would leak a caller in the core). One envelope of any size is
+   * taken when nothing is waiting (the core refuses frames over its own limit, and answers them).
+   */
+  readonly maxBacklogBytes?: number;
 }
 
 export interface CoreExit {
@@ -40,12 +47,19 @@ export interface CoreProcess extends IpcCore {
   readonly restarts: number;
   /** Resolves when the core has stopped for good: after `shutdown`, or when no restart is left. */
   readonly exited: Promise<CoreExit>;
-  /** Closes the core's stdin: it cancels every handler, answers what is left and exits with code 0. */
+  /**
+   * Closes the core's stdin: it cancels every handler, answers what is left and exits with code 0. The
+   * receiver's `exited` then gets `{ expected: true }` (once the exit code is known), so a glue stays quiet;
+   * a core that exits otherwise after it, or dies before it, gets `expected: false`.
+   */
   shutdown(): void;
 }
 
 /** Frames larger than this from the core are a protocol failure (the core's own limit is far below). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Default `maxBacklogBytes`: four of the core's largest frames at its default limits (2 × 8 MiB + 1 KiB). */
+const DEFAULT_MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 /** First byte of a binary frame body: `[0][caller key: u64 BE][binary message]` (JSON bodies start with `{`). */
 const BINARY_FRAME = 0;
@@ -73,6 +87,17 @@ function envelopeFrame(key: number, message: WireMessage): Uint8Array {
 interface FrameSink {
   message(key: number, message: WireMessage): void;
   refused(key: number, error: unknown): void;
+  /** A refused frame of caller `key`; false when nobody took it (then it is logged here). */
+  failed(key: number, id: number | undefined, error: unknown): boolean;
+}
+
+/** The typed refusal of an `error` frame: its `error` detail, or a `protocol` error with its message. */
+function refusalOf(frame: Record<string, unknown>): unknown {
+  const error = frame["error"];
+  if (isRecord(error) && typeof error["kind"] === "string") {
+    return error;
+  }
+  return { kind: "protocol", message: String(frame["message"]) };
 }
 
 /** One frame body from the core: an envelope (text or binary) for one caller, or a JSON control frame. */
@@ -98,7 +123,14 @@ function readFrame(body: Buffer, sink: FrameSink): void {
   }
   const key = frame["caller"];
   if (frame["op"] === "error") {
-    console.warn(`core refused a frame${typeof key === "number" ? ` for caller ${key}` : ""}: ${String(frame["message"])}`);
+    // The core names the refused call when it could read its id: the receiver settles it.
+    const id = frame["id"];
+    const call = typeof id === "number" && Number.isSafeInteger(id) ? id : undefined;
+    if (typeof key === "number" && sink.failed(key, call, refusalOf(frame))) {
+      return;
+    }
+    console.warn(`core refused a frame${typeof key === "number" ? ` for caller ${key}` : ""}`
+      + `${call === undefined ? "" : ` (call ${call})`}: ${String(frame["message"])}`);
   } else if (frame["op"] === "refused" && typeof key === "number") {
     sink.refused(key, frame["error"]);
   }
@@ -111,7 +143,12 @@ function startChild(
   options: SpawnCoreOptions,
   sink: FrameSink,
   onEnd: (reason: string, exit: Promise<CoreExit>) => void,
-): { readonly child: ChildProcess; write(frame: object | Uint8Array): void; end(): void } {
+): {
+  readonly child: ChildProcess;
+  readonly backlog: number;
+  write(frame: object | Uint8Array, bounded: boolean): boolean;
+  end(): void;
+} {
   const child = spawn(binaryPath, [...(options.args ?? [])], {
     stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
     env: options.env ?? process.env,
@@ -177,14 +214,24 @@ function startChild(
   });
   child.stdout?.once("close", () => end("its stdout closed"));
 
+  const maxBacklog = options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES;
   return {
     child,
-    write(frame) {
+    get backlog() {
+      return child.stdin?.writableLength ?? 0;
+    },
+    write(frame, bounded) {
       const stdin = child.stdin;
       if (ended || stdin === null || stdin.destroyed) {
-        return;
+        return false;
       }
       const body = frame instanceof Uint8Array ? frame : Buffer.from(JSON.stringify(frame), "utf8");
+      // `write` returning false only says the stream is past its high-water mark: it still keeps every
+      // byte. The bound is kept here instead (one envelope always fits in an empty backlog).
+      const backlog = stdin.writableLength;
+      if (bounded && backlog > 0 && backlog + 4 + body.length > maxBacklog) {
+        return false;
+      }
       const prefix = Buffer.alloc(4);
       prefix.writeUInt32BE(body.length, 0);
       // Corked, the prefix and the body leave in one write.
@@ -192,6 +239,7 @@ function startChild(
       stdin.write(prefix);
       stdin.write(body);
       stdin.uncork();
+      return true;
     },
     end() {
       child.stdin?.end();
@@ -206,7 +254,7 @@ function startChild(
  */
 export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): CoreProcess {
   let receiver: CoreReceiver | undefined;
-  let stoppedFor: string | undefined;
+  let stoppedFor: { readonly reason: string; readonly how: CoreStop } | undefined;
   let shuttingDown = false;
   let restarts = 0;
   let resolveExited: (exit: CoreExit) => void = () => undefined;
@@ -216,14 +264,34 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
   const maxRestarts = options.restart?.maxRestarts ?? 0;
   const delayMs = options.restart?.delayMs ?? 500;
 
+  const stop = (reason: string, how: CoreStop): void => {
+    stoppedFor = { reason, how };
+    receiver?.exited(reason, how);
+  };
   const launch = (): ReturnType<typeof startChild> =>
     startChild(binaryPath, options, {
       message: (key, text) => receiver?.message(key, text),
       refused: (key, error) => receiver?.refused(key, error),
+      failed: (key, id, error) => {
+        if (receiver?.failed === undefined) {
+          return false;
+        }
+        receiver.failed(key, id, error);
+        return true;
+      },
     }, (reason, exit) => {
-      stoppedFor = reason;
-      receiver?.exited(reason);
-      if (shuttingDown || restarts >= maxRestarts) {
+      if (shuttingDown) {
+        // Asked for: whether it went cleanly is known once the child has exited (its stdout may close first).
+        void exit.then((status) => {
+          const clean = status.code === 0 && status.signal === null;
+          stop(clean ? "shut down" : reason, { expected: clean, restarting: false });
+          resolveExited(status);
+        });
+        return;
+      }
+      const restarting = restarts < maxRestarts;
+      stop(reason, { expected: false, restarting });
+      if (!restarting) {
         void exit.then(resolveExited);
         return;
       }
@@ -248,14 +316,21 @@ export function spawnCore(binaryPath: string, options: SpawnCoreOptions = {}): C
     get restarts() {
       return restarts;
     },
+    get backlog() {
+      return current.backlog;
+    },
     exited,
-    open: (key, origin, topFrame, fingerprint) => current.write({ op: "open", caller: key, origin, topFrame, fingerprint }),
-    message: (key, message) => current.write(envelopeFrame(key, message)),
-    close: (key) => current.write({ op: "close", caller: key }),
+    open: (key, origin, topFrame, fingerprint) => {
+      current.write({ op: "open", caller: key, origin, topFrame, fingerprint }, false);
+    },
+    message: (key, message) => current.write(envelopeFrame(key, message), true),
+    close: (key) => {
+      current.write({ op: "close", caller: key }, false);
+    },
     connect(next) {
       receiver = next;
       if (stoppedFor !== undefined) {
-        next.exited(stoppedFor);
+        next.exited(stoppedFor.reason, stoppedFor.how);
       }
     },
     shutdown() {
