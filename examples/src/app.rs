@@ -100,6 +100,11 @@ impl DemoIpc for DemoApp {
         self.folder.list()
     }
 
+    async fn choose_file(&self, _caller: Caller) -> Result<Option<String>, FileError> {
+        // A dialog needs a window, which only a desktop host's main process has (see examples/electron).
+        Err(FileError::NoDialog)
+    }
+
     async fn open_file(&self, caller: Caller, name: String) -> Result<OpenedFile, FileError> {
         let result = self.folder.open(&name);
         let record = match &result {

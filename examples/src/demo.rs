@@ -36,6 +36,8 @@ pub enum FileError {
     OutsideFolder { name: String },
     /// The folder or file could not be read.
     Unreadable { reason: String },
+    /// This host has no native file dialog (a browser tab): pick from the listing instead.
+    NoDialog,
 }
 
 /// Why the main side refused to pass a message to another renderer.
@@ -71,6 +73,12 @@ pub trait DemoIpc {
     /// Pattern 2 (renderer -> main, two-way): the files in the folder the main side may read.
     #[invoke]
     async fn list_files(&self, caller: Caller) -> Result<Vec<FileEntry>, FileError>;
+
+    /// Pattern 2, as in the tutorial: a native "open file" dialog on the folder, answering the chosen file's
+    /// name (`null` when cancelled). Under Electron the main process implements it (`dialog.showOpenDialog`);
+    /// the Rust side, which has no window, answers `noDialog`.
+    #[invoke]
+    async fn choose_file(&self, caller: Caller) -> Result<Option<String>, FileError>;
 
     /// Pattern 2: opens the picked file. The main side only opens names from its own listing.
     #[invoke]

@@ -198,7 +198,7 @@ describe("examples/electron: the four tutorial patterns through the generated Co
     a = await openWindow();
     assert.match((await a.page.locator("#title").textContent()) ?? "", /in Electron$/);
     assert.deepEqual(await a.page.evaluate(() => Object.keys((window as unknown as { demoIpc: object }).demoIpc).sort()), [
-      "counterValue", "listFiles", "longJob", "messagePeer", "onPeerMessage", "onPeersChanged", "onUpdateCounter",
+      "chooseFile", "counterValue", "listFiles", "longJob", "messagePeer", "onPeerMessage", "onPeersChanged", "onUpdateCounter",
       "onWindowTitle", "openFile", "peers", "setTitle", "whoami",
     ]);
   });

@@ -19,6 +19,12 @@ export interface DemoIpcPreloadApi {
    */
   listFiles(options?: ElectronCallOptions): Promise<IpcOutcome<Array<FileEntry>, FileError>>;
   /**
+   * Pattern 2, as in the tutorial: a native "open file" dialog on the folder, answering the chosen file's
+   * name (`null` when cancelled). Under Electron the main process implements it (`dialog.showOpenDialog`);
+   * the Rust side, which has no window, answers `noDialog`.
+   */
+  chooseFile(options?: ElectronCallOptions): Promise<IpcOutcome<string | null, FileError>>;
+  /**
    * Pattern 2: opens the picked file. The main side only opens names from its own listing.
    */
   openFile(name: string, options?: ElectronCallOptions): Promise<IpcOutcome<OpenedFile, FileError>>;
@@ -78,6 +84,9 @@ export function electronDemoIpcApi(): DemoIpcApi {
     onWindowTitle: (listener: (title: string) => void): Unsubscribe => $exposed.onWindowTitle(listener),
     listFiles: async (options?: CallOptions): Promise<Array<FileEntry>> => {
       return (await $electronInvoke("demo:list_files", options, ($o) => $exposed.listFiles($o))) as Array<FileEntry>;
+    },
+    chooseFile: async (options?: CallOptions): Promise<string | null> => {
+      return (await $electronInvoke("demo:choose_file", options, ($o) => $exposed.chooseFile($o))) as string | null;
     },
     openFile: async (name: string, options?: CallOptions): Promise<OpenedFile> => {
       return (await $electronInvoke("demo:open_file", options, ($o) => $exposed.openFile(name, $o))) as OpenedFile;

@@ -6,11 +6,12 @@ import { type FileEntry, type FileError, type OpenedFile, type PeerError } from 
 export const DemoIpcMainSpec = {
   trait: "DemoIpc",
   cancelChannel: "DemoIpc:__cancel",
-  fingerprint: "91c84a7ee405a2d1",
+  fingerprint: "1bbae9eb92294994",
   channels: [
     { name: "demo:set_title", kind: "send", member: "setTitle", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "demo:window_title", kind: "event", member: "onWindowTitle", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "demo:list_files", kind: "invoke", member: "listFiles", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
+    { name: "demo:choose_file", kind: "invoke", member: "chooseFile", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "demo:open_file", kind: "invoke", member: "openFile", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "demo:update_counter", kind: "event", member: "onUpdateCounter", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
     { name: "demo:counter_value", kind: "send", member: "counterValue", allowOrigins: ["app://main"], allowSubframes: false, timeoutMs: null },
@@ -38,6 +39,12 @@ export interface DemoIpcMainHandlers<$Window = never> {
    * Pattern 2 (renderer -> main, two-way): the files in the folder the main side may read.
    */
   readonly listFiles?: (caller: MainCaller<FileError, $Window>) => MainReply<Array<FileEntry>, FileError>;
+  /**
+   * Pattern 2, as in the tutorial: a native "open file" dialog on the folder, answering the chosen file's
+   * name (`null` when cancelled). Under Electron the main process implements it (`dialog.showOpenDialog`);
+   * the Rust side, which has no window, answers `noDialog`.
+   */
+  readonly chooseFile?: (caller: MainCaller<FileError, $Window>) => MainReply<string | null, FileError>;
   /**
    * Pattern 2: opens the picked file. The main side only opens names from its own listing.
    */
@@ -96,15 +103,15 @@ export const DemoIpcMainEvents = {
    * Pattern 3 (main -> renderer): the main side changes the counter by `delta`.
    */
   updateCounter: (target: WebContentsLike, delta: number): boolean =>
-    $emitFromMain(target, $channels[4], [delta]),
+    $emitFromMain(target, $channels[5], [delta]),
   /**
    * Pattern 4: the set of connected renderers changed.
    */
   peersChanged: (target: WebContentsLike, peers: Array<number>): boolean =>
-    $emitFromMain(target, $channels[8], [peers]),
+    $emitFromMain(target, $channels[9], [peers]),
   /**
    * Pattern 4: a message another renderer sent through the main side.
    */
   peerMessage: (target: WebContentsLike, from: number, text: string): boolean =>
-    $emitFromMain(target, $channels[10], [from, text]),
+    $emitFromMain(target, $channels[11], [from, text]),
 };

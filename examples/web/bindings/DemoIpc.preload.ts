@@ -7,6 +7,7 @@ import { contextBridge as $contextBridge, ipcRenderer as $ipcRenderer, type IpcR
 const CHANNEL_SET_TITLE = "demo:set_title";
 const CHANNEL_WINDOW_TITLE = "demo:window_title";
 const CHANNEL_LIST_FILES = "demo:list_files";
+const CHANNEL_CHOOSE_FILE = "demo:choose_file";
 const CHANNEL_OPEN_FILE = "demo:open_file";
 const CHANNEL_UPDATE_COUNTER = "demo:update_counter";
 const CHANNEL_COUNTER_VALUE = "demo:counter_value";
@@ -97,6 +98,7 @@ $contextBridge.exposeInMainWorld("demoIpc", {
       listener(args[0]);
     }),
   listFiles: (options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_LIST_FILES, [], options),
+  chooseFile: (options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_CHOOSE_FILE, [], options),
   openFile: (name: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_OPEN_FILE, [name], options),
   onUpdateCounter: (listener: (delta: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_UPDATE_COUNTER, listener, (args) => {

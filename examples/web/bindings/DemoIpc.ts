@@ -9,7 +9,7 @@ export type FileEntry = { name: string, bytes: number, };
 /**
  * Why a file could not be listed or opened.
  */
-export type FileError = { "kind": "notFound", name: string, } | { "kind": "outsideFolder", name: string, } | { "kind": "unreadable", reason: string, };
+export type FileError = { "kind": "notFound", name: string, } | { "kind": "outsideFolder", name: string, } | { "kind": "unreadable", reason: string, } | { "kind": "noDialog" };
 
 /**
  * What the main side read from the picked file.
@@ -39,6 +39,12 @@ export interface DemoIpcApi {
    * Pattern 2 (renderer -> main, two-way): the files in the folder the main side may read.
    */
   listFiles(options?: CallOptions): Promise<Array<FileEntry>>;
+  /**
+   * Pattern 2, as in the tutorial: a native "open file" dialog on the folder, answering the chosen file's
+   * name (`null` when cancelled). Under Electron the main process implements it (`dialog.showOpenDialog`);
+   * the Rust side, which has no window, answers `noDialog`.
+   */
+  chooseFile(options?: CallOptions): Promise<string | null>;
   /**
    * Pattern 2: opens the picked file. The main side only opens names from its own listing.
    */
@@ -81,6 +87,7 @@ export interface DemoIpcApi {
 /** What each `invoke` function rejects with. */
 export interface DemoIpcErrors {
   readonly listFiles: IpcError<FileError>;
+  readonly chooseFile: IpcError<FileError>;
   readonly openFile: IpcError<FileError>;
   readonly whoami: IpcError<never>;
   readonly peers: IpcError<never>;
@@ -93,6 +100,7 @@ export const DemoIpcChannels = {
   setTitle: { name: "demo:set_title", kind: "send" },
   onWindowTitle: { name: "demo:window_title", kind: "event" },
   listFiles: { name: "demo:list_files", kind: "invoke" },
+  chooseFile: { name: "demo:choose_file", kind: "invoke" },
   openFile: { name: "demo:open_file", kind: "invoke" },
   onUpdateCounter: { name: "demo:update_counter", kind: "event" },
   counterValue: { name: "demo:counter_value", kind: "send" },
@@ -114,6 +122,9 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
       }),
     listFiles: async (options?: CallOptions): Promise<Array<FileEntry>> => {
       return (await transport.invoke("demo:list_files", [], options)) as Array<FileEntry>;
+    },
+    chooseFile: async (options?: CallOptions): Promise<string | null> => {
+      return (await transport.invoke("demo:choose_file", [], options)) as string | null;
     },
     openFile: async (name: string, options?: CallOptions): Promise<OpenedFile> => {
       return (await transport.invoke("demo:open_file", [name], options)) as OpenedFile;
@@ -148,5 +159,5 @@ export function createDemoIpcApi(transport: IpcTransport): DemoIpcApi {
 
 /** Fingerprint of `DemoIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
  * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
-export const DemoIpcFingerprint = "91c84a7ee405a2d1";
+export const DemoIpcFingerprint = "1bbae9eb92294994";
 createDemoIpcApi.fingerprint = DemoIpcFingerprint;

@@ -31,6 +31,8 @@ function describeFileError(error: FileError): string {
       return `refused: "${error.name}" is outside the folder the main side allows`;
     case "unreadable":
       return `the main side could not read it (${error.reason})`;
+    case "noDialog":
+      return "this host has no native file dialog: pick a file from the list";
   }
 }
 
@@ -113,6 +115,19 @@ export function startApp(api: DemoIpcApi): () => void {
   };
   byId("file-open", HTMLButtonElement).addEventListener("click", () => void openFile(fileSelect.value), { signal });
   byId("file-open-outside", HTMLButtonElement).addEventListener("click", () => void openFile("../Cargo.toml"), { signal });
+  // The tutorial's dialog: the main side shows it and answers a name; reading the file stays `openFile`.
+  byId("file-choose", HTMLButtonElement).addEventListener("click", () => {
+    clearError(fileError);
+    api.chooseFile().then(
+      (name) => {
+        if (name !== null) {
+          fileSelect.value = name;
+          void openFile(name);
+        }
+      },
+      (error: unknown) => reportFailure<FileError>(fileError, error, describeFileError),
+    );
+  }, { signal });
   api.listFiles().then(
     (files) => {
       fileSelect.replaceChildren(...files.map((f) => new Option(`${f.name} (${f.bytes} bytes)`, f.name)));

@@ -17,6 +17,9 @@ export function electronDemoIpcApi() {
         listFiles: async (options) => {
             return (await $electronInvoke("demo:list_files", options, ($o) => $exposed.listFiles($o)));
         },
+        chooseFile: async (options) => {
+            return (await $electronInvoke("demo:choose_file", options, ($o) => $exposed.chooseFile($o)));
+        },
         openFile: async (name, options) => {
             return (await $electronInvoke("demo:open_file", options, ($o) => $exposed.openFile(name, $o)));
         },

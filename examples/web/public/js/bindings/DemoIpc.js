@@ -5,6 +5,7 @@ export const DemoIpcChannels = {
     setTitle: { name: "demo:set_title", kind: "send" },
     onWindowTitle: { name: "demo:window_title", kind: "event" },
     listFiles: { name: "demo:list_files", kind: "invoke" },
+    chooseFile: { name: "demo:choose_file", kind: "invoke" },
     openFile: { name: "demo:open_file", kind: "invoke" },
     onUpdateCounter: { name: "demo:update_counter", kind: "event" },
     counterValue: { name: "demo:counter_value", kind: "send" },
@@ -24,6 +25,9 @@ export function createDemoIpcApi(transport) {
         }),
         listFiles: async (options) => {
             return (await transport.invoke("demo:list_files", [], options));
+        },
+        chooseFile: async (options) => {
+            return (await transport.invoke("demo:choose_file", [], options));
         },
         openFile: async (name, options) => {
             return (await transport.invoke("demo:open_file", [name], options));
@@ -54,5 +58,5 @@ export function createDemoIpcApi(transport) {
 }
 /** Fingerprint of `DemoIpc`'s channels and payload types. A host refuses a renderer whose fingerprint is not
  * the main side's (`version_mismatch`): the page and the main side were built from different versions. */
-export const DemoIpcFingerprint = "91c84a7ee405a2d1";
+export const DemoIpcFingerprint = "1bbae9eb92294994";
 createDemoIpcApi.fingerprint = DemoIpcFingerprint;
