@@ -202,6 +202,32 @@ describe("main-process handlers beside the real core", () => {
     assert.equal(calls, 0);
   });
 
+  it("a duplicate in-flight id is refused without disturbing the running call", async () => {
+    const sleeper = waiting();
+    const { ipcMain } = world({ handlers: { sleep: sleeper.handler } });
+    const page = new FakeWebContents("app://main");
+    const running = ipcMain.invoke(page.mainFrame, "core:sleep", 5, [10_000], 200);
+    await until(() => sleeper.callers.length === 1, "the handler to start");
+    // The same id on a channel the core serves: one id space per caller, whoever answers.
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:parse", 5, ["1"], undefined), {
+      ok: false,
+      error: { kind: "protocol", message: "request id 5 is already in flight" },
+    });
+    assert.equal(sleeper.callers.length, 1);
+    assert.deepEqual(await running, { ok: false, error: { kind: "timeout", timeoutMs: 200 } });
+  });
+
+  it("with the core down: `disconnected`, and the handler never runs (nothing can check its arguments)", async () => {
+    let calls = 0;
+    const { ipcMain, core } = world({ handlers: { echo: (_caller, text) => { calls += 1; return text; } } });
+    const page = new FakeWebContents("app://main");
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:echo", 1, ["up"], undefined), { ok: true, value: "up" });
+    core.child.kill("SIGKILL");
+    await core.exited;
+    assert.deepEqual(await ipcMain.invoke(page.mainFrame, "core:echo", 2, ["down"], undefined), { ok: false, error: { kind: "disconnected" } });
+    assert.equal(calls, 1);
+  });
+
   it("a refused sender: denied, nothing reaches the core, the handler never runs", async () => {
     let calls = 0;
     const { ipcMain, registration } = world({ handlers: { echo: (_caller, text) => { calls += 1; return text; } } });

@@ -193,7 +193,8 @@ export function registerChannels<W = never>(
   const maxInFlightBytes = limit(general, "maxInFlightBytes", DEFAULT_MAX_IN_FLIGHT_BYTES);
   const maxCoreBacklogBytes = limit(general, "maxCoreBacklogBytes", DEFAULT_MAX_CORE_BACKLOG_BYTES);
   const defaultTimeoutMs = limit(general, "defaultTimeoutMs", DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
-  const windowOf = options.windowOf;
+  // Bound: a `windowOf` written as a method of the options object may use `this`.
+  const windowOf = options.windowOf?.bind(options);
   const onRefusal = options.onRefusal ?? ((channel: string, detail: unknown) => {
     let shown: string;
     try {
