@@ -76,8 +76,7 @@ pub(super) fn header(w: &mut String, api: &ApiDescription, what: &str) {
 /// Payload type names used directly in the signatures of the channels `select` picks (the ones a module
 /// must import).
 fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) -> Vec<&str> {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-    let types: Vec<&str> = api
+    let types = api
         .channels
         .iter()
         .filter(|c| select(c))
@@ -88,6 +87,12 @@ fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) 
                 .chain([c.output.as_str(), c.error.as_str()])
         })
         .collect();
+    declarations_in(api, types)
+}
+
+/// The payload type names that occur in `types` (TypeScript type texts).
+fn declarations_in<'a>(api: &'a ApiDescription, types: Vec<&str>) -> Vec<&'a str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     api.declarations
         .keys()
         .map(String::as_str)
@@ -132,9 +137,20 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
             "import {{ electronInvoke as $electronInvoke, type ElectronCallOptions }} from \"./ipc-electron.js\";"
         );
     }
+    // Handler error types appear in doc comments only (the exposed functions reject with untyped data).
+    let signature_types = api
+        .channels
+        .iter()
+        .flat_map(|c| {
+            c.args
+                .iter()
+                .map(|(_, ty)| ty.as_str())
+                .chain([c.output.as_str()])
+        })
+        .collect();
     let mut types = vec![format!("type {name}Api")];
     types.extend(
-        used_declarations(api, |_| true)
+        declarations_in(api, signature_types)
             .iter()
             .map(|t| format!("type {t}")),
     );
