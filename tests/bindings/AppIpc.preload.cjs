@@ -111,6 +111,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("appIpc", {
   setTitle: (title) => {
     $ipcRenderer.send(CHANNEL_SET_TITLE, [title]);

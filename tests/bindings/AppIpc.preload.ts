@@ -122,6 +122,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("appIpc", {
   setTitle: (title: unknown): void => {
     $ipcRenderer.send(CHANNEL_SET_TITLE, [title]);

@@ -108,6 +108,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("blobIpc", {
   reverse: (data, options) => $invoke(CHANNEL_REVERSE, [data], options),
   chunk: (data, size, options) => $invoke(CHANNEL_CHUNK, [data, size], options),

@@ -119,6 +119,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("blobIpc", {
   reverse: (data: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_REVERSE, [data], options),
   chunk: (data: unknown, size: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_CHUNK, [data, size], options),

@@ -114,6 +114,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("collide", {
   transport: (value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result) => {
     $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result]);

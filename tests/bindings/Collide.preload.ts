@@ -125,6 +125,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("collide", {
   transport: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller: unknown, id: unknown, error: unknown, result: unknown): void => {
     $ipcRenderer.send(CHANNEL_TRANSPORT, [value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller, id, error, result]);

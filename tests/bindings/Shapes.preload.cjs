@@ -108,6 +108,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("shapes", {
   place: (shape, color, scale, options) => $invoke(CHANNEL_PLACE, [shape, color, scale], options),
   summarise: (drawing, options) => $invoke(CHANNEL_SUMMARISE, [drawing], options),

@@ -119,6 +119,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("shapes", {
   place: (shape: unknown, color: unknown, scale: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_PLACE, [shape, color, scale], options),
   summarise: (drawing: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_SUMMARISE, [drawing], options),

@@ -130,6 +130,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("truth", {
   external: (input, options) => $invoke(CHANNEL_EXTERNAL, [input], options),
   internal: (input, options) => $invoke(CHANNEL_INTERNAL, [input], options),

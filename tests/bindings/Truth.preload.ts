@@ -141,6 +141,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("truth", {
   external: (input: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_EXTERNAL, [input], options),
   internal: (input: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_INTERNAL, [input], options),

@@ -105,6 +105,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("webBenchIpc", {
   echo: (item, options) => $invoke(CHANNEL_ECHO, [item], options),
   echoBytes: (data, options) => $invoke(CHANNEL_ECHO_BYTES, [data], options),

@@ -116,6 +116,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("webBenchIpc", {
   echo: (item: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ECHO, [item], options),
   echoBytes: (data: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ECHO_BYTES, [data], options),

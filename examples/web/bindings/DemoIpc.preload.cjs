@@ -115,6 +115,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("demoIpc", {
   setTitle: (title) => {
     $ipcRenderer.send(CHANNEL_SET_TITLE, [title]);

@@ -126,6 +126,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("demoIpc", {
   setTitle: (title: unknown): void => {
     $ipcRenderer.send(CHANNEL_SET_TITLE, [title]);

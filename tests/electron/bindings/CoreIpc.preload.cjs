@@ -110,6 +110,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("coreIpc", {
   echo: (text, options) => $invoke(CHANNEL_ECHO, [text], options),
   sleep: (ms, options) => $invoke(CHANNEL_SLEEP, [ms], options),

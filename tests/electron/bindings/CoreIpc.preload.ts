@@ -121,6 +121,7 @@ function $subscribe(
     }
   };
 }
+
 $contextBridge.exposeInMainWorld("coreIpc", {
   echo: (text: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_ECHO, [text], options),
   sleep: (ms: unknown, options?: $InvokeOptions): Promise<unknown> => $invoke(CHANNEL_SLEEP, [ms], options),
