@@ -111,7 +111,14 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
             export_to.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
         } else if meta.path.is_ident(EXPOSE_AS) {
             let lit = meta.value()?.parse::<LitStr>()?;
-            expose_as.set_spanned(cx, span, Spanned { value: lit.value(), span: lit.span() });
+            expose_as.set_spanned(
+                cx,
+                span,
+                Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                },
+            );
         } else if meta.path.is_ident(EXPORT) {
             export.set(cx, span, flag(&meta)?);
         } else if meta.path.is_ident(HOSTS) {

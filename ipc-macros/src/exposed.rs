@@ -167,7 +167,14 @@ mod tests {
         for ok in ["electronAPI", "_x", "$api", "a1", "api_v2"] {
             assert!(problem(ok).is_none(), "{ok}");
         }
-        for bad in ["", "1api", "electron-api", "electron.api", "électron", "a b"] {
+        for bad in [
+            "",
+            "1api",
+            "electron-api",
+            "electron.api",
+            "électron",
+            "a b",
+        ] {
             assert!(
                 problem(bad).is_some_and(|m| m.contains("not a plain JavaScript identifier")),
                 "{bad}"

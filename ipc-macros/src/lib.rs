@@ -30,7 +30,10 @@ pub fn channels(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn __window_globals(input: TokenStream) -> TokenStream {
     if !input.is_empty() {
-        return quote::quote!(::core::compile_error!("`__window_globals!()` takes no input")).into();
+        return quote::quote!(::core::compile_error!(
+            "`__window_globals!()` takes no input"
+        ))
+        .into();
     }
     let names = exposed::WINDOW_GLOBALS;
     quote::quote!([#(#names),*]).into()

@@ -137,7 +137,7 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
             "import {{ electronInvoke as $electronInvoke, type ElectronCallOptions }} from \"./ipc-electron.js\";"
         );
     }
-    // Handler error types appear in doc comments only (the exposed functions reject with untyped data).
+    // Handler error types appear in doc comments only: TypeScript has no type for what a promise rejects with.
     let signature_types = api
         .channels
         .iter()

@@ -66,9 +66,13 @@ fn check_exposed_name(api: &ApiDescription) -> Result<(), BindingsError> {
         )
     };
     let problem = if !is_plain_identifier(&exposed) {
-        format!("the Electron preload would expose it as `window.{exposed}`, which is not a plain JavaScript identifier")
+        format!(
+            "the Electron preload would expose it as `window.{exposed}`, which is not a plain JavaScript identifier"
+        )
     } else if WINDOW_GLOBALS.contains(&exposed.as_str()) {
-        format!("the Electron preload would expose it as `window.{exposed}`, which pages already have")
+        format!(
+            "the Electron preload would expose it as `window.{exposed}`, which pages already have"
+        )
     } else {
         return Ok(());
     };
@@ -285,7 +289,9 @@ mod tests {
         .expect_err("window.location must not be replaced");
         assert!(error.to_string().contains("`window.location`"), "{error}");
         assert!(
-            error.to_string().contains("#[channels(expose_as = \"...\")]"),
+            error
+                .to_string()
+                .contains("#[channels(expose_as = \"...\")]"),
             "{error}"
         );
         assert!(
@@ -338,7 +344,10 @@ mod tests {
             let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)
                 .expect_err(name)
                 .to_string();
-            assert!(error.contains(&format!("`window.{name}`, which")), "{error}");
+            assert!(
+                error.contains(&format!("`window.{name}`, which")),
+                "{error}"
+            );
             assert!(error.contains(problem), "{error}");
             assert!(error.contains("choose another `expose_as`"), "{error}");
         }
