@@ -76,7 +76,7 @@ pub(super) fn header(w: &mut String, api: &ApiDescription, what: &str) {
 /// Payload type names used directly in the signatures of the channels `select` picks (the ones a module
 /// must import).
 fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) -> Vec<&str> {
-    let types = api
+    let types: Vec<&str> = api
         .channels
         .iter()
         .filter(|c| select(c))
@@ -87,11 +87,11 @@ fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) 
                 .chain([c.output.as_str(), c.error.as_str()])
         })
         .collect();
-    declarations_in(api, types)
+    declarations_in(api, &types)
 }
 
 /// The payload type names that occur in `types` (TypeScript type texts).
-fn declarations_in<'a>(api: &'a ApiDescription, types: Vec<&str>) -> Vec<&'a str> {
+fn declarations_in<'a>(api: &'a ApiDescription, types: &[&str]) -> Vec<&'a str> {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     api.declarations
         .keys()
@@ -138,7 +138,7 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
         );
     }
     // Handler error types appear in doc comments only: TypeScript has no type for what a promise rejects with.
-    let signature_types = api
+    let signature_types: Vec<&str> = api
         .channels
         .iter()
         .flat_map(|c| {
@@ -150,7 +150,7 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
         .collect();
     let mut types = vec![format!("type {name}Api")];
     types.extend(
-        declarations_in(api, signature_types)
+        declarations_in(api, &signature_types)
             .iter()
             .map(|t| format!("type {t}")),
     );
