@@ -13,6 +13,7 @@ pub(crate) const ALLOW_SUBFRAMES: &str = "allow_subframes";
 pub(crate) const CRATE: &str = "crate";
 pub(crate) const EXPORT: &str = "export";
 pub(crate) const EXPORT_TO: &str = "export_to";
+pub(crate) const EXPOSE_AS: &str = "expose_as";
 pub(crate) const HOSTS: &str = "hosts";
 pub(crate) const NAME: &str = "name";
 pub(crate) const NAMESPACE: &str = "namespace";
@@ -76,6 +77,8 @@ pub(crate) struct TraitOptions {
     pub(crate) allow_subframes: bool,
     pub(crate) krate: Option<Path>,
     pub(crate) export_to: Option<String>,
+    /// The `window` property the Electron preload exposes (`expose_as = "electronAPI"`); spanned at the literal.
+    pub(crate) expose_as: Option<Spanned<String>>,
     /// Whether to generate the `#[test]` that writes the `.ts` files (`export = false` turns it off).
     pub(crate) export: bool,
     /// Which hosts' TypeScript files the export writes (`hosts = [...]`; both by default).
@@ -91,6 +94,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
     let mut allow_subframes = Once::new(ALLOW_SUBFRAMES);
     let mut krate = Once::new(CRATE);
     let mut export_to = Once::new(EXPORT_TO);
+    let mut expose_as = Once::new(EXPOSE_AS);
     let mut export = Once::new(EXPORT);
     let mut hosts = Once::new(HOSTS);
     let mut namespace = Once::new(NAMESPACE);
@@ -105,6 +109,16 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
             krate.set(cx, span, meta.value()?.parse::<LitStr>()?.parse::<Path>()?);
         } else if meta.path.is_ident(EXPORT_TO) {
             export_to.set(cx, span, meta.value()?.parse::<LitStr>()?.value());
+        } else if meta.path.is_ident(EXPOSE_AS) {
+            let lit = meta.value()?.parse::<LitStr>()?;
+            expose_as.set_spanned(
+                cx,
+                span,
+                Spanned {
+                    value: lit.value(),
+                    span: lit.span(),
+                },
+            );
         } else if meta.path.is_ident(EXPORT) {
             export.set(cx, span, flag(&meta)?);
         } else if meta.path.is_ident(HOSTS) {
@@ -125,6 +139,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
                     CRATE,
                     EXPORT,
                     EXPORT_TO,
+                    EXPOSE_AS,
                     HOSTS,
                     NAMESPACE,
                     TIMEOUT_MS,
@@ -145,6 +160,7 @@ pub(crate) fn parse_trait_options(cx: &mut Ctxt, args: proc_macro2::TokenStream)
         allow_subframes: allow_subframes.get().is_some_and(|s| s.value),
         krate: krate.get().map(|s| s.value),
         export_to: export_to.get().map(|s| s.value),
+        expose_as: expose_as.get(),
         export: export.get().is_none_or(|s| s.value),
         hosts: hosts.get().map_or(Hosts::ALL, |s| s.value),
         namespace: namespace.get(),

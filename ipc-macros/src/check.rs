@@ -96,6 +96,16 @@ fn check_trait(cx: &mut Ctxt, service: &Service<'_>) {
             check_origin(cx, origin);
         }
     }
+    if let Some(expose_as) = &service.options.expose_as {
+        if let Some(problem) = crate::exposed::problem(&expose_as.value) {
+            cx.error_at(expose_as.span, problem);
+        } else if !service.options.hosts.electron {
+            cx.error_at(
+                expose_as.span,
+                "`expose_as` names the Electron preload's global, but `hosts` leaves Electron out; remove one of them",
+            );
+        }
+    }
     let needs_trait_origins = service
         .methods
         .iter()

@@ -11,6 +11,7 @@ mod check;
 mod cost;
 mod ctxt;
 mod expand;
+mod exposed;
 mod fallback;
 mod types;
 
@@ -20,6 +21,22 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn channels(args: TokenStream, input: TokenStream) -> TokenStream {
     expand(args.into(), input.into()).into()
+}
+
+/// The globals every page already has on `window`, as an array of string literals: `ipc_runtime` refuses to
+/// expose a trait under one of them at run time, with the same list the macro checks `expose_as` against.
+/// Not part of the API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __window_globals(input: TokenStream) -> TokenStream {
+    if !input.is_empty() {
+        return quote::quote!(::core::compile_error!(
+            "`__window_globals!()` takes no input"
+        ))
+        .into();
+    }
+    let names = exposed::WINDOW_GLOBALS;
+    quote::quote!([#(#names),*]).into()
 }
 
 /// The whole macro on `proc_macro2` tokens, so that it also runs outside the compiler (see [`cost`]).

@@ -23,8 +23,19 @@ if (process.contextIsolated !== true) {
 
 let $nextId = 1;
 
-/** Resolves with main's plain-data outcome (`{ ok, value }` / `{ ok, error }`) and never rejects: a rejection
- * through contextBridge would keep only the message. */
+function $isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Resolves with the channel's value; rejects with plain `IpcErrorDetail` data (`{ kind: "handler", error }`,
+ * `{ kind: "timeout", timeoutMs }`, ...), never with an `Error`. contextBridge copies a rejected plain object
+ * with its data, but rebuilds a rejected `Error` from its message alone: `PassValueToOtherContext` in Electron's
+ * shell/renderer/api/electron_api_context_bridge.cc turns a native error into `v8::Exception::Error(message)`
+ * and copies a plain object key by key (docs/api/context-bridge.md, "Parameter / Error / Return Type
+ * support": custom properties of an Error "will be lost", electron/electron#25596). Main replies with plain
+ * `{ ok, value }` / `{ ok, error }` for the same reason (errors thrown through `handle` keep only their message).
+ */
 function $invoke(channel, args, options) {
   const id = $nextId++;
   const timeoutMs = typeof options?.timeoutMs === "number" ? options.timeoutMs : undefined;
@@ -39,22 +50,50 @@ function $invoke(channel, args, options) {
     });
   }
   return $ipcRenderer.invoke(channel, id, args, timeoutMs).then(
-    (outcome) => outcome,
-    (error) => ({
-      ok: false,
-      error: { kind: "protocol", message: error instanceof Error ? error.message : String(error) },
-    }),
+    (outcome) => {
+      if ($isRecord(outcome) && outcome["ok"] === true) {
+        return outcome["value"];
+      }
+      const error = $isRecord(outcome) && outcome["ok"] === false ? outcome["error"] : undefined;
+      throw $isRecord(error) && typeof error["kind"] === "string"
+        ? error
+        : { kind: "protocol", message: "the main side sent an unreadable outcome" };
+    },
+    (error) => {
+      throw { kind: "protocol", message: error instanceof Error ? error.message : String(error) };
+    },
   );
 }
 
-/** The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
- * exactly this wrapper. */
-function $subscribe(channel, listener, deliver) {
+/** Channels already warned about (see `$subscribe`): one warning per channel, however many messages. */
+const $warnedChannels = new Set();
+
+/**
+ * The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
+ * exactly this wrapper. A message is exactly one array (the event's arguments, as the generated senders write
+ * it); any other shape, such as the tutorial's `webContents.send(channel, 1)`, is dropped with one warning per
+ * channel naming `typedSender`, the generated sender to use instead.
+ */
+function $subscribe(
+  channel,
+  listener,
+  deliver,
+  typedSender,
+) {
   if (typeof listener !== "function") {
     throw new TypeError(`${channel}: the listener must be a function`);
   }
-  const wrapper = (_event, payload) => {
+  const wrapper = (_event, ...message) => {
+    const payload = message.length === 1 ? message[0] : undefined;
     if (!Array.isArray(payload)) {
+      if (!$warnedChannels.has(channel)) {
+        $warnedChannels.add(channel);
+        console.warn(
+          `${channel}: dropped a message of ${message.length} argument(s): the preload expects exactly one array, ` +
+            `the event's arguments. Send it from main with ${typedSender}, not webContents.send ` +
+            "(reported once per channel).",
+        );
+      }
       return;
     }
     try {
@@ -93,17 +132,17 @@ $contextBridge.exposeInMainWorld("collide", {
   onTarget: (listener) =>
     $subscribe(CHANNEL_TARGET, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13]);
-    }),
+    }, "CollideMainEvents.target(webContents, value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result) from Collide.main.ts"),
   onChannels: (listener) =>
     $subscribe(CHANNEL_CHANNELS, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13]);
-    }),
+    }, "CollideMainEvents.channels(webContents, exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload) from Collide.main.ts"),
   onPayload: (listener) =>
     $subscribe(CHANNEL_PAYLOAD, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12]);
-    }),
+    }, "CollideMainEvents.payload(webContents, wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_) from Collide.main.ts"),
   onListener: (listener) =>
     $subscribe(CHANNEL_LISTENER, listener, () => {
       listener();
-    }),
+    }, "CollideMainEvents.listener(webContents) from Collide.main.ts"),
 });

@@ -34,8 +34,19 @@ interface $InvokeOptions {
   readonly onCancel?: ((cancel: () => void) => void) | undefined;
 }
 
-/** Resolves with main's plain-data outcome (`{ ok, value }` / `{ ok, error }`) and never rejects: a rejection
- * through contextBridge would keep only the message. */
+function $isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Resolves with the channel's value; rejects with plain `IpcErrorDetail` data (`{ kind: "handler", error }`,
+ * `{ kind: "timeout", timeoutMs }`, ...), never with an `Error`. contextBridge copies a rejected plain object
+ * with its data, but rebuilds a rejected `Error` from its message alone: `PassValueToOtherContext` in Electron's
+ * shell/renderer/api/electron_api_context_bridge.cc turns a native error into `v8::Exception::Error(message)`
+ * and copies a plain object key by key (docs/api/context-bridge.md, "Parameter / Error / Return Type
+ * support": custom properties of an Error "will be lost", electron/electron#25596). Main replies with plain
+ * `{ ok, value }` / `{ ok, error }` for the same reason (errors thrown through `handle` keep only their message).
+ */
 function $invoke(channel: string, args: unknown[], options: $InvokeOptions | undefined): Promise<unknown> {
   const id = $nextId++;
   const timeoutMs = typeof options?.timeoutMs === "number" ? options.timeoutMs : undefined;
@@ -50,22 +61,50 @@ function $invoke(channel: string, args: unknown[], options: $InvokeOptions | und
     });
   }
   return $ipcRenderer.invoke(channel, id, args, timeoutMs).then(
-    (outcome: unknown) => outcome,
-    (error: unknown) => ({
-      ok: false,
-      error: { kind: "protocol", message: error instanceof Error ? error.message : String(error) },
-    }),
+    (outcome: unknown) => {
+      if ($isRecord(outcome) && outcome["ok"] === true) {
+        return outcome["value"];
+      }
+      const error = $isRecord(outcome) && outcome["ok"] === false ? outcome["error"] : undefined;
+      throw $isRecord(error) && typeof error["kind"] === "string"
+        ? error
+        : { kind: "protocol", message: "the main side sent an unreadable outcome" };
+    },
+    (error: unknown) => {
+      throw { kind: "protocol", message: error instanceof Error ? error.message : String(error) };
+    },
   );
 }
 
-/** The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
- * exactly this wrapper. */
-function $subscribe(channel: string, listener: unknown, deliver: (args: readonly unknown[]) => void): () => void {
+/** Channels already warned about (see `$subscribe`): one warning per channel, however many messages. */
+const $warnedChannels = new Set<string>();
+
+/**
+ * The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
+ * exactly this wrapper. A message is exactly one array (the event's arguments, as the generated senders write
+ * it); any other shape, such as the tutorial's `webContents.send(channel, 1)`, is dropped with one warning per
+ * channel naming `typedSender`, the generated sender to use instead.
+ */
+function $subscribe(
+  channel: string,
+  listener: unknown,
+  deliver: (args: readonly unknown[]) => void,
+  typedSender: string,
+): () => void {
   if (typeof listener !== "function") {
     throw new TypeError(`${channel}: the listener must be a function`);
   }
-  const wrapper = (_event: IpcRendererEvent, payload: unknown): void => {
+  const wrapper = (_event: IpcRendererEvent, ...message: unknown[]): void => {
+    const payload = message.length === 1 ? message[0] : undefined;
     if (!Array.isArray(payload)) {
+      if (!$warnedChannels.has(channel)) {
+        $warnedChannels.add(channel);
+        console.warn(
+          `${channel}: dropped a message of ${message.length} argument(s): the preload expects exactly one array, ` +
+            `the event's arguments. Send it from main with ${typedSender}, not webContents.send ` +
+            "(reported once per channel).",
+        );
+      }
       return;
     }
     try {
@@ -104,17 +143,17 @@ $contextBridge.exposeInMainWorld("collide", {
   onTarget: (listener: (value: unknown, target_: unknown, args: unknown, listener_: unknown, options_: unknown, transport_: unknown, signal: unknown, sender: unknown, event: unknown, core: unknown, caller_: unknown, id: unknown, error: unknown, result: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_TARGET, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13]);
-    }),
+    }, "CollideMainEvents.target(webContents, value, target_, args, listener_, options_, transport_, signal, sender, event, core, caller_, id, error, result) from Collide.main.ts"),
   onChannels: (listener: (exposed: unknown, o: unknown, electronInvoke: unknown, emitFromMain: unknown, channels: unknown, invoke: unknown, subscribe: unknown, send: unknown, ipcRenderer: unknown, contextBridge: unknown, ipcMain: unknown, nextId: unknown, outcome: unknown, payload: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_CHANNELS, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12], args[13]);
-    }),
+    }, "CollideMainEvents.channels(webContents, exposed, o, electronInvoke, emitFromMain, channels, invoke, subscribe, send, ipcRenderer, contextBridge, ipcMain, nextId, outcome, payload) from Collide.main.ts"),
   onPayload: (listener: (wrapper: unknown, deliver: unknown, channel: unknown, cancel: unknown, window: unknown, process: unknown, message: unknown, timeoutMs: unknown, onCancel: unknown, async: unknown, as: unknown, type: unknown, await_: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_PAYLOAD, listener, (args) => {
       listener(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11], args[12]);
-    }),
+    }, "CollideMainEvents.payload(webContents, wrapper, deliver, channel, cancel, window, process, message, timeoutMs, onCancel, async, as, type, await_) from Collide.main.ts"),
   onListener: (listener: () => void): (() => void) =>
     $subscribe(CHANNEL_LISTENER, listener, () => {
       listener();
-    }),
+    }, "CollideMainEvents.listener(webContents) from Collide.main.ts"),
 });

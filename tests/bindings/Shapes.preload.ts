@@ -28,8 +28,19 @@ interface $InvokeOptions {
   readonly onCancel?: ((cancel: () => void) => void) | undefined;
 }
 
-/** Resolves with main's plain-data outcome (`{ ok, value }` / `{ ok, error }`) and never rejects: a rejection
- * through contextBridge would keep only the message. */
+function $isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Resolves with the channel's value; rejects with plain `IpcErrorDetail` data (`{ kind: "handler", error }`,
+ * `{ kind: "timeout", timeoutMs }`, ...), never with an `Error`. contextBridge copies a rejected plain object
+ * with its data, but rebuilds a rejected `Error` from its message alone: `PassValueToOtherContext` in Electron's
+ * shell/renderer/api/electron_api_context_bridge.cc turns a native error into `v8::Exception::Error(message)`
+ * and copies a plain object key by key (docs/api/context-bridge.md, "Parameter / Error / Return Type
+ * support": custom properties of an Error "will be lost", electron/electron#25596). Main replies with plain
+ * `{ ok, value }` / `{ ok, error }` for the same reason (errors thrown through `handle` keep only their message).
+ */
 function $invoke(channel: string, args: unknown[], options: $InvokeOptions | undefined): Promise<unknown> {
   const id = $nextId++;
   const timeoutMs = typeof options?.timeoutMs === "number" ? options.timeoutMs : undefined;
@@ -44,22 +55,50 @@ function $invoke(channel: string, args: unknown[], options: $InvokeOptions | und
     });
   }
   return $ipcRenderer.invoke(channel, id, args, timeoutMs).then(
-    (outcome: unknown) => outcome,
-    (error: unknown) => ({
-      ok: false,
-      error: { kind: "protocol", message: error instanceof Error ? error.message : String(error) },
-    }),
+    (outcome: unknown) => {
+      if ($isRecord(outcome) && outcome["ok"] === true) {
+        return outcome["value"];
+      }
+      const error = $isRecord(outcome) && outcome["ok"] === false ? outcome["error"] : undefined;
+      throw $isRecord(error) && typeof error["kind"] === "string"
+        ? error
+        : { kind: "protocol", message: "the main side sent an unreadable outcome" };
+    },
+    (error: unknown) => {
+      throw { kind: "protocol", message: error instanceof Error ? error.message : String(error) };
+    },
   );
 }
 
-/** The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
- * exactly this wrapper. */
-function $subscribe(channel: string, listener: unknown, deliver: (args: readonly unknown[]) => void): () => void {
+/** Channels already warned about (see `$subscribe`): one warning per channel, however many messages. */
+const $warnedChannels = new Set<string>();
+
+/**
+ * The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
+ * exactly this wrapper. A message is exactly one array (the event's arguments, as the generated senders write
+ * it); any other shape, such as the tutorial's `webContents.send(channel, 1)`, is dropped with one warning per
+ * channel naming `typedSender`, the generated sender to use instead.
+ */
+function $subscribe(
+  channel: string,
+  listener: unknown,
+  deliver: (args: readonly unknown[]) => void,
+  typedSender: string,
+): () => void {
   if (typeof listener !== "function") {
     throw new TypeError(`${channel}: the listener must be a function`);
   }
-  const wrapper = (_event: IpcRendererEvent, payload: unknown): void => {
+  const wrapper = (_event: IpcRendererEvent, ...message: unknown[]): void => {
+    const payload = message.length === 1 ? message[0] : undefined;
     if (!Array.isArray(payload)) {
+      if (!$warnedChannels.has(channel)) {
+        $warnedChannels.add(channel);
+        console.warn(
+          `${channel}: dropped a message of ${message.length} argument(s): the preload expects exactly one array, ` +
+            `the event's arguments. Send it from main with ${typedSender}, not webContents.send ` +
+            "(reported once per channel).",
+        );
+      }
       return;
     }
     try {
@@ -88,9 +127,9 @@ $contextBridge.exposeInMainWorld("shapes", {
   onMoved: (listener: (shape: unknown, to: unknown) => void): (() => void) =>
     $subscribe(CHANNEL_MOVED, listener, (args) => {
       listener(args[0], args[1]);
-    }),
+    }, "ShapesMainEvents.moved(webContents, shape, to) from Shapes.main.ts"),
   onCleared: (listener: () => void): (() => void) =>
     $subscribe(CHANNEL_CLEARED, listener, () => {
       listener();
-    }),
+    }, "ShapesMainEvents.cleared(webContents) from Shapes.main.ts"),
 });

@@ -1,113 +1,68 @@
-// The generated preload and renderer module in REAL Chromium (Debian's, headless, via playwright-core): the
-// page loads the compiled CoreIpc.preload.js (its "electron" import mapped to a page-side stand-in that
-// forwards ipcRenderer calls to Node) and CoreIpc.electron.js, and calls the typed API. On the Node side the
-// calls go through the FakeIpcMain stand-in and the generated main glue to the real Rust core.
-// What is NOT real: contextBridge (the stand-in assigns to `window`, no isolated world) and Electron's IPC.
+// The generated preload and renderer module in REAL Chromium (see chromium-harness.ts): the page loads the
+// compiled CoreIpc.preload.js (its "electron" import mapped to the page-side stand-in, whose contextBridge
+// copies values the way Electron's does) and CoreIpc.electron.js, and calls the typed API and the raw
+// `window.coreIpc`. On the Node side the calls go through the FakeIpcMain stand-in and the generated main glue
+// to the real Rust core. What is NOT real: the isolated world (one world; the stand-in copies) and Electron's IPC.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { ConsoleMessage, Page } from "playwright-core";
 
+import type { CoreIpcPreloadApi } from "./bindings/CoreIpc.electron.js";
 import { registerCoreIpc } from "./bindings/CoreIpc.main.js";
 import { spawnCore, type CoreProcess, type MainRegistration } from "./bindings/ipc-electron-main.js";
+import { ELECTRON_MODULE, startHarness, type Harness } from "./chromium-harness.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
 const CORE = process.env["IPC_STDIO_CORE"]
   ?? fileURLToPath(new URL("../../../target/debug/examples/stdio_core", import.meta.url));
 const DIST = fileURLToPath(new URL("./", import.meta.url));
 
-const STANDIN = `
-const listeners = new Map();
-window.__ipcDeliver = (channel, args) => {
-  for (const listener of [...(listeners.get(channel) ?? [])]) listener({ sender: "IpcRenderer" }, ...args);
-};
-export const contextBridge = { exposeInMainWorld: (key, api) => { window[key] = api; } };
-export const ipcRenderer = {
-  send: (channel, ...args) => { void window.__ipcSend(channel, args); },
-  invoke: (channel, ...args) => window.__ipcInvoke(channel, args),
-  on: (channel, listener) => {
-    const set = listeners.get(channel) ?? new Set();
-    set.add(listener);
-    listeners.set(channel, set);
-  },
-  removeListener: (channel, listener) => { listeners.get(channel)?.delete(listener); },
-};
-window.__listenerCount = (channel) => listeners.get(channel)?.size ?? 0;
-`;
-
 const PAGE = `<!doctype html><html><head>
 <script type="importmap">{"imports": {"electron": "/electron.js"}}</script>
-<script>window.process = { contextIsolated: true };</script>
 </head><body></body></html>`;
 
-let server: Server;
-let context: BrowserContext;
-let userDataDir: string;
+let harness: Harness;
 let page: Page;
 let core: CoreProcess;
 let registration: MainRegistration;
-let url = "";
 const ipcMain = new FakeIpcMain();
 const contents = new FakeWebContents("app://main");
+const warnings: string[] = [];
 
 before(async () => {
-  server = createServer((request, response) => {
-    const path = request.url?.split("?")[0] ?? "/";
+  harness = await startHarness((path) => {
     if (path === "/") {
-      response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    } else if (path === "/electron.js") {
-      response.writeHead(200, { "content-type": "text/javascript" }).end(STANDIN);
-    } else if (/^\/bindings\/[\w.-]+\.js$/.test(path) && existsSync(join(DIST, path))) {
-      response.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(join(DIST, path)));
-    } else {
-      response.writeHead(404).end();
+      return { type: "text/html", body: PAGE };
     }
+    if (path === "/electron.js") {
+      return { type: "text/javascript", body: ELECTRON_MODULE };
+    }
+    if (/^\/bindings\/[\w.-]+\.js$/.test(path) && existsSync(join(DIST, path))) {
+      return { type: "text/javascript", body: readFileSync(join(DIST, path)) };
+    }
+    return undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === "object");
-  url = `http://127.0.0.1:${address.port}/`;
-
   core = spawnCore(CORE, { stderr: "ignore" });
   registration = registerCoreIpc(ipcMain, core);
-  userDataDir = mkdtempSync(join(tmpdir(), "ipc-electron-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  page = await harness.openWindow(contents, ipcMain);
+  page.on("console", (message: ConsoleMessage) => {
+    if (message.type() === "warning" && message.text().startsWith("core:")) {
+      warnings.push(message.text());
+    }
   });
-  page = await context.newPage();
-  // The page's ipcRenderer reaches Node through these; arguments cross as JSON-like copies.
-  await page.exposeFunction("__ipcInvoke", (channel: string, args: unknown[]) =>
-    ipcMain.invoke(contents.mainFrame, channel, ...args));
-  await page.exposeFunction("__ipcSend", (channel: string, args: unknown[]) => {
-    ipcMain.send(contents.mainFrame, channel, ...args);
-  });
-  // Events main sends to the window go to the page's ipcRenderer listeners.
-  const deliver = contents.send.bind(contents);
-  contents.send = (channel: string, ...args: unknown[]): void => {
-    deliver(channel, ...args);
-    void page.evaluate(([c, a]) => {
-      (window as unknown as { __ipcDeliver: (c: string, a: unknown[]) => void }).__ipcDeliver(c, a);
-    }, [channel, args] as const);
-  };
-  await page.goto(url);
+  await page.goto(harness.url("/"));
   await page.evaluate(async (preload) => {
     await import(preload);
   }, "/bindings/CoreIpc.preload.js");
 });
 
 after(async () => {
-  await context?.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-  server?.close();
+  await harness?.close();
   core?.shutdown();
   await core?.exited;
 });
@@ -160,9 +115,114 @@ describe("generated preload + renderer module in real Chromium", () => {
     assert.equal(registration.pending, 0);
   });
 
+  it("the raw window.coreIpc resolves with values and rejects with plain IpcErrorDetail data a catch can read", async () => {
+    const result = await page.evaluate(async () => {
+      const raw = (window as unknown as { coreIpc: CoreIpcPreloadApi }).coreIpc;
+      const value = await raw.parse("7");
+      const caught = async (call: Promise<unknown>): Promise<unknown> => {
+        try {
+          await call;
+          return "resolved";
+        } catch (error) {
+          // Hand-written page code: no IpcError class here, only the data.
+          const e = error as { kind?: unknown };
+          return { isError: error instanceof Error, kind: e.kind, data: error };
+        }
+      };
+      return {
+        value,
+        handler: await caught(raw.parse("abc")),
+        timeout: await caught(raw.sleep(10_000, { timeoutMs: 50 })),
+        frozen: Object.isFrozen(raw) && Object.isFrozen(raw.parse),
+      };
+    });
+    assert.equal(result.value, 7);
+    assert.deepEqual(result.handler, {
+      isError: false,
+      kind: "handler",
+      data: { kind: "handler", error: { kind: "notANumber", text: "abc" } },
+    });
+    assert.deepEqual(result.timeout, { isError: false, kind: "timeout", data: { kind: "timeout", timeoutMs: 50 } });
+    assert.equal(result.frozen, true, "the exposed object is deep-frozen, as Electron's is");
+  });
+
+  it("a message sent with webContents.send directly reaches no listener and is reported once", async () => {
+    warnings.length = 0;
+    await page.evaluate(() => {
+      const raw = (window as unknown as { coreIpc: CoreIpcPreloadApi }).coreIpc;
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
+      raw.onEchoed((text) => seen.push(text));
+    });
+    // Main code written the tutorial's way, not with CoreIpcMainEvents.echoed(webContents, text).
+    contents.send("core:echoed", "tutorial way");
+    contents.send("core:echoed", "again");
+    const echo = await page.evaluate(() => (window as unknown as { coreIpc: CoreIpcPreloadApi }).coreIpc.echo("typed"));
+    assert.equal(echo, "typed (caller caller#1 from app://main)");
+    const seen = await page.waitForFunction(() => {
+      const got = (window as unknown as { __seen: string[] }).__seen;
+      return got.length > 0 ? got : undefined;
+    });
+    assert.deepEqual(await seen.jsonValue(), ["typed"], "only the core's event, sent in the right shape");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(
+      warnings[0] ?? "",
+      /^core:echoed: dropped a message of 1 argument\(s\).*CoreIpcMainEvents\.echoed\(webContents, text\) from CoreIpc\.main\.ts, not webContents\.send/,
+    );
+  });
+
+  it("the contextBridge stand-in copies in Chromium as it does in Node", async () => {
+    const result = await page.evaluate(async () => {
+      const { createContextBridge } = (window as unknown as {
+        __contextBridge: typeof import("./context-bridge.js");
+      }).__contextBridge;
+      const main: Record<string, unknown> = {};
+      const cyclic: Record<string, unknown> = { n: 1 };
+      cyclic["self"] = cyclic;
+      createContextBridge(main).exposeInMainWorld("api", {
+        body: document.body,
+        map: new Map([["k", 1]]),
+        date: new Date(5),
+        cyclic,
+        withError: () => Promise.reject(Object.assign(new Error("only this"), { kind: "lost" })),
+        withData: () => Promise.reject({ kind: "timeout", timeoutMs: 5 }),
+      });
+      const api = main["api"] as {
+        body: HTMLElement; map: Map<string, number>; date: Date; cyclic: { self: unknown };
+        withError: () => Promise<unknown>; withData: () => Promise<unknown>;
+      };
+      const reason = (call: Promise<unknown>): Promise<unknown> => call.then(() => "resolved", (e: unknown) => e);
+      const error = await reason(api.withError()) as Error & { kind?: string };
+      let proxy = "exposed";
+      try {
+        createContextBridge({}).exposeInMainWorld("p", { p: new Proxy({}, {}) });
+      } catch (e) {
+        proxy = (e as Error).name;
+      }
+      return {
+        sameElement: api.body === document.body,
+        map: api.map instanceof Map && api.map.get("k") === 1,
+        date: api.date instanceof Date && api.date.getTime() === 5,
+        cycle: api.cyclic.self === api.cyclic,
+        error: { isError: error instanceof Error, message: error.message, kind: error.kind ?? null },
+        data: await reason(api.withData()),
+        proxy,
+      };
+    });
+    assert.deepEqual(result, {
+      sameElement: true,
+      map: true,
+      date: true,
+      cycle: true,
+      error: { isError: true, message: "only this", kind: null },
+      data: { kind: "timeout", timeoutMs: 5 },
+      proxy: "DataCloneError",
+    });
+  });
+
   it("the preload refuses to expose anything without context isolation", async () => {
-    const fresh = await context.newPage();
-    await fresh.goto(url);
+    const fresh = await harness.openWindow(new FakeWebContents("app://main"), new FakeIpcMain());
+    await fresh.goto(harness.url("/"));
     const outcome = await fresh.evaluate(async (preload) => {
       (window as unknown as { process: { contextIsolated: boolean } }).process.contextIsolated = false;
       try {

@@ -1,65 +1,25 @@
 // The whole Electron path in Node, with stand-ins only where Electron itself would be: the page's
 // `electronCoreIpcApi()` (CoreIpc.electron.ts) -> `window.coreIpc` as exposed by the GENERATED preload
-// through a contextBridge stand-in -> ipcRenderer stand-in -> FakeIpcMain -> generated main glue -> the real
-// Rust core (stdio_core). The suite runs twice: once with CoreIpc.preload.ts compiled by tsc (importing a
-// stand-in "electron" module), once with the ready CoreIpc.preload.cjs, given a `require` for "electron".
-//
-// The contextBridge stand-in copies what crosses it: plain data is structured-cloned, functions are proxied,
-// promises resolve to copies, and errors keep only their message (what Electron does).
+// through the contextBridge stand-in (context-bridge.ts, which copies the way Electron's does) -> ipcRenderer
+// stand-in -> FakeIpcMain -> generated main glue -> the real Rust core (stdio_core). The suite runs twice:
+// once with CoreIpc.preload.ts compiled by tsc (importing a stand-in "electron" module), once with the ready
+// CoreIpc.preload.cjs, given a `require` for "electron".
 
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import type { electronCoreIpcApi as ElectronCoreIpcApi } from "./bindings/CoreIpc.electron.js";
+import type { CoreIpcPreloadApi, electronCoreIpcApi as ElectronCoreIpcApi } from "./bindings/CoreIpc.electron.js";
 import { CoreIpcFingerprint } from "./bindings/CoreIpc.js";
 import { CoreIpcMainSpec, registerCoreIpc } from "./bindings/CoreIpc.main.js";
 import { IpcError } from "./bindings/ipc-bridge.js";
 import { registerChannels, spawnCore, type CoreProcess } from "./bindings/ipc-electron-main.js";
+import { createContextBridge } from "./context-bridge.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
 const CORE = process.env["IPC_STDIO_CORE"]
   ?? fileURLToPath(new URL("../../../target/debug/examples/stdio_core", import.meta.url));
-
-type AnyFunction = (...args: unknown[]) => unknown;
-
-/** What crosses contextBridge, in either direction. */
-function bridge(value: unknown): unknown {
-  if (typeof value === "function") {
-    const fn = value as AnyFunction;
-    return (...args: unknown[]): unknown => {
-      let result: unknown;
-      try {
-        result = fn(...args.map(bridge));
-      } catch (error) {
-        throw new Error(error instanceof Error ? error.message : String(error));
-      }
-      return bridge(result);
-    };
-  }
-  if (value instanceof Promise) {
-    return value.then(bridge, (error: unknown) => {
-      throw new Error(error instanceof Error ? error.message : String(error));
-    });
-  }
-  if (Array.isArray(value)) {
-    return value.map(bridge);
-  }
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    // Electron's table of bridgeable types: "cloneable types" (typed arrays among them) are structured-cloned.
-    return structuredClone(value);
-  }
-  if (typeof value === "object" && value !== null) {
-    // Class instances (AbortSignal, ...) arrive as plain copies of their own enumerable properties.
-    const copy: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      copy[key] = bridge(inner);
-    }
-    return copy;
-  }
-  return structuredClone(value);
-}
 
 interface StandIn {
   exposed: Map<string, unknown>;
@@ -78,11 +38,12 @@ class World {
   readonly page = new FakeWebContents("app://main");
   readonly window: Record<string, unknown> = {};
   core: CoreProcess | undefined;
+  private readonly bridge = createContextBridge(this.window, () => (process as { contextIsolated?: boolean }).contextIsolated === true);
   readonly standIn: StandIn = {
     exposed: new Map(),
     contextBridge: {
       exposeInMainWorld: (key, api) => {
-        this.window[key] = bridge(api);
+        this.bridge.exposeInMainWorld(key, api);
         this.standIn.exposed.set(key, api);
       },
     },
@@ -209,6 +170,37 @@ for (const [flavor, runPreload] of [["CoreIpc.preload.ts (compiled)", runCompile
       assert.deepEqual(await detailOf(api.parse("abc")), { kind: "handler", error: { kind: "notANumber", text: "abc" } });
       assert.deepEqual(await detailOf(api.sleep(10_000, { timeoutMs: 50 })), { kind: "timeout", timeoutMs: 50 });
       assert.equal(((await detailOf(api.sleep(1, { timeoutMs: 0 }))) as { kind: string }).kind, "invalid_input");
+    });
+
+    it("the raw window API resolves with the value and rejects with plain IpcErrorDetail data", async () => {
+      const raw = world.window["coreIpc"] as CoreIpcPreloadApi;
+      assert.equal(await raw.parse("42"), 42);
+      const rejection = async (call: Promise<unknown>): Promise<unknown> => call.then(
+        (value: unknown) => assert.fail(`resolved with ${String(value)}`),
+        (reason: unknown) => reason,
+      );
+      const handler = await rejection(raw.parse("abc"));
+      assert.ok(!(handler instanceof Error), "plain data, which contextBridge copies whole");
+      assert.deepEqual(handler, { kind: "handler", error: { kind: "notANumber", text: "abc" } });
+      assert.deepEqual(await rejection(raw.sleep(10_000, { timeoutMs: 50 })), { kind: "timeout", timeoutMs: 50 });
+    });
+
+    it("a message in the wrong shape reaches no listener and is reported once per channel", async (t) => {
+      const warn = t.mock.method(console, "warn", () => undefined);
+      const raw = world.window["coreIpc"] as CoreIpcPreloadApi;
+      const seen: string[] = [];
+      const off = raw.onEchoed((text) => seen.push(text));
+      // Main code written the tutorial's way, instead of CoreIpcMainEvents.echoed(webContents, text).
+      world.page.send("core:echoed", "direct");
+      world.page.send("core:echoed", "direct", "again");
+      world.page.send("core:echoed", ["right shape"]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      off();
+      assert.deepEqual(seen, ["right shape"]);
+      assert.equal(warn.mock.callCount(), 1);
+      const message = String(warn.mock.calls[0]?.arguments[0]);
+      assert.match(message, /^core:echoed: dropped a message of 1 argument\(s\)/);
+      assert.match(message, /CoreIpcMainEvents\.echoed\(webContents, text\) from CoreIpc\.main\.ts, not webContents\.send/);
     });
 
     it("cancels through an AbortSignal, which never crosses the bridge", async () => {

@@ -25,8 +25,19 @@ if (process.contextIsolated !== true) {
 
 let $nextId = 1;
 
-/** Resolves with main's plain-data outcome (`{ ok, value }` / `{ ok, error }`) and never rejects: a rejection
- * through contextBridge would keep only the message. */
+function $isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Resolves with the channel's value; rejects with plain `IpcErrorDetail` data (`{ kind: "handler", error }`,
+ * `{ kind: "timeout", timeoutMs }`, ...), never with an `Error`. contextBridge copies a rejected plain object
+ * with its data, but rebuilds a rejected `Error` from its message alone: `PassValueToOtherContext` in Electron's
+ * shell/renderer/api/electron_api_context_bridge.cc turns a native error into `v8::Exception::Error(message)`
+ * and copies a plain object key by key (docs/api/context-bridge.md, "Parameter / Error / Return Type
+ * support": custom properties of an Error "will be lost", electron/electron#25596). Main replies with plain
+ * `{ ok, value }` / `{ ok, error }` for the same reason (errors thrown through `handle` keep only their message).
+ */
 function $invoke(channel, args, options) {
   const id = $nextId++;
   const timeoutMs = typeof options?.timeoutMs === "number" ? options.timeoutMs : undefined;
@@ -41,22 +52,50 @@ function $invoke(channel, args, options) {
     });
   }
   return $ipcRenderer.invoke(channel, id, args, timeoutMs).then(
-    (outcome) => outcome,
-    (error) => ({
-      ok: false,
-      error: { kind: "protocol", message: error instanceof Error ? error.message : String(error) },
-    }),
+    (outcome) => {
+      if ($isRecord(outcome) && outcome["ok"] === true) {
+        return outcome["value"];
+      }
+      const error = $isRecord(outcome) && outcome["ok"] === false ? outcome["error"] : undefined;
+      throw $isRecord(error) && typeof error["kind"] === "string"
+        ? error
+        : { kind: "protocol", message: "the main side sent an unreadable outcome" };
+    },
+    (error) => {
+      throw { kind: "protocol", message: error instanceof Error ? error.message : String(error) };
+    },
   );
 }
 
-/** The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
- * exactly this wrapper. */
-function $subscribe(channel, listener, deliver) {
+/** Channels already warned about (see `$subscribe`): one warning per channel, however many messages. */
+const $warnedChannels = new Set();
+
+/**
+ * The page's listener gets the payload only, never the IpcRendererEvent; the disposer is made here and removes
+ * exactly this wrapper. A message is exactly one array (the event's arguments, as the generated senders write
+ * it); any other shape, such as the tutorial's `webContents.send(channel, 1)`, is dropped with one warning per
+ * channel naming `typedSender`, the generated sender to use instead.
+ */
+function $subscribe(
+  channel,
+  listener,
+  deliver,
+  typedSender,
+) {
   if (typeof listener !== "function") {
     throw new TypeError(`${channel}: the listener must be a function`);
   }
-  const wrapper = (_event, payload) => {
+  const wrapper = (_event, ...message) => {
+    const payload = message.length === 1 ? message[0] : undefined;
     if (!Array.isArray(payload)) {
+      if (!$warnedChannels.has(channel)) {
+        $warnedChannels.add(channel);
+        console.warn(
+          `${channel}: dropped a message of ${message.length} argument(s): the preload expects exactly one array, ` +
+            `the event's arguments. Send it from main with ${typedSender}, not webContents.send ` +
+            "(reported once per channel).",
+        );
+      }
       return;
     }
     try {
@@ -85,14 +124,14 @@ $contextBridge.exposeInMainWorld("demoIpc", {
   onWindowTitle: (listener) =>
     $subscribe(CHANNEL_WINDOW_TITLE, listener, (args) => {
       listener(args[0]);
-    }),
+    }, "DemoIpcMainEvents.windowTitle(webContents, title) from DemoIpc.main.ts"),
   listFiles: (options) => $invoke(CHANNEL_LIST_FILES, [], options),
   chooseFile: (options) => $invoke(CHANNEL_CHOOSE_FILE, [], options),
   openFile: (name, options) => $invoke(CHANNEL_OPEN_FILE, [name], options),
   onUpdateCounter: (listener) =>
     $subscribe(CHANNEL_UPDATE_COUNTER, listener, (args) => {
       listener(args[0]);
-    }),
+    }, "DemoIpcMainEvents.updateCounter(webContents, delta) from DemoIpc.main.ts"),
   counterValue: (value) => {
     $ipcRenderer.send(CHANNEL_COUNTER_VALUE, [value]);
   },
@@ -101,11 +140,11 @@ $contextBridge.exposeInMainWorld("demoIpc", {
   onPeersChanged: (listener) =>
     $subscribe(CHANNEL_PEERS_CHANGED, listener, (args) => {
       listener(args[0]);
-    }),
+    }, "DemoIpcMainEvents.peersChanged(webContents, peers) from DemoIpc.main.ts"),
   messagePeer: (to, text, options) => $invoke(CHANNEL_MESSAGE_PEER, [to, text], options),
   onPeerMessage: (listener) =>
     $subscribe(CHANNEL_PEER_MESSAGE, listener, (args) => {
       listener(args[0], args[1]);
-    }),
+    }, "DemoIpcMainEvents.peerMessage(webContents, from, text) from DemoIpc.main.ts"),
   longJob: (label, options) => $invoke(CHANNEL_LONG_JOB, [label], options),
 });

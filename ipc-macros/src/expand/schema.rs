@@ -31,6 +31,10 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let test_name = format_ident!("export_bindings_{}", snake_case(&trait_name));
     let doc = format!("Channel table and TypeScript description of [`{trait_name}`].");
     let (web, electron) = (service.options.hosts.web, service.options.hosts.electron);
+    let expose_as = service.options.expose_as.as_ref().map(|name| {
+        let name = &name.value;
+        quote!(#krate::ts::ApiBuilder::expose_as(api, #name);)
+    });
     let export_test = service.options.export.then(|| {
         quote! {
             #[cfg(test)]
@@ -72,6 +76,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             const HOSTS: #krate::ts::Hosts = #krate::ts::Hosts { web: #web, electron: #electron };
 
             fn describe(api: &mut #krate::ts::ApiBuilder) {
+                #expose_as
                 #(#describes)*
             }
         }

@@ -40,6 +40,9 @@ pub struct ChannelTs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiDescription {
     pub trait_name: String,
+    /// The `window` property the Electron preload exposes (`#[channels(expose_as = "...")]`); `None`: the
+    /// trait's name in lower camel case.
+    pub expose_as: Option<String>,
     pub channels: Vec<ChannelTs>,
     /// Declarations of every named payload type reachable from the channels, keyed by TypeScript name.
     pub declarations: BTreeMap<String, String>,
@@ -72,6 +75,7 @@ impl ApiBuilder {
         Self {
             description: ApiDescription {
                 trait_name: trait_name.to_owned(),
+                expose_as: None,
                 channels: Vec::new(),
                 declarations: BTreeMap::new(),
                 name_clashes: Vec::new(),
@@ -106,6 +110,11 @@ impl ApiBuilder {
         if let Some(round_trip) = round_trip {
             self.description.round_trips.insert(ts, round_trip);
         }
+    }
+
+    /// Names the `window` property the Electron preload exposes (checked when the preload is rendered).
+    pub fn expose_as(&mut self, name: &str) {
+        self.description.expose_as = Some(name.to_owned());
     }
 
     pub fn channel(&mut self, channel: ChannelTs) {

@@ -16,7 +16,7 @@ use crate::service::ChannelKind;
 
 /// File name of the renderer-side shared module.
 pub const ELECTRON_FILE: &str = "ipc-electron.ts";
-/// The renderer-side shared module: `electronInvoke`, `IpcOutcome`, `ElectronCallOptions`.
+/// The renderer-side shared module: `electronInvoke`, `ElectronCallOptions`.
 pub const ELECTRON_SOURCE: &str = include_str!("electron.ts");
 /// File name of the main-process shared module.
 pub const ELECTRON_MAIN_FILE: &str = "ipc-electron-main.ts";
@@ -48,9 +48,13 @@ pub const ELECTRON_SCHEME_FILE: &str = "ipc-electron-scheme.ts";
 /// `registerAppScheme` and `serveAppScheme`: the app's pages on `app://main` instead of `file://`.
 pub const ELECTRON_SCHEME_SOURCE: &str = include_str!("electron-scheme.ts");
 
-/// `AppIpc` -> `appIpc`: the `window` property the preload exposes.
-pub(super) fn exposed_name(trait_name: &str) -> String {
-    let mut chars = trait_name.chars();
+/// The `window` property the preload exposes: `expose_as`, else the trait's name in lower camel case
+/// (`AppIpc` -> `appIpc`).
+pub(super) fn exposed_name(api: &ApiDescription) -> String {
+    if let Some(name) = &api.expose_as {
+        return name.clone();
+    }
+    let mut chars = api.trait_name.chars();
     match chars.next() {
         Some(first) => format!("{}{}", first.to_lowercase(), chars.as_str()),
         None => String::new(),
@@ -88,7 +92,6 @@ pub(super) fn header(w: &mut String, api: &ApiDescription, what: &str) {
 /// Payload type names used directly in the signatures of the channels `select` picks (the ones a module
 /// must import).
 fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) -> Vec<&str> {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let types: Vec<&str> = api
         .channels
         .iter()
@@ -100,6 +103,12 @@ fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) 
                 .chain([c.output.as_str(), c.error.as_str()])
         })
         .collect();
+    declarations_in(api, &types)
+}
+
+/// The payload type names that occur in `types` (TypeScript type texts).
+fn declarations_in<'a>(api: &'a ApiDescription, types: &[&str]) -> Vec<&'a str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     api.declarations
         .keys()
         .map(String::as_str)
@@ -118,7 +127,7 @@ fn used_declarations(api: &ApiDescription, select: impl Fn(&ChannelTs) -> bool) 
 /// `<Trait>.electron.ts`: the exposed object's type, the `Window` declaration, and `electron<Trait>Api()`.
 pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
     let name = &api.trait_name;
-    let exposed = exposed_name(name);
+    let exposed = exposed_name(api);
     let mut out = String::new();
     let w = &mut out;
     header(w, api, "the renderer side of its Electron host");
@@ -141,12 +150,23 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
     if has_invoke {
         let _ = writeln!(
             w,
-            "import {{ electronInvoke as $electronInvoke, type ElectronCallOptions, type IpcOutcome }} from \"./ipc-electron.js\";"
+            "import {{ electronInvoke as $electronInvoke, type ElectronCallOptions }} from \"./ipc-electron.js\";"
         );
     }
+    // Handler error types appear in doc comments only: TypeScript has no type for what a promise rejects with.
+    let signature_types: Vec<&str> = api
+        .channels
+        .iter()
+        .flat_map(|c| {
+            c.args
+                .iter()
+                .map(|(_, ty)| ty.as_str())
+                .chain([c.output.as_str()])
+        })
+        .collect();
     let mut types = vec![format!("type {name}Api")];
     types.extend(
-        used_declarations(api, |_| true)
+        declarations_in(api, &signature_types)
             .iter()
             .map(|t| format!("type {t}")),
     );
@@ -158,11 +178,11 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
 
     let _ = writeln!(
         w,
-        "/** What `{name}.preload.ts` exposes as `window.{exposed}` (plain data only). Renderer code uses\n * `electron{name}Api()` instead, which gives the same `{name}Api` as the web host. */"
+        "/**\n * What `{name}.preload.ts` exposes as `window.{exposed}`, for page code written by hand: plain data only.\n * Sends return nothing; `on…` functions take a listener that gets the payload only and return an unsubscribe.\n * Invokes resolve with the value and reject with plain `IpcErrorDetail<E>` data (see ./ipc-bridge.js), never\n * an `Error`: `{{ kind: \"handler\", error: E }}` (the handler's typed error), `{{ kind: \"timeout\", timeoutMs }}`,\n * `{{ kind: \"cancelled\" }}`, `{{ kind: \"denied\", channel, origin }}`, `{{ kind: \"disconnected\" }}`, ...; a `catch`\n * reads `error.kind`. Code that can import modules uses `electron{name}Api()` instead, which gives the same\n * `{name}Api` as the web host, rejecting with `IpcError`.\n */"
     );
     let _ = writeln!(w, "export interface {name}PreloadApi {{");
     for channel in &api.channels {
-        write_docs(w, channel.docs, "  ");
+        write_exposed_docs(w, channel);
         let _ = writeln!(w, "  {};", exposed_signature(channel));
     }
     let _ = writeln!(w, "}}\n");
@@ -192,6 +212,24 @@ pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
     Ok(out)
 }
 
+/// The trait's doc comment of one member of `<Trait>PreloadApi`, plus, for an invoke, what it rejects with.
+fn write_exposed_docs(w: &mut String, channel: &ChannelTs) {
+    if channel.kind != ChannelKind::Invoke {
+        write_docs(w, channel.docs, "  ");
+        return;
+    }
+    let rejects = format!(
+        " Rejects with plain `IpcErrorDetail<{}>` data, never an `Error`.",
+        channel.error
+    );
+    let mut lines: Vec<&str> = channel.docs.to_vec();
+    if !lines.is_empty() {
+        lines.push("");
+    }
+    lines.push(&rejects);
+    write_docs(w, &lines, "  ");
+}
+
 /// One member of `<Trait>PreloadApi`: the exposed function's page-side signature.
 fn exposed_signature(channel: &ChannelTs) -> String {
     let member = member_name(channel);
@@ -200,12 +238,7 @@ fn exposed_signature(channel: &ChannelTs) -> String {
         ChannelKind::Invoke => {
             let mut all = params(channel);
             all.push(format!("{OPTIONS}?: ElectronCallOptions"));
-            format!(
-                "{member}({}): Promise<IpcOutcome<{}, {}>>",
-                all.join(", "),
-                channel.output,
-                channel.error
-            )
+            format!("{member}({}): Promise<{}>", all.join(", "), channel.output)
         }
         ChannelKind::Event => format!(
             "{member}({LISTENER}: {}): Unsubscribe",
@@ -397,6 +430,8 @@ fn write_main_events(w: &mut String, name: &str, events: &[(usize, &ChannelTs)])
 mod tests {
     use super::*;
 
+    use crate::ts::ApiBuilder;
+
     /// `1048576` -> `1_048_576`, as the glue writes its constants.
     fn grouped(value: u128) -> String {
         let digits = value.to_string();
@@ -432,7 +467,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(exposed_name("AppIpc"), "appIpc");
+        assert_eq!(exposed_name(&ApiBuilder::new("AppIpc").finish()), "appIpc");
+        let mut api = ApiBuilder::new("ElectronAPI");
+        api.expose_as("electronAPI");
+        assert_eq!(exposed_name(&api.finish()), "electronAPI");
         assert_eq!(cancel_channel("AppIpc"), "AppIpc:__cancel");
     }
 }

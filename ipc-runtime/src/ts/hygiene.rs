@@ -20,7 +20,6 @@ const HARMLESS: &[&str] = &[
     "Promise",
     "CallOptions",
     "ElectronCallOptions",
-    "IpcOutcome",
     "Unsubscribe",
     "WebContentsLike",
     "MainCaller",

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::BindingsError;
 use super::describe::{ApiDescription, ChannelTs};
 use super::electron::{arg_names, cancel_channel, constant_name, exposed_name, header};
-use super::naming::{LISTENER, OPTIONS};
+use super::naming::{LISTENER, OPTIONS, camel_case};
 use super::render::{check_clashes, check_representable, js_string, member_name};
 use crate::service::ChannelKind;
 
@@ -24,73 +24,9 @@ pub enum PreloadFlavor {
 /// interface); the `CommonJS` flavour drops it. One template keeps the two flavours from drifting apart.
 const HELPERS_TEMPLATE: &str = include_str!("preload-helpers.in");
 
-/// Globals a page already has on `window` (lower camel case, as exposed names are). Exposing a trait under one
-/// of them would shadow it in the page or make `exposeInMainWorld` throw at start-up.
-const WINDOW_GLOBALS: &[&str] = &[
-    "alert",
-    "blur",
-    "caches",
-    "chrome",
-    "close",
-    "closed",
-    "confirm",
-    "console",
-    "crypto",
-    "customElements",
-    "document",
-    "electron",
-    "event",
-    "exports",
-    "external",
-    "fetch",
-    "find",
-    "focus",
-    "frameElement",
-    "frames",
-    "global",
-    "globalThis",
-    "history",
-    "indexedDB",
-    "ipcRenderer",
-    "length",
-    "localStorage",
-    "location",
-    "locationbar",
-    "menubar",
-    "module",
-    "name",
-    "navigation",
-    "navigator",
-    "open",
-    "opener",
-    "origin",
-    "parent",
-    "performance",
-    "personalbar",
-    "postMessage",
-    "print",
-    "process",
-    "prompt",
-    "queueMicrotask",
-    "require",
-    "screen",
-    "scheduler",
-    "scrollbars",
-    "self",
-    "sessionStorage",
-    "setInterval",
-    "setTimeout",
-    "speechSynthesis",
-    "status",
-    "statusbar",
-    "stop",
-    "structuredClone",
-    "toolbar",
-    "top",
-    "trustedTypes",
-    "visualViewport",
-    "window",
-];
+/// Globals a page already has on `window`: exposing a trait under one of them would shadow it in the page or
+/// make `exposeInMainWorld` throw at start-up. The macro checks `expose_as` against the same list.
+const WINDOW_GLOBALS: &[&str] = &ipc_macros::__window_globals!();
 
 /// Keeps what is between `«` and `»` (TypeScript) or drops it (`CommonJS`); the markers never reach the output.
 fn instantiate(template: &str, flavor: PreloadFlavor) -> String {
@@ -107,20 +43,43 @@ fn instantiate(template: &str, flavor: PreloadFlavor) -> String {
     out
 }
 
-/// Refuses a trait whose `window` property would collide with a global the page already has.
+/// Whether `name` can follow `window.` as it is (ASCII letters, digits, `_` and `$`, not starting with a digit).
+fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Refuses a `window` property that pages could not write as `window.<name>`, or that would collide with a
+/// global the page already has. The macro refuses a bad `expose_as` at compile time; this covers the default
+/// name and descriptions built by hand.
 fn check_exposed_name(api: &ApiDescription) -> Result<(), BindingsError> {
-    let exposed = exposed_name(&api.trait_name);
-    if WINDOW_GLOBALS.contains(&exposed.as_str()) {
-        return Err(BindingsError::Clash {
-            trait_name: api.trait_name.clone(),
-            message: format!(
-                "the Electron preload would expose it as `window.{exposed}`, which pages already have; \
-                 rename the trait (for example to `{}Ipc`)",
-                api.trait_name
-            ),
-        });
-    }
-    Ok(())
+    let exposed = exposed_name(api);
+    let fix = if api.expose_as.is_some() {
+        "choose another `expose_as`".to_owned()
+    } else {
+        format!(
+            "rename the trait (for example to `{}Ipc`) or choose the name with `#[channels(expose_as = \"...\")]`",
+            api.trait_name
+        )
+    };
+    let problem = if !is_plain_identifier(&exposed) {
+        format!(
+            "the Electron preload would expose it as `window.{exposed}`, which is not a plain JavaScript identifier"
+        )
+    } else if WINDOW_GLOBALS.contains(&exposed.as_str()) {
+        format!(
+            "the Electron preload would expose it as `window.{exposed}`, which pages already have"
+        )
+    } else {
+        return Ok(());
+    };
+    Err(BindingsError::Clash {
+        trait_name: api.trait_name.clone(),
+        message: format!("{problem}; {fix}"),
+    })
 }
 
 /// Refuses two methods whose channel constants would be the same (`open_file` and `OPEN_FILE`).
@@ -141,7 +100,8 @@ fn check_constants(api: &ApiDescription) -> Result<(), BindingsError> {
     Ok(())
 }
 
-/// The preload: imports only `electron`; exposes one function per channel on `window.<traitCamel>`.
+/// The preload: imports only `electron`; exposes one function per channel on `window.<name>` (`expose_as`, else
+/// the trait's name in lower camel case).
 pub fn render_preload(
     api: &ApiDescription,
     flavor: PreloadFlavor,
@@ -152,7 +112,7 @@ pub fn render_preload(
     check_constants(api)?;
     let ts = flavor == PreloadFlavor::TypeScript;
     let name = &api.trait_name;
-    let exposed = exposed_name(name);
+    let exposed = exposed_name(api);
     let mut out = String::new();
     let w = &mut out;
     header(w, api, "its Electron preload");
@@ -204,14 +164,14 @@ pub fn render_preload(
         js_string(&exposed)
     );
     for channel in &api.channels {
-        let _ = writeln!(w, "  {},", exposed_member(channel, flavor));
+        let _ = writeln!(w, "  {},", exposed_member(name, channel, flavor));
     }
     let _ = writeln!(w, "}});");
     Ok(out)
 }
 
 /// One function of the exposed object: forwards plain data to `ipcRenderer`, never the reverse.
-fn exposed_member(channel: &ChannelTs, flavor: PreloadFlavor) -> String {
+fn exposed_member(trait_name: &str, channel: &ChannelTs, flavor: PreloadFlavor) -> String {
     let typed = |annotation: &str| {
         if flavor == PreloadFlavor::TypeScript {
             annotation.to_owned()
@@ -252,11 +212,20 @@ fn exposed_member(channel: &ChannelTs, flavor: PreloadFlavor) -> String {
             } else {
                 "(args)"
             };
+            // What the warning about a message in the wrong shape names (see `render_main`'s `<Trait>MainEvents`).
+            let mut sender_args = vec!["webContents".to_owned()];
+            sender_args.extend(names.iter().cloned());
+            let sender = format!(
+                "{trait_name}MainEvents.{}({}) from {trait_name}.main.ts",
+                camel_case(channel.method),
+                sender_args.join(", ")
+            );
             format!(
-                "{member}: ({LISTENER}{}){} =>\n    $subscribe({constant}, {LISTENER}, {receiver} => {{\n      {LISTENER}({});\n    }})",
+                "{member}: ({LISTENER}{}){} =>\n    $subscribe({constant}, {LISTENER}, {receiver} => {{\n      {LISTENER}({});\n    }}, {})",
                 typed(&format!(": ({}) => void", params.join(", "))),
                 typed(": (() => void)"),
-                spread.join(", ")
+                spread.join(", "),
+                js_string(&sender)
             )
         }
     }
@@ -321,11 +290,82 @@ mod tests {
         .expect_err("window.location must not be replaced");
         assert!(error.to_string().contains("`window.location`"), "{error}");
         assert!(
+            error
+                .to_string()
+                .contains("#[channels(expose_as = \"...\")]"),
+            "{error}"
+        );
+        assert!(
             render_preload(
                 &ApiBuilder::new("LocationIpc").finish(),
                 PreloadFlavor::TypeScript
             )
             .is_ok()
+        );
+    }
+
+    fn event(method: &'static str) -> ChannelTs {
+        ChannelTs {
+            kind: ChannelKind::Event,
+            channel: "update-counter",
+            method,
+            docs: &[],
+            args: vec![("value", "number".to_owned())],
+            output: "null".to_owned(),
+            error: "never".to_owned(),
+            allow_origins: &["app://main"],
+            allow_subframes: false,
+            timeout_ms: None,
+        }
+    }
+
+    #[test]
+    fn exposes_the_chosen_name() {
+        let mut api = ApiBuilder::new("ElectronAPI");
+        api.expose_as("electronAPI");
+        let api = api.finish();
+        for flavor in [PreloadFlavor::TypeScript, PreloadFlavor::CommonJs] {
+            let preload = render_preload(&api, flavor).unwrap();
+            assert!(
+                preload.contains("$contextBridge.exposeInMainWorld(\"electronAPI\", {"),
+                "{preload}"
+            );
+            assert!(!preload.contains("\"electronApi\""), "{preload}");
+        }
+    }
+
+    #[test]
+    fn refuses_chosen_names_pages_cannot_use() {
+        for (name, problem) in [
+            ("electron-api", "is not a plain JavaScript identifier"),
+            ("1api", "is not a plain JavaScript identifier"),
+            ("JSON", "which pages already have"),
+        ] {
+            let mut api = ApiBuilder::new("ElectronAPI");
+            api.expose_as(name);
+            let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)
+                .expect_err(name)
+                .to_string();
+            assert!(
+                error.contains(&format!("`window.{name}`, which")),
+                "{error}"
+            );
+            assert!(error.contains(problem), "{error}");
+            assert!(error.contains("choose another `expose_as`"), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_wrong_shape_warning_names_the_typed_sender() {
+        let mut api = ApiBuilder::new("ElectronAPI");
+        api.channel(event("update_counter"));
+        let preload = render_preload(&api.finish(), PreloadFlavor::CommonJs).unwrap();
+        assert!(
+            preload.contains(
+                "$subscribe(CHANNEL_UPDATE_COUNTER, listener, (args) => {\n      listener(args[0]);\n    }, \
+                 \"ElectronAPIMainEvents.updateCounter(webContents, value) from ElectronAPI.main.ts\")"
+            ),
+            "{preload}"
         );
     }
 }

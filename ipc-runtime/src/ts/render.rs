@@ -20,7 +20,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "IpcTransport",
     "Unsubscribe",
     "ElectronCallOptions",
-    "IpcOutcome",
     "IpcCore",
     "IpcMainLike",
     "MainCaller",
