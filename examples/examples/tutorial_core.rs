@@ -3,13 +3,13 @@
 //! `renderer.js` files run unchanged against the generated preload. Served over framed stdio (the `stdio`
 //! host), like `stdio_core`; its TypeScript goes to `tests/electron/tutorial/bindings`.
 //!
-//! `cargo run -p ipc-examples --example tutorial_core -- STATE_DIR`. A Rust core cannot reach Electron's
-//! windows and dialogs, which the tutorial's `set-title` and `dialog:openFile` use, so this core plays both
-//! with files in `STATE_DIR` (until those channels are main-process handlers): `dialog` holds the path the
-//! next open dialog "returns" (missing or empty: the user cancelled), `title` receives each title set, and
-//! `counter-values` gets one line per value the page reports back. Without `STATE_DIR` it only logs.
+//! `cargo run -p ipc-examples --example tutorial_core -- STATE_DIR`. As in the tutorial's app, `set-title` and
+//! `dialog:openFile` need Electron's window and dialog, so the main process implements them (main-process
+//! handlers, see `tests/electron/tutorial.test.ts`); the Rust bodies below serve hosts without Electron. The
+//! core keeps the logic: each value the page reports on `counter-value` is logged and appended to
+//! `STATE_DIR/counter-values`. Without `STATE_DIR` it only logs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ipc_runtime::{Caller, Server, channels};
@@ -51,7 +51,7 @@ pub trait ElectronAPI {
     async fn counter_value(&self, caller: Caller, value: i32);
 }
 
-/// Stands for the window and the dialog this core cannot reach (see the module documentation).
+/// The tutorial's main-side logic that needs no Electron API.
 struct Tutorial {
     state: Option<PathBuf>,
 }
@@ -72,25 +72,13 @@ impl Tutorial {
 }
 
 impl ElectronAPI for Tutorial {
+    // Under Electron the main process handles these two (a window and a dialog are its); here there is neither.
     async fn set_title(&self, _caller: Caller, title: String) {
-        tracing::info!(title = %ipc_runtime::logging::Escaped(&title), "set-title");
-        self.record("title", &title);
+        tracing::info!(title = %ipc_runtime::logging::Escaped(&title), "set-title without a window");
     }
 
     async fn open_file(&self, _caller: Caller) -> Result<String, OpenFileError> {
-        let chosen = self
-            .state
-            .as_deref()
-            .and_then(|dir| std::fs::read_to_string(dir.join("dialog")).ok())
-            .map(|text| text.trim().to_owned())
-            .unwrap_or_default();
-        if chosen.is_empty() {
-            return Err(OpenFileError::Cancelled);
-        }
-        if !Path::new(&chosen).is_file() {
-            return Err(OpenFileError::NotFound { path: chosen });
-        }
-        Ok(chosen)
+        Err(OpenFileError::Cancelled)
     }
 
     async fn counter_value(&self, _caller: Caller, value: i32) {

@@ -95,14 +95,20 @@ export interface Harness {
 }
 
 /** Serves what `serve` answers on loopback (404 otherwise) and starts headless Chromium. */
-export async function startHarness(serve: (path: string) => Served | undefined): Promise<Harness> {
+export async function startHarness(
+  serve: (path: string) => Served | undefined | Promise<Served | undefined>,
+): Promise<Harness> {
   const server: Server = createServer((request, response) => {
-    const served = serve(request.url?.split("?")[0] ?? "/");
-    if (served === undefined) {
-      response.writeHead(404).end();
-    } else {
-      response.writeHead(200, { "content-type": served.type }).end(served.body);
-    }
+    void Promise.resolve(serve(request.url?.split("?")[0] ?? "/")).then(
+      (served) => {
+        if (served === undefined) {
+          response.writeHead(404).end();
+        } else {
+          response.writeHead(200, { "content-type": served.type }).end(served.body);
+        }
+      },
+      () => response.writeHead(500).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

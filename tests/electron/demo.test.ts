@@ -1,40 +1,63 @@
 // The examples/electron app with everything real except Electron itself: the example's compiled main-process
-// logic (examples/electron/dist/electron/src/wiring.js) spawns the real Rust core (demo_core) and registers
-// the generated glue on the FakeIpcMain stand-in; two pages of the web demo's real renderer
-// (examples/web/public, served through the example's own app:// file mapping) run in REAL headless Chromium,
-// each with the ready GENERATED CommonJS preload (DemoIpc.preload.cjs) given a stand-in "electron" module.
-// The tutorial's four patterns and a typed domain error are clicked through and asserted on the pages and
-// on what the core recorded.
-// Not real: Electron's windows, menus, contextBridge's isolated world (the stand-in assigns to `window`) and
-// its IPC (Node stand-ins reproduce the behaviours listed in standins.ts).
+// logic (examples/electron/dist/electron/src/wiring.js) spawns the real Rust core (demo_core), registers the
+// generated glue on the FakeIpcMain stand-in with its two main-process handlers (the window title and the file
+// dialog, given stand-in windows and a stand-in dialog), and serves the web demo's real renderer
+// (examples/web/public) through the generated app:// handler (serveAppScheme, as main.ts gives it to
+// protocol.handle). Two pages run in REAL headless Chromium, each with the ready GENERATED CommonJS preload
+// (DemoIpc.preload.cjs) behind the faithful contextBridge stand-in (chromium-harness.ts). The tutorial's four
+// patterns, the dialog and typed domain errors are clicked through and asserted on the pages, on the stand-in
+// windows and on what the core recorded.
+// Not real: Electron's windows, dialog, menus, protocol.handle, contextBridge's isolated world and its IPC
+// (Node stand-ins reproduce the behaviours listed in standins.ts).
 
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import type { IpcMainLike, MainRegistration, WebContentsLike } from "./bindings/ipc-electron-main.js";
+import { serveAppScheme, type AppSchemeOptions, type ProtocolLike } from "./bindings/ipc-electron-scheme.js";
+import { startHarness, type Harness } from "./chromium-harness.js";
 import { FakeIpcMain, FakeWebContents } from "./standins.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
 const CORE = process.env["IPC_DEMO_CORE"] ?? join(ROOT, "target/debug/examples/demo_core");
 const WIRING = join(ROOT, "examples/electron/dist/electron/src/wiring.js");
 const PRELOAD = join(ROOT, "examples/web/bindings/DemoIpc.preload.cjs");
 
+/** A window as the example's main-process handlers use it (Electron's BrowserWindow has both). */
+class FakeWindow {
+  readonly titles: string[] = [];
+
+  constructor(readonly webContents: FakeWebContents) {}
+
+  setTitle(title: string): void {
+    this.titles.push(title);
+  }
+}
+
+type DialogOptions = { title: string; defaultPath: string; properties: "openFile"[] };
+type DialogResult = { canceled: boolean; filePaths: string[] };
+
 /** What this test uses of the example's wiring.ts (imported compiled, so it is the example's own code). */
 interface Wiring {
-  readonly APP_HOST: string;
-  rendererFile(url: string): string | undefined;
+  readonly START_URL: string;
+  readonly APP_SCHEME_OPTIONS: AppSchemeOptions;
+  isAppUrl(url: string): boolean;
   startDemoMain(
     ipcMain: IpcMainLike,
-    options: { corePath: string; filesDir: string; stderr: "pipe" },
+    options: {
+      windowOf(contents: WebContentsLike): FakeWindow | null;
+      showOpenDialog(window: FakeWindow, options: DialogOptions): Promise<DialogResult>;
+      corePath: string;
+      filesDir: string;
+      stderr: "pipe";
+    },
   ): {
     readonly core: { readonly child: { readonly stderr: NodeJS.ReadableStream | null } };
     readonly registration: MainRegistration;
@@ -45,21 +68,16 @@ interface Wiring {
 
 type Record = { readonly record: string } & { readonly [key: string]: unknown };
 
-const TYPES: { readonly [ext: string]: string } = {
-  ".html": "text/html",
-  ".js": "text/javascript",
-  ".css": "text/css",
-};
-
 let wiring: Wiring;
 let demo: ReturnType<Wiring["startDemoMain"]>;
-let server: Server;
-let origin = "";
-let context: BrowserContext;
-let userDataDir: string;
+let harness: Harness;
 let filesDir: string;
 const ipcMain = new FakeIpcMain();
 const records: Record[] = [];
+const windows = new Map<number, FakeWindow>();
+/** Each dialog shown: the window it was shown for and its options; `nextDialog` is what it answers. */
+const dialogs: { window: FakeWindow; options: DialogOptions }[] = [];
+let nextDialog: DialogResult = { canceled: true, filePaths: [] };
 
 /** The next record matching `match` from index `since` on (records arrive as the core's stderr lines). */
 async function record(match: (r: Record) => boolean, since: number): Promise<Record> {
@@ -74,61 +92,20 @@ async function record(match: (r: Record) => boolean, since: number): Promise<Rec
   }
 }
 
-/** One "window": a FakeWebContents for main, a Chromium page for the renderer, joined by the preload. */
-async function openWindow(): Promise<{ page: Page; contents: FakeWebContents; id: number }> {
-  const contents = new FakeWebContents(`app://${wiring.APP_HOST}`);
-  const page = await context.newPage();
+/** One "window": a FakeWebContents and FakeWindow for main, a Chromium page for the renderer, joined by the
+ * generated preload. The page is served by the example's app:// handler; the harness's loopback URL stands in
+ * for `app://main` (the FakeWebContents reports that origin to the glue). */
+async function openWindow(): Promise<{ page: Page; contents: FakeWebContents; window: FakeWindow; id: number }> {
+  const contents = new FakeWebContents("app://main");
+  const window = new FakeWindow(contents);
+  windows.set(contents.id, window);
+  const page = await harness.openWindow(contents, ipcMain, { preload: readFileSync(PRELOAD, "utf8") });
   page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
-  await page.exposeFunction("__ipcInvoke", (channel: string, args: unknown[]) =>
-    ipcMain.invoke(contents.mainFrame, channel, ...args));
-  await page.exposeFunction("__ipcSend", (channel: string, args: unknown[]) => {
-    ipcMain.send(contents.mainFrame, channel, ...args);
-  });
-  const deliver = contents.send.bind(contents);
-  contents.send = (channel: string, ...args: unknown[]): void => {
-    deliver(channel, ...args);
-    void page.evaluate(([c, a]) => {
-      (window as unknown as { __ipcDeliver: (c: string, a: unknown[]) => void }).__ipcDeliver(c, a);
-    }, [channel, args] as const).catch(() => undefined);
-  };
-  // Runs before the page's own scripts, as a preload does: the generated CommonJS file, wrapped the way a
-  // sandboxed preload is, with `require("electron")` answered by the stand-in.
-  await page.addInitScript({ content: preloadScript() });
-  await page.goto(`${origin}/index.html`);
+  await page.goto(harness.url(new URL(wiring.START_URL).pathname));
   await page.locator('#conn-status[data-state="connected"]').waitFor();
   await page.waitForFunction(() => /^\d+$/.test(document.getElementById("my-id")?.textContent ?? ""));
   const id = Number(await page.locator("#my-id").textContent());
-  return { page, contents, id };
-}
-
-function preloadScript(): string {
-  const source = readFileSync(PRELOAD, "utf8");
-  return `(() => {
-  const listeners = new Map();
-  window.__ipcDeliver = (channel, args) => {
-    for (const listener of [...(listeners.get(channel) ?? [])]) listener({ sender: "IpcRenderer" }, ...args);
-  };
-  const electron = {
-    contextBridge: { exposeInMainWorld: (key, api) => { window[key] = api; } },
-    ipcRenderer: {
-      send: (channel, ...args) => { void window.__ipcSend(channel, args); },
-      invoke: (channel, ...args) => window.__ipcInvoke(channel, args),
-      on: (channel, listener) => {
-        const set = listeners.get(channel) ?? new Set();
-        set.add(listener);
-        listeners.set(channel, set);
-      },
-      removeListener: (channel, listener) => { listeners.get(channel)?.delete(listener); },
-    },
-  };
-  const require = (id) => {
-    if (id !== "electron") throw new Error("a sandboxed preload cannot require " + id);
-    return electron;
-  };
-  (function (require, process) {
-${source}
-  })(require, { contextIsolated: true });
-})();`;
+  return { page, contents, window, id };
 }
 
 before(async () => {
@@ -138,7 +115,16 @@ before(async () => {
   filesDir = mkdtempSync(join(tmpdir(), "ipc-electron-demo-files-"));
   writeFileSync(join(filesDir, "hello.txt"), "Hello from the e2e folder.\n");
   wiring = (await import(pathToFileURL(WIRING).href)) as Wiring;
-  demo = wiring.startDemoMain(ipcMain, { corePath: CORE, filesDir, stderr: "pipe" });
+  demo = wiring.startDemoMain(ipcMain, {
+    windowOf: (contents) => windows.get(contents.id) ?? null,
+    showOpenDialog: (window, options) => {
+      dialogs.push({ window, options });
+      return Promise.resolve(nextDialog);
+    },
+    corePath: CORE,
+    filesDir,
+    stderr: "pipe",
+  });
   const stderr = demo.core.child.stderr;
   assert.ok(stderr !== null);
   createInterface({ input: stderr }).on("line", (line) => {
@@ -147,33 +133,26 @@ before(async () => {
     }
   });
 
-  // The example's own app:// mapping decides what is served.
-  server = createServer((request, response) => {
-    const file = wiring.rendererFile(`app://${wiring.APP_HOST}${request.url ?? "/"}`);
-    if (file === undefined || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
+  // The example's own app:// handler decides what is served (and with which type).
+  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  const protocol: ProtocolLike = {
+    registerSchemesAsPrivileged: () => undefined,
+    handle: (_scheme, serve) => {
+      handler = serve;
+    },
+  };
+  serveAppScheme(protocol, wiring.APP_SCHEME_OPTIONS);
+  harness = await startHarness(async (path) => {
+    const response = await handler?.(new Request(`app://main${path}`));
+    if (response === undefined || response.status !== 200) {
+      return undefined;
     }
-    response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-    response.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === "object");
-  origin = `http://127.0.0.1:${address.port}`;
-
-  userDataDir = mkdtempSync(join(tmpdir(), "ipc-electron-demo-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    return { type: response.headers.get("content-type") ?? "", body: Buffer.from(await response.arrayBuffer()) };
   });
 });
 
 after(async () => {
-  await context?.close();
-  rmSync(userDataDir, { recursive: true, force: true });
-  server?.close();
+  await harness?.close();
   await demo?.stop();
   rmSync(filesDir, { recursive: true, force: true });
 });
@@ -181,34 +160,32 @@ after(async () => {
 describe("examples/electron: the four tutorial patterns through the generated CommonJS preload", () => {
   let a: Awaited<ReturnType<typeof openWindow>>;
 
-  it("the app:// mapping serves the renderer folder only", () => {
-    assert.ok(wiring.rendererFile("app://main/")?.endsWith("index.html"));
-    assert.ok(wiring.rendererFile("app://main/js/src/main.js")?.endsWith("main.js"));
-    // URL parsing already drops dot segments, even encoded ones: these stay inside the folder.
-    const inside = join(ROOT, "examples/web/public/Cargo.toml");
-    assert.equal(wiring.rendererFile("app://main/../../Cargo.toml"), inside);
-    assert.equal(wiring.rendererFile("app://main/%2e%2e/%2e%2e/Cargo.toml"), inside);
-    // An encoded slash survives parsing; once decoded, the path must not leave the folder.
-    assert.equal(wiring.rendererFile("app://main/..%2f..%2fCargo.toml"), undefined);
-    assert.equal(wiring.rendererFile("app://other/index.html"), undefined);
-    assert.equal(wiring.rendererFile("https://main/index.html"), undefined);
+  it("navigation stays on the app's own pages", () => {
+    assert.equal(wiring.isAppUrl("app://main/index.html"), true);
+    assert.equal(wiring.isAppUrl("app://main/js/src/main.js"), true);
+    for (const url of ["https://evil.example/", "app://other/index.html", "file:///etc/passwd", "app://main/..%2fsecret"]) {
+      assert.equal(wiring.isAppUrl(url), false, url);
+    }
   });
 
   it("the page finds window.demoIpc and says it runs under Electron", async () => {
     a = await openWindow();
     assert.match((await a.page.locator("#title").textContent()) ?? "", /in Electron$/);
     assert.deepEqual(await a.page.evaluate(() => Object.keys((window as unknown as { demoIpc: object }).demoIpc).sort()), [
-      "chooseFile", "counterValue", "listFiles", "longJob", "messagePeer", "onPeerMessage", "onPeersChanged", "onUpdateCounter",
-      "onWindowTitle", "openFile", "peers", "setTitle", "whoami",
+      "chooseFile", "counterValue", "listFiles", "longJob", "messagePeer", "onPeerMessage", "onPeersChanged",
+      "onUpdateCounter", "onWindowTitle", "openFile", "peers", "setTitle", "whoami",
     ]);
   });
 
-  it("pattern 1: one-way set-title, applied by main through its event", async () => {
+  it("pattern 1: one-way set-title, handled in the main process: the window's title, then the page's", async () => {
     const since = records.length;
     await a.page.fill("#title-input", "  Typed IPC in Electron  ");
     await a.page.click("#title-set");
     await a.page.waitForFunction(() => document.title === "Typed IPC in Electron");
-    assert.deepEqual(await record((r) => r.record === "title", since), { record: "title", caller: a.id, title: "Typed IPC in Electron" });
+    assert.deepEqual(a.window.titles, ["Typed IPC in Electron"]);
+    // The main process answered it: the Rust core never saw the title.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(records.slice(since).filter((r) => r.record === "title").length, 0);
   });
 
   it("pattern 2: two-way file pick, and a typed domain error shown in the page", async () => {
@@ -219,6 +196,31 @@ describe("examples/electron: the four tutorial patterns through the generated Co
     assert.equal(await a.page.locator("#file-preview").textContent(), "Hello from the e2e folder.\n");
     await a.page.click("#file-open-outside");
     await a.page.locator('#file-error[data-kind="outsideFolder"]').waitFor();
+  });
+
+  it("pattern 2 as in the tutorial: the main process's dialog picks, the Rust core reads", async () => {
+    writeFileSync(join(filesDir, "chosen.txt"), "picked in the dialog\n");
+    nextDialog = { canceled: false, filePaths: [join(filesDir, "chosen.txt")] };
+    const since = records.length;
+    await a.page.click("#file-choose");
+    await a.page.locator("#file-name", { hasText: "chosen.txt" }).waitFor();
+    assert.equal(await a.page.locator("#file-preview").textContent(), "picked in the dialog\n");
+    const shown = dialogs.at(-1);
+    assert.ok(shown !== undefined);
+    assert.equal(shown.window, a.window, "the dialog belongs to the calling window");
+    assert.equal(shown.options.defaultPath, filesDir);
+    assert.deepEqual(await record((r) => r.record === "file_opened", since), {
+      record: "file_opened", caller: a.id, name: "chosen.txt", bytes: 21,
+    });
+    // A file outside the folder is refused by the main-process handler, typed.
+    nextDialog = { canceled: false, filePaths: [join(ROOT, "Cargo.toml")] };
+    await a.page.click("#file-choose");
+    await a.page.locator('#file-error[data-kind="outsideFolder"]').waitFor();
+    // A cancelled dialog changes nothing and shows no error.
+    nextDialog = { canceled: true, filePaths: [] };
+    await a.page.click("#file-choose");
+    await a.page.waitForFunction(() => document.getElementById("file-error")?.dataset["kind"] === "");
+    assert.equal(await a.page.locator("#file-name").textContent(), "chosen.txt");
   });
 
   it("pattern 3: the main process's menu action changes the counter; the renderer replies", async () => {
@@ -242,5 +244,6 @@ describe("examples/electron: the four tutorial patterns through the generated Co
     await a.page.click("#peer-send");
     await a.page.locator('#peer-status[data-kind="toSelf"]').waitFor();
     assert.equal(demo.registration.callers, 2);
+    assert.deepEqual(b.window.titles, [], "one window's title never reaches another");
   });
 });

@@ -2,12 +2,14 @@
 // for patterns 1, 2 and 3 with its reply), in real Chromium windows (chromium-harness.ts) with the GENERATED
 // CommonJS preload of the `ElectronAPI` trait (examples/examples/tutorial_core.rs: the tutorial's channel
 // names, `expose_as = "electronAPI"`) run before the page's scripts through the faithful contextBridge
-// stand-in. On the Node side: FakeIpcMain, the generated main glue and the real Rust core (tutorial_core).
+// stand-in. On the Node side: FakeIpcMain and the generated main glue, with the tutorial's `set-title` and
+// `dialog:openFile` as main-process handlers (a stand-in window and dialog), and the real Rust core
+// (tutorial_core) for `counter-value`.
 // Pattern 4 (renderer to renderer) has no code in the tutorial, so it has no page here.
 // The assertions read what the page shows.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -26,24 +28,23 @@ const CORE = process.env["IPC_TUTORIAL_CORE"]
 const SOURCE = fileURLToPath(new URL("../", import.meta.url));
 const PRELOAD = readFileSync(join(SOURCE, "tutorial/bindings/ElectronAPI.preload.cjs"), "utf8");
 
-/**
- * The main process's part of the tutorial (its main.js), wherever it is implemented. Today the Rust core
- * plays the window's title and the dialog, through files in its state folder (tutorial_core.rs); once
- * `set-title` and `dialog:openFile` are main-process handlers, a second implementation of this interface
- * (a fake window and dialog given to those handlers) replaces this one, and the tests stay as they are.
- */
-interface TutorialMain {
-  /** Starts the main side's IPC for `ipcMain`; returns how to stop it. */
-  start(ipcMain: FakeIpcMain): () => Promise<void>;
-  /** What the next open-file dialog returns: a path, or `null` for a dialog the user cancelled. */
-  nextDialog(path: string | null): void;
-  /** Every title set on a window, in order. */
-  titles(): string[];
-  /** Every value the pages reported back on `counter-value`, in order. */
-  counterValues(): number[];
+/** A window as the tutorial's main.js uses it: `win.setTitle(title)`. */
+class FakeWindow {
+  readonly titles: string[] = [];
+
+  setTitle(title: string): void {
+    this.titles.push(title);
+  }
 }
 
-function rustCoreMain(state: string): TutorialMain {
+/**
+ * The tutorial's main.js, with its two Electron calls as main-process handlers (`handleSetTitle` and
+ * `handleFileOpen`), a stand-in window per webContents and a stand-in dialog; the counter's reply goes to the
+ * real Rust core, which appends each value to `state/counter-values`.
+ */
+function tutorialMain(state: string) {
+  const windows = new Map<number, FakeWindow>();
+  let nextDialog: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
   const lines = (file: string): string[] => {
     try {
       return readFileSync(join(state, file), "utf8").split("\n").filter((line) => line !== "");
@@ -52,18 +53,40 @@ function rustCoreMain(state: string): TutorialMain {
     }
   };
   return {
-    start(ipcMain) {
+    windowFor(contents: FakeWebContents): FakeWindow {
+      const window = windows.get(contents.id) ?? new FakeWindow();
+      windows.set(contents.id, window);
+      return window;
+    },
+    start(ipcMain: FakeIpcMain): () => Promise<void> {
       const core: CoreProcess = spawnCore(CORE, { args: [state], stderr: "ignore" });
-      const registration = registerElectronAPI(ipcMain, core);
+      const registration = registerElectronAPI(ipcMain, core, {
+        windowOf: (contents) => windows.get(contents.id) ?? null,
+        handlers: {
+          setTitle: (caller, title) => {
+            caller.window()?.setTitle(title);
+          },
+          openFile: async (caller) => {
+            const { canceled, filePaths } = await Promise.resolve(nextDialog);
+            const chosen = filePaths[0];
+            if (canceled || chosen === undefined) {
+              return caller.fail({ kind: "cancelled" });
+            }
+            return existsSync(chosen) ? chosen : caller.fail({ kind: "notFound", path: chosen });
+          },
+        },
+      });
       return async () => {
         registration.dispose();
         core.shutdown();
         await core.exited;
       };
     },
-    nextDialog: (path) => writeFileSync(join(state, "dialog"), path ?? ""),
-    titles: () => lines("title"),
-    counterValues: () => lines("counter-values").map(Number),
+    /** What the next open-file dialog returns: a path, or `null` for a dialog the user cancelled. */
+    nextDialog(path: string | null): void {
+      nextDialog = path === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [path] };
+    },
+    counterValues: (): number[] => lines("counter-values").map(Number),
   };
 }
 
@@ -81,7 +104,7 @@ async function eventually<T>(read: () => T | Promise<T>, expected: T): Promise<T
 const text = (page: Page, selector: string) => (): Promise<string> => page.locator(selector).innerText();
 
 const state = mkdtempSync(join(tmpdir(), "ipc-tutorial-"));
-const main = rustCoreMain(state);
+const main = tutorialMain(state);
 const ipcMain = new FakeIpcMain();
 let stopMain: () => Promise<void>;
 let harness: Harness;
@@ -105,8 +128,9 @@ after(async () => {
 });
 
 /** A window of the app (its own webContents) showing one of the tutorial's pages. */
-async function openWindow(pattern: string): Promise<{ page: Page; contents: FakeWebContents; warnings: string[] }> {
+async function openWindow(pattern: string): Promise<{ page: Page; contents: FakeWebContents; window: FakeWindow; warnings: string[] }> {
   const contents = new FakeWebContents("app://main");
+  const window = main.windowFor(contents);
   const page = await harness.openWindow(contents, ipcMain, { preload: PRELOAD });
   const warnings: string[] = [];
   page.on("console", (message: ConsoleMessage) => {
@@ -115,15 +139,15 @@ async function openWindow(pattern: string): Promise<{ page: Page; contents: Fake
     }
   });
   await page.goto(harness.url(`/tutorial/${pattern}/index.html`));
-  return { page, contents, warnings };
+  return { page, contents, window, warnings };
 }
 
 describe("the IPC tutorial's own pages on the generated preload", () => {
   it("pattern 1: the page sets the window's title", async () => {
-    const { page } = await openWindow("pattern-1");
+    const { page, window } = await openWindow("pattern-1");
     await page.fill("#title", "Hello from the tutorial");
     await page.click("#btn");
-    assert.deepEqual(await eventually(() => main.titles(), ["Hello from the tutorial"]), ["Hello from the tutorial"]);
+    assert.deepEqual(await eventually(() => window.titles, ["Hello from the tutorial"]), ["Hello from the tutorial"]);
     await page.close();
   });
 

@@ -1,17 +1,19 @@
 // The Electron main process of the demo: two sandboxed, context-isolated windows on app://main, the
-// generated CommonJS preload, the Rust core as a child process, and the tutorial's Counter menu.
-// Run it with `npm start` (needs Electron's binary: `npm install` here downloads it).
+// generated CommonJS preload, the Rust core as a child process, the tutorial's dialog and window title handled
+// here in the main process, and the tutorial's Counter menu. Every item of Electron's security checklist it
+// meets is named in ../README.md. Run it with `npm start` (needs Electron's binary: `npm install` downloads it).
 
-import { app, BrowserWindow, ipcMain, Menu, net, protocol } from "electron";
-import { pathToFileURL } from "node:url";
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type MenuItemConstructorOptions, type WebContents } from "electron";
 
-import { APP_HOST, APP_SCHEME, paths, rendererFile, START_URL, startDemoMain, type DemoMain } from "./wiring.js";
+import { registerAppScheme, serveAppScheme } from "../../web/bindings/ipc-electron-scheme.js";
+import { APP_SCHEME_OPTIONS, isAppUrl, paths, START_URL, startDemoMain, type DemoMain } from "./wiring.js";
 
-// A standard, secure scheme gives pages the origin `app://main`, which DemoIpc's allowlist names. Must run
-// before `ready`.
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+// A standard, secure scheme gives pages the origin `app://main`, which DemoIpc's allowlist names (file:// would
+// be shared by every file on the disk). Electron needs it before `ready`.
+registerAppScheme(protocol, APP_SCHEME_OPTIONS.scheme);
+
+/** DevTools only in a development build: a packaged app gives users no console to paste code into. */
+const devTools = !app.isPackaged;
 
 function createWindow(offset: number): BrowserWindow {
   const window = new BrowserWindow({
@@ -24,17 +26,28 @@ function createWindow(offset: number): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      devTools,
     },
   });
-  // Nothing but the app's own page: no navigation away, no new windows.
-  window.webContents.on("will-navigate", (event, url) => {
-    if (rendererFile(url) === undefined) {
-      event.preventDefault();
-    }
-  });
-  window.webContents.setWindowOpenHandler(() => ({ action: "deny" }));
   void window.loadURL(START_URL);
   return window;
+}
+
+/** Every webContents (windows, and any a page manages to create) stays on the app's own pages. */
+function guard(contents: WebContents): void {
+  const keepHome = (event: { preventDefault(): void; url: string }): void => {
+    if (!isAppUrl(event.url)) {
+      event.preventDefault();
+      console.warn(`demo: blocked navigation to ${JSON.stringify(event.url)}`);
+    }
+  };
+  contents.on("will-navigate", keepHome);
+  contents.on("will-frame-navigate", keepHome);
+  contents.on("will-redirect", keepHome);
+  contents.on("will-attach-webview", (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: "deny" }));
 }
 
 function counterMenu(demo: DemoMain): Menu {
@@ -44,6 +57,17 @@ function counterMenu(demo: DemoMain): Menu {
       demo.bumpCounter(target.webContents, delta);
     }
   };
+  const view: MenuItemConstructorOptions[] = [
+    { role: "reload" },
+    { role: "resetZoom" },
+    { role: "zoomIn" },
+    { role: "zoomOut" },
+    { type: "separator" },
+    { role: "togglefullscreen" },
+  ];
+  if (devTools) {
+    view.push({ type: "separator" }, { role: "toggleDevTools" });
+  }
   return Menu.buildFromTemplate([
     { role: "appMenu" },
     {
@@ -53,19 +77,22 @@ function counterMenu(demo: DemoMain): Menu {
         { label: "Decrement", accelerator: "CmdOrCtrl+Down", click: bump(-1) },
       ],
     },
-    { role: "viewMenu" },
+    { label: "View", submenu: view },
   ]);
 }
 
+app.on("web-contents-created", (_event, contents) => guard(contents));
+
 void app.whenReady().then(() => {
-  protocol.handle(APP_SCHEME, (request) => {
-    const file = rendererFile(request.url);
-    if (file === undefined) {
-      return new Response("not found", { status: 404 });
-    }
-    return net.fetch(pathToFileURL(file).href);
+  // The demo needs no permission (camera, notifications, ...): refuse every request and every check.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  serveAppScheme(protocol, APP_SCHEME_OPTIONS);
+
+  const demo = startDemoMain(ipcMain, {
+    windowOf: (contents: WebContents) => BrowserWindow.fromWebContents(contents),
+    showOpenDialog: (window, options) => dialog.showOpenDialog(window, options),
   });
-  const demo = startDemoMain(ipcMain);
   Menu.setApplicationMenu(counterMenu(demo));
   // Two windows, for pattern 4 (renderer -> renderer through main).
   createWindow(0);
@@ -80,5 +107,5 @@ void app.whenReady().then(() => {
     }
   });
   app.on("window-all-closed", () => app.quit());
-  console.log(`demo: serving ${APP_SCHEME}://${APP_HOST} from ${paths.renderer}, core ${paths.core}`);
+  console.log(`demo: serving ${START_URL} from ${paths.renderer}, core ${paths.core}`);
 });
