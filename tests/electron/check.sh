@@ -25,3 +25,5 @@ npx --no-install tsc -p tsconfig.json --noEmit
 rm -rf dist
 npx --no-install tsc -p tsconfig.build.json
 node --test dist/*.test.js
+# The main-process handler bench, briefly, so it keeps running (figures: BENCHMARKS.md).
+node dist/handlers.bench.js 50 > /dev/null
