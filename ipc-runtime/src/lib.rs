@@ -34,6 +34,7 @@ mod reply_probe;
 mod scan;
 mod server;
 mod service;
+mod sink;
 #[cfg(feature = "stdio")]
 pub mod stdio;
 pub mod ts;
@@ -50,6 +51,7 @@ pub use error::{IpcError, Never};
 pub use ipc_macros::channels;
 pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
+pub use sink::{RawSink, Sink, SinkClosed};
 pub use service::{
     Attachment, ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome,
     DirectValue, HandlerFuture, HandlerOutcome, NormalizeError, Service, ServiceDescriptor,

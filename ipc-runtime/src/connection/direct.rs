@@ -51,9 +51,13 @@ impl Connection {
     ) -> Result<DirectOutcome, IpcError<()>> {
         let (index, descriptor) = self.check_direct(channel, ChannelKind::Invoke)?;
         let generation = self
-            .admit(id)
+            .admit(id, None)
             .map_err(|(_, error)| self.refused(channel, error))?;
-        let tracking = Tracking::Invoke { id, generation };
+        let tracking = Tracking::Invoke {
+            id,
+            generation,
+            stream: None,
+        };
         let caller = self.caller(&tracking);
         let mut call = DirectCall {
             in_flight: &self.in_flight,
@@ -85,6 +89,7 @@ impl Connection {
             Finished::Panicked => Err(IpcError::Internal {
                 message: "the handler panicked".to_owned(),
             }),
+            Finished::Failed(error) => Err(error),
         }
     }
 

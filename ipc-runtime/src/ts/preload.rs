@@ -187,6 +187,7 @@ fn exposed_member(trait_name: &str, channel: &ChannelTs, flavor: PreloadFlavor) 
         .map(|n| format!("{n}{}", typed(": unknown")))
         .collect();
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!(
             "{member}: ({}){} => {{\n    $ipcRenderer.send({constant}, [{}]);\n  }}",
             params.join(", "),
