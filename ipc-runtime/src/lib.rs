@@ -43,7 +43,7 @@ pub mod web;
 
 pub use binary::{BinaryMessage, Bytes, Encoded};
 pub use caller::{Caller, CallerId};
-pub use client::{Call, Client, Subscription};
+pub use client::{Call, Client, StreamCall, Subscription};
 pub use connection::Connection;
 pub use emitter::{EmitError, Emitter, EventHub};
 pub use envelope::Limits;
