@@ -490,20 +490,20 @@ impl Connection {
             None => self.in_flight.admit(id, max),
         };
         admitted.map_err(|refused| match refused {
-                // Answering with this id would settle the *running* call with someone else's error.
-                Refused::Duplicate => (
-                    None,
-                    IpcError::Protocol {
-                        message: format!("request id {id} is already in flight on this connection"),
-                    },
-                ),
-                Refused::Busy => (
-                    Some(id),
-                    IpcError::Protocol {
-                        message: format!("more than {max} calls in flight; request {id} refused"),
-                    },
-                ),
-            })
+            // Answering with this id would settle the *running* call with someone else's error.
+            Refused::Duplicate => (
+                None,
+                IpcError::Protocol {
+                    message: format!("request id {id} is already in flight on this connection"),
+                },
+            ),
+            Refused::Busy => (
+                Some(id),
+                IpcError::Protocol {
+                    message: format!("more than {max} calls in flight; request {id} refused"),
+                },
+            ),
+        })
     }
 
     /// Refuses a call. If its envelope came from the fast path (`unchecked`), the text is read strictly

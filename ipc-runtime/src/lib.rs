@@ -51,11 +51,11 @@ pub use error::{IpcError, Never};
 pub use ipc_macros::channels;
 pub use observer::ConnectionEvent;
 pub use server::{OutboundFrame, Server, ServerBuilder};
-pub use sink::{RawSink, Sink, SinkClosed};
 pub use service::{
     Attachment, ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome,
     DirectValue, HandlerFuture, HandlerOutcome, NormalizeError, Service, ServiceDescriptor,
 };
+pub use sink::{RawSink, Sink, SinkClosed};
 pub use tokio_util::sync::CancellationToken;
 
 /// Items used by macro-generated code. Not a public API: names and signatures may change in any release.

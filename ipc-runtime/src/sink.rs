@@ -124,10 +124,7 @@ impl<T: Serialize> Sink<T> {
     ///
     /// Cancel safe: if the returned future is dropped before it completes, the item is not sent and no
     /// credit is spent; sending it again later sends it once.
-    pub fn send(
-        &mut self,
-        item: T,
-    ) -> impl Future<Output = Result<(), SinkClosed>> + Send + '_ {
+    pub fn send(&mut self, item: T) -> impl Future<Output = Result<(), SinkClosed>> + Send + '_ {
         let encoded = encode_payload(&item).map_err(|e| self.raw.fail(&e.to_string()));
         async move {
             match encoded {

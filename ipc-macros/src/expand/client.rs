@@ -103,6 +103,33 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                 }
             }
         }
+        Kind::Stream => {
+            let (ok, err) = match &method.output {
+                Output::Unit => (quote!(()), quote!(#krate::Never)),
+                Output::Value(ty) => (quote!(#ty), quote!(#krate::Never)),
+                Output::Result { ok, err } => (quote!(#ok), quote!(#err)),
+            };
+            let item = method.sink.as_ref().map_or_else(
+                || quote!(()),
+                |sink| {
+                    let ty = sink.item;
+                    quote!(#ty)
+                },
+            );
+            let window = super::schema::stream_window(method);
+            quote! {
+                #(#attrs)*
+                ///
+                /// Read the items with `.next().await`, then the outcome with `.result().await`; set
+                /// `.timeout(..)` or `.window(..)` first if needed. Dropping the call cancels the stream.
+                // As many parameters as the channel declares arguments (up to 16).
+                #[allow(clippy::too_many_arguments)]
+                pub fn #name(&self, #(#params),*) -> #krate::StreamCall<#item, #ok, #err> {
+                    // Streams are encoded on every client, a direct one too.
+                    self.inner.__stream(#channel, #encoded, #window)
+                }
+            }
+        }
         Kind::Event => {
             let subscribe = format_ident!("on_{}", name);
             let pattern = args_tuple_pattern(&method.args);

@@ -21,12 +21,19 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             .methods
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.kind != Kind::Event)
+            .filter(|(_, m)| matches!(m.kind, Kind::Send | Kind::Invoke))
     };
     let arms = handled().map(|(index, method)| arm(service, index, method));
     let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
     let normalize_arms = handled().map(|(index, method)| normalize_arm(service, index, method));
+    let stream_arms = service
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == Kind::Stream)
+        .map(|(index, method)| stream_arm(service, index, method));
     let caller = caller_ident();
+    let sink = sink_ident();
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -85,6 +92,22 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 }
             }
 
+            fn dispatch_stream(
+                &self,
+                channel: usize,
+                #caller: #krate::Caller,
+                payload: &str,
+                #sink: #krate::RawSink,
+            ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
+                match channel {
+                    #(#stream_arms)*
+                    _ => {
+                        let _ = (#caller, payload, #sink);
+                        ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
+                    }
+                }
+            }
+
             fn normalize(
                 &self,
                 channel: usize,
@@ -127,6 +150,42 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 /// arms bind the arguments before they pass the caller on.
 fn caller_ident() -> Ident {
     Ident::new("caller", Span::mixed_site())
+}
+
+/// The dispatch functions' `RawSink` parameter. Mixed-site, like [`caller_ident`].
+fn sink_ident() -> Ident {
+    Ident::new("sink", Span::mixed_site())
+}
+
+/// A stream channel's arm of `dispatch_stream`: the strict decode of [`arm`], then the handler with the
+/// typed sink as its last argument.
+fn stream_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let trait_ident = service.ident();
+    let name = method.ident();
+    let decode = decode_call(service, method, &format_ident!("payload"));
+    let pattern = args_tuple_pattern(&method.args);
+    let idents = method.args.iter().map(|a| a.ident);
+    let handler = Ident::new("handler", Span::mixed_site());
+    let caller = caller_ident();
+    let sink = sink_ident();
+    let item = method.sink.as_ref().map_or_else(
+        || quote!(()),
+        |s| {
+            let ty = s.item;
+            quote!(#ty)
+        },
+    );
+    let typed = quote!(#krate::Sink::<#item>::__new(#sink));
+    let call = quote!(<H as #trait_ident>::#name(&*#handler, #caller, #(#idents,)* #typed).await);
+    let body = encoded_body(krate, method, &call);
+    quote! {
+        #index => {
+            let #pattern = #decode?;
+            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
 }
 
 /// One channel's match arm: `unpack` yields the argument tuple (or returns the error with `?`), then the

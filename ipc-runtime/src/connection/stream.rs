@@ -90,8 +90,8 @@ impl Credit {
     pub(crate) fn take(&self, bytes: u64) -> bool {
         let mut state = self.lock();
         let size = i64::try_from(bytes).unwrap_or(i64::MAX);
-        let fits = state.items > 0
-            && (bytes == 0 || size <= state.bytes || state.bytes >= state.window);
+        let fits =
+            state.items > 0 && (bytes == 0 || size <= state.bytes || state.bytes >= state.window);
         if fits {
             state.items -= 1;
             state.bytes = state.bytes.saturating_sub(size);
@@ -140,7 +140,11 @@ mod tests {
         assert!(c.take(60));
         assert!(!c.take(60), "60 more would pass the 100-byte window");
         assert!(c.take(40));
-        c.grant(Grant { items: 0, bytes: 60 }).unwrap();
+        c.grant(Grant {
+            items: 0,
+            bytes: 60,
+        })
+        .unwrap();
         assert!(c.take(60));
     }
 
@@ -149,10 +153,18 @@ mod tests {
         let c = credit(10, 100);
         assert!(c.take(10));
         assert!(!c.take(500), "10 bytes are outstanding");
-        c.grant(Grant { items: 0, bytes: 10 }).unwrap();
+        c.grant(Grant {
+            items: 0,
+            bytes: 10,
+        })
+        .unwrap();
         assert!(c.take(500));
         assert!(!c.take(1), "the big item's bytes are outstanding");
-        c.grant(Grant { items: 0, bytes: 500 }).unwrap();
+        c.grant(Grant {
+            items: 0,
+            bytes: 500,
+        })
+        .unwrap();
         assert!(c.take(100));
     }
 
@@ -160,8 +172,20 @@ mod tests {
     fn credit_over_the_caps_is_refused_and_adds_nothing() {
         let c = credit(MAX_ITEMS, 0);
         assert!(c.grant(Grant { items: 1, bytes: 0 }).is_err());
-        assert!(c.grant(Grant { items: 0, bytes: MAX_BYTES + 1 }).is_err());
-        assert!(check_outstanding(Grant { items: MAX_ITEMS + 1, bytes: 0 }).is_err());
+        assert!(
+            c.grant(Grant {
+                items: 0,
+                bytes: MAX_BYTES + 1
+            })
+            .is_err()
+        );
+        assert!(
+            check_outstanding(Grant {
+                items: MAX_ITEMS + 1,
+                bytes: 0
+            })
+            .is_err()
+        );
         assert!(c.take(0));
         assert!(c.grant(Grant { items: 1, bytes: 0 }).is_ok());
     }

@@ -270,6 +270,7 @@ mod tests {
                 allow_origins: &["app://main"],
                 allow_subframes: false,
                 timeout_ms: None,
+                item: None,
             });
         }
         let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)
@@ -317,6 +318,7 @@ mod tests {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            item: None,
         }
     }
 

@@ -139,9 +139,7 @@ fn write_fingerprint(w: &mut String, api: &ApiDescription) {
 pub(super) fn member_name(channel: &ChannelTs) -> String {
     match channel.kind {
         ChannelKind::Event => listener_name(channel.method),
-        ChannelKind::Send | ChannelKind::Invoke | ChannelKind::Stream => {
-            camel_case(channel.method)
-        }
+        ChannelKind::Send | ChannelKind::Invoke | ChannelKind::Stream => camel_case(channel.method),
     }
 }
 
@@ -393,6 +391,7 @@ mod tests {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            item: None,
         }
     }
 
