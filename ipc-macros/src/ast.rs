@@ -46,6 +46,8 @@ pub(crate) struct Method<'a> {
     pub(crate) args: Vec<Arg<'a>>,
     /// A `#[stream]`'s `out: Sink<T>`, its last parameter.
     pub(crate) sink: Option<SinkArg<'a>>,
+    /// Whether any parameter is a `Sink` (misplaced ones were reported where they are).
+    pub(crate) any_sink: bool,
     pub(crate) output: Output<'a>,
 }
 
@@ -131,19 +133,27 @@ impl<'a> Method<'a> {
             _ => None,
         };
         let mut args = Vec::new();
+        let inputs: Vec<&FnArg> = inputs.collect();
+        let sinks = inputs
+            .iter()
+            .filter(|a| matches!(a, FnArg::Typed(p) if sink_item(&p.ty).is_some()))
+            .count();
         let mut sink: Option<SinkArg<'a>> = None;
-        let count = inputs.len();
-        for (at, input) in inputs.enumerate() {
+        let mut seen_sinks = 0;
+        for (at, input) in inputs.iter().copied().enumerate() {
             if let FnArg::Typed(pat) = input {
                 if let Some(item) = sink_item(&pat.ty) {
+                    seen_sinks += 1;
                     if kind != Kind::Stream {
                         cx.error(&pat.ty, format!("a `Sink` parameter belongs to a #[stream] channel; a #[{}] has none", kind.attr_name()));
-                    } else if sink.is_some() {
-                        cx.error(
-                            &pat.ty,
-                            "a #[stream] handler takes exactly one `Sink`; remove this one",
-                        );
-                    } else if at + 1 != count {
+                    } else if sinks > 1 {
+                        if seen_sinks > 1 {
+                            cx.error(
+                                &pat.ty,
+                                "a #[stream] handler takes exactly one `Sink`; remove this one",
+                            );
+                        }
+                    } else if at + 1 != inputs.len() {
                         cx.error(&pat.ty, "the `Sink` is a #[stream] handler's last parameter: move it after the channel's arguments");
                     } else {
                         sink = Some(SinkArg { item });
@@ -181,6 +191,7 @@ impl<'a> Method<'a> {
             caller,
             args,
             sink,
+            any_sink: sinks > 0,
             output,
         })
     }

@@ -180,7 +180,7 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
             }
         }
     }
-    if method.kind == Kind::Stream && method.sink.is_none() && method.options.complete {
+    if method.kind == Kind::Stream && !method.any_sink && method.options.complete {
         cx.error(
             &sig.ident,
             "a #[stream] handler sends its items through a last parameter `out: Sink<Item>` (ipc_runtime::Sink)",
