@@ -594,4 +594,108 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn stream_and_credit_envelopes_parse_and_encode_back() {
+        let limits = Limits::default();
+        let start = encode_stream(
+            4,
+            "app:copy",
+            Payload::Text(r#"["a","b"]"#),
+            Some(50),
+            Grant {
+                items: 16,
+                bytes: 1024,
+            },
+        );
+        assert_eq!(
+            start,
+            r#"{"kind":"stream","id":4,"channel":"app:copy","payload":["a","b"],"timeoutMs":50,"credit":{"items":16,"bytes":1024}}"#
+        );
+        assert_eq!(
+            Inbound::parse(&start, &limits).unwrap(),
+            Inbound::Stream {
+                id: 4,
+                channel: "app:copy",
+                payload: r#"["a","b"]"#,
+                timeout_ms: Some(50),
+                credit: Grant {
+                    items: 16,
+                    bytes: 1024
+                },
+            }
+        );
+        let credit = encode_credit(4, Grant { items: 8, bytes: 0 });
+        assert_eq!(
+            Inbound::parse(&credit, &limits).unwrap(),
+            Inbound::Credit {
+                id: 4,
+                grant: Ok(Grant { items: 8, bytes: 0 })
+            }
+        );
+        for text in [
+            start.as_str(),
+            credit.as_str(),
+            r#"{"kind":"credit","id":1,"items":-1}"#,
+        ] {
+            assert!(crate::fuzzing::parse_envelope(text, &limits), "{text}");
+            // The fast path reads only `send` and `invoke`; these take the strict path.
+            assert_eq!(crate::scan::inbound(text), None, "{text}");
+        }
+        assert_eq!(
+            encode_item(4, Payload::Text("[1]")),
+            serde_outbound(
+                Kind::Item,
+                Some(4),
+                None,
+                Some(&RawValue::from_string("[1]".to_owned()).unwrap())
+            )
+        );
+    }
+
+    #[test]
+    fn bad_credit_is_read_as_bad_for_its_stream() {
+        let limits = Limits::default();
+        for amounts in [r#""items":-1"#, r#""items":1.5"#, r#""bytes":"2""#] {
+            let text = format!(r#"{{"kind":"credit","id":3,{amounts}}}"#);
+            let parsed = Inbound::parse(&text, &limits).unwrap();
+            assert!(
+                matches!(
+                    parsed,
+                    Inbound::Credit {
+                        id: 3,
+                        grant: Err(_)
+                    }
+                ),
+                "{text}: {parsed:?}"
+            );
+        }
+        for (text, id) in [
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[]}"#,
+                Some(5),
+            ),
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[],"credit":{"items":-1}}"#,
+                Some(5),
+            ),
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[],"credit":{"items":1,"x":1}}"#,
+                None,
+            ),
+            (
+                r#"{"kind":"invoke","id":6,"channel":"c","payload":[],"credit":{"items":1}}"#,
+                Some(6),
+            ),
+            (
+                r#"{"kind":"invoke","id":6,"channel":"c","payload":[],"items":1}"#,
+                Some(6),
+            ),
+            (r#"{"kind":"item","id":6,"payload":1}"#, None),
+        ] {
+            let refusal = Inbound::parse(text, &limits).unwrap_err();
+            assert_eq!(refusal.id, id, "{text}");
+            assert!(matches!(refusal.error, IpcError::Protocol { .. }), "{text}");
+        }
+    }
 }
