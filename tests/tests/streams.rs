@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ipc_runtime::{Caller, IpcError, OutboundFrame, Server, Sink, channels};
+use ipc_runtime::web::WebHost;
+use ipc_runtime::{Bytes, Caller, Client, IpcError, OutboundFrame, Server, Sink, channels};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use support::{alive_tasks, settle};
+use support::{alive_tasks, settle, stdio_client, web_client};
 use tokio::sync::mpsc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -45,6 +46,10 @@ pub trait Streams {
     #[stream(timeout_ms = 60000)]
     async fn forever(&self, caller: Caller, out: Sink<u32>);
 
+    /// One `Bytes` item per size, each filled with its index; counts each one sent.
+    #[stream]
+    async fn chunks(&self, caller: Caller, sizes: Vec<u32>, out: Sink<Bytes>) -> u32;
+
     #[invoke]
     async fn ping(&self, caller: Caller) -> u32;
 }
@@ -53,6 +58,7 @@ pub trait Streams {
 #[derive(Default)]
 struct Counters {
     sent: AtomicUsize,
+    chunks_sent: AtomicUsize,
     /// Handler futures alive (a drop guard in each).
     live: AtomicUsize,
     token_cancelled: AtomicBool,
@@ -135,6 +141,17 @@ impl Streams for Impl {
     async fn forever(&self, _caller: Caller, _out: Sink<u32>) {
         let _live = Live::new(&self.0);
         std::future::pending::<()>().await;
+    }
+
+    async fn chunks(&self, _caller: Caller, sizes: Vec<u32>, mut out: Sink<Bytes>) -> u32 {
+        for (index, size) in (0u8..).zip(&sizes) {
+            let chunk = vec![index; usize::try_from(*size).unwrap()];
+            out.send(Bytes::from(chunk))
+                .await
+                .expect("the stream is open");
+            self.0.chunks_sent.fetch_add(1, Ordering::SeqCst);
+        }
+        u32::try_from(sizes.len()).unwrap()
     }
 
     async fn ping(&self, _caller: Caller) -> u32 {
@@ -468,4 +485,143 @@ async fn malformed_stream_starts_are_refused_with_their_id() {
         assert_eq!(answer["id"], id, "{start}: {answer}");
         raw.still_serves().await;
     }
+}
+
+/// Reads every chunk of a `chunks` stream, checking each one's size and content.
+async fn read_chunks(client: &StreamsClient, sizes: &[u32], bytes_window: u64) {
+    let mut stream = client.chunks(sizes.to_vec()).bytes_window(bytes_window);
+    for (index, size) in (0u8..).zip(sizes) {
+        let chunk = stream.next().await.expect("a chunk");
+        assert_eq!(chunk.len(), usize::try_from(*size).unwrap());
+        assert!(chunk.to_vec().iter().all(|&b| b == index), "chunk {index}");
+    }
+    assert_eq!(stream.next().await, None);
+    assert_eq!(
+        stream.result().await,
+        Ok(u32::try_from(sizes.len()).unwrap())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bytes_items_stay_within_the_byte_window_and_one_larger_item_still_goes() {
+    let (counters, server) = serve();
+    let client = StreamsClient::connect_in_memory(&server, MAIN);
+    let mut stream = client.chunks(vec![60, 60, 250, 10]).bytes_window(200);
+    let first = stream.next().await.expect("a chunk");
+    assert_eq!(first.len(), 60);
+    // Two chunks fit the 200-byte window; the 250-byte one (larger than the whole window) waits until all
+    // of it is granted back.
+    settle(|| counters.chunks_sent.load(Ordering::SeqCst) == 2).await;
+    assert_eq!(client.ping().await, Ok(7));
+    assert_eq!(counters.chunks_sent.load(Ordering::SeqCst), 2);
+    assert_eq!(stream.next().await.map(|c| c.len()), Some(60));
+    // The rest, the 250-byte chunk (larger than the whole window) included.
+    for size in [250, 10] {
+        assert_eq!(stream.next().await.map(|c| c.len()), Some(size));
+    }
+    assert_eq!(stream.result().await, Ok(4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bytes_items_travel_as_binary_messages() {
+    let (_, server) = serve();
+    let (tx, mut rx) = server.connect_raw(MAIN, true);
+    tx.send(r#"{"kind":"stream","id":1,"channel":"streams:chunks","payload":[[3]],"credit":{"items":4,"bytes":100}}"#.to_owned())
+        .await
+        .unwrap();
+    let OutboundFrame::Binary(item) = rx.recv().await.unwrap() else {
+        panic!("a binary item was expected");
+    };
+    let expected = support::binary_message(
+        r#"{"kind":"item","id":1,"payload":{"$bin":0}}"#,
+        &[&[0, 0, 0]],
+    );
+    assert_eq!(item.to_bytes().to_vec(), expected);
+    let OutboundFrame::Text(end) = rx.recv().await.unwrap() else {
+        panic!("a text reply was expected");
+    };
+    assert_eq!(end, r#"{"kind":"reply","id":1,"payload":1}"#);
+}
+
+/// The same scenario on a client of any host: items in order, a typed error after items, `Bytes` items,
+/// cancel by drop, and an invoke after each.
+async fn every_semantic_on(raw: Client, counters: &Counters) {
+    let client = StreamsClient::new(raw);
+    let mut stream = client.count(300);
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        items.push(item);
+    }
+    assert_eq!(items, (0..300).collect::<Vec<u32>>());
+    assert_eq!(stream.result().await, Ok(300));
+    let mut failing = client.fail_after(2);
+    assert_eq!(failing.next().await, Some(0));
+    assert_eq!(failing.next().await, Some(1));
+    assert_eq!(
+        failing.result().await,
+        Err(IpcError::Handler {
+            error: Oops { after: 2 }
+        })
+    );
+    read_chunks(&client, &[1, 70_000, 0, 5], 64 * 1024).await;
+    let mut cancelled = client.produce(10_000).window(4);
+    assert_eq!(cancelled.next().await, Some(0));
+    drop(cancelled);
+    settle(|| counters.live.load(Ordering::SeqCst) == 0).await;
+    settle(|| counters.token_cancelled.load(Ordering::SeqCst)).await;
+    assert_eq!(client.ping().await, Ok(7));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_work_alike_on_the_in_memory_stdio_and_web_hosts() {
+    let (counters, server) = serve();
+    every_semantic_on(server.connect_in_memory(MAIN), &counters).await;
+
+    let (counters, server) = serve();
+    let (client, pump) = stdio_client(server).await;
+    every_semantic_on(client, &counters).await;
+    pump.abort();
+
+    let (counters, server) = serve();
+    let host = WebHost::builder(server)
+        .page_origin(MAIN)
+        .start()
+        .await
+        .expect("web host starts");
+    let (client, pump) = web_client(&host).await;
+    every_semantic_on(client, &counters).await;
+    pump.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_client_streams_too() {
+    let (counters, server) = serve();
+    let client = StreamsClient::connect_direct(&server, MAIN);
+    let mut stream = client.count(50);
+    let mut items = 0;
+    while stream.next().await.is_some() {
+        items += 1;
+    }
+    assert_eq!(items, 50);
+    assert_eq!(stream.result().await, Ok(50));
+    every_semantic_on(server.connect_direct(MAIN), &counters).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_socket_ends_the_handler_and_the_stream_is_disconnected() {
+    let (counters, server) = serve();
+    let host = WebHost::builder(server)
+        .page_origin(MAIN)
+        .start()
+        .await
+        .expect("web host starts");
+    let (client, pump) = web_client(&host).await;
+    let client = StreamsClient::new(client);
+    let mut stream = client.produce(10_000).window(4);
+    assert_eq!(stream.next().await, Some(0));
+    // The socket goes away without a close frame (a crashed renderer).
+    pump.abort();
+    settle(|| counters.live.load(Ordering::SeqCst) == 0).await;
+    settle(|| counters.token_cancelled.load(Ordering::SeqCst)).await;
+    assert_eq!(stream.result().await, Err(IpcError::Disconnected));
 }
