@@ -688,13 +688,12 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
 fn log_send_outcome<O: Outcome>(caller: CallerId, channel: &str, finished: &Finished<O>) {
     match finished {
         Finished::Outcome(outcome) if !outcome.is_failure() => {}
-        Finished::Cancelled => {}
+        Finished::Cancelled | Finished::Failed(_) => {}
         Finished::Outcome(_) => tracing::error!(%caller, channel, "send handler failed"),
         Finished::Timeout(ms) => {
             tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped");
         }
         Finished::Panicked => tracing::error!(%caller, channel, "send handler panicked"),
-        Finished::Failed(_) => {}
     }
 }
 

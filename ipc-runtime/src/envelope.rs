@@ -293,52 +293,56 @@ impl<'a> Inbound<'a> {
                     payload: payload.get(),
                 })
             }
-            Kind::Stream => {
-                let id = raw
-                    .id
-                    .ok_or_else(|| protocol("`stream` needs a numeric `id`"))?;
-                let channel = raw
-                    .channel
-                    .ok_or_else(|| protocol("`stream` needs a `channel`"))?;
-                let payload = raw
-                    .payload
-                    .ok_or_else(|| protocol("`stream` needs a `payload` array"))?;
-                if raw.timeout_ms == Some(0) {
-                    return Err(protocol("`timeoutMs` must be at least 1"));
-                }
-                let credit = raw
-                    .credit
-                    .ok_or_else(|| protocol("`stream` needs its initial `credit`"))?;
-                let credit = Grant::read(credit.items, credit.bytes).map_err(|m| protocol(&m))?;
-                if let Err(message) = crate::connection::stream::check_outstanding(credit) {
-                    return Err(protocol(&message));
-                }
-                Ok(Self::Stream {
-                    id,
-                    channel,
-                    payload: payload.get(),
-                    timeout_ms: raw.timeout_ms,
-                    credit,
-                })
-            }
-            Kind::Credit => {
-                let id = raw
-                    .id
-                    .ok_or_else(|| protocol("`credit` needs the `id` of the stream"))?;
-                if raw.channel.is_some() || raw.payload.is_some() || raw.timeout_ms.is_some() {
-                    return Err(protocol(
-                        "a `credit` carries only `kind`, `id`, `items` and `bytes`",
-                    ));
-                }
-                Ok(Self::Credit {
-                    id,
-                    grant: Grant::read(raw.items, raw.bytes),
-                })
-            }
+            Kind::Stream => Self::stream(&raw, protocol),
+            Kind::Credit => Self::credit(&raw, protocol),
             Kind::Reply | Kind::Error | Kind::Event | Kind::Item => Err(protocol(
                 "only the main side sends `reply`, `error`, `event` and `item`",
             )),
         }
+    }
+    /// The fields of a `stream`, checked.
+    fn stream(raw: &RawEnvelope<'a>, protocol: impl Fn(&str) -> Refusal) -> Result<Self, Refusal> {
+        let id = raw
+            .id
+            .ok_or_else(|| protocol("`stream` needs a numeric `id`"))?;
+        let channel = raw
+            .channel
+            .ok_or_else(|| protocol("`stream` needs a `channel`"))?;
+        let payload = raw
+            .payload
+            .ok_or_else(|| protocol("`stream` needs a `payload` array"))?;
+        if raw.timeout_ms == Some(0) {
+            return Err(protocol("`timeoutMs` must be at least 1"));
+        }
+        let credit = raw
+            .credit
+            .as_ref()
+            .ok_or_else(|| protocol("`stream` needs its initial `credit`"))?;
+        let credit = Grant::read(credit.items, credit.bytes).map_err(|m| protocol(&m))?;
+        crate::connection::stream::check_outstanding(credit).map_err(|m| protocol(&m))?;
+        Ok(Self::Stream {
+            id,
+            channel,
+            payload: payload.get(),
+            timeout_ms: raw.timeout_ms,
+            credit,
+        })
+    }
+
+    /// The fields of a `credit`, checked; its amounts are read, and judged by the stream they name.
+    fn credit(raw: &RawEnvelope<'a>, protocol: impl Fn(&str) -> Refusal) -> Result<Self, Refusal> {
+        let id = raw
+            .id
+            .ok_or_else(|| protocol("`credit` needs the `id` of the stream"))?;
+        if raw.channel.is_some() || raw.payload.is_some() || raw.timeout_ms.is_some() {
+            return Err(protocol(
+                "a `credit` carries only `kind`, `id`, `items` and `bytes`",
+            ));
+        }
+        Ok(Self::Credit {
+            id,
+            grant: Grant::read(raw.items, raw.bytes),
+        })
     }
 }
 

@@ -26,14 +26,8 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     let arms = handled().map(|(index, method)| arm(service, index, method));
     let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
     let normalize_arms = handled().map(|(index, method)| normalize_arm(service, index, method));
-    let stream_arms = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind == Kind::Stream)
-        .map(|(index, method)| stream_arm(service, index, method));
     let caller = caller_ident();
-    let sink = sink_ident();
+    let dispatch_stream = dispatch_stream(service);
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -92,21 +86,7 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 }
             }
 
-            fn dispatch_stream(
-                &self,
-                channel: usize,
-                #caller: #krate::Caller,
-                payload: &str,
-                #sink: #krate::RawSink,
-            ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
-                match channel {
-                    #(#stream_arms)*
-                    _ => {
-                        let _ = (#caller, payload, #sink);
-                        ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
-                    }
-                }
-            }
+            #dispatch_stream
 
             fn normalize(
                 &self,
@@ -150,6 +130,36 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 /// arms bind the arguments before they pass the caller on.
 fn caller_ident() -> Ident {
     Ident::new("caller", Span::mixed_site())
+}
+
+/// `Service::dispatch_stream`: one arm per `#[stream]` channel.
+fn dispatch_stream(service: &Service<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let arms = service
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == Kind::Stream)
+        .map(|(index, method)| stream_arm(service, index, method));
+    let caller = caller_ident();
+    let sink = sink_ident();
+    quote! {
+        fn dispatch_stream(
+            &self,
+            channel: usize,
+            #caller: #krate::Caller,
+            payload: &str,
+            #sink: #krate::RawSink,
+        ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
+            match channel {
+                #(#arms)*
+                _ => {
+                    let _ = (#caller, payload, #sink);
+                    ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
+                }
+            }
+        }
+    }
 }
 
 /// The dispatch functions' `RawSink` parameter. Mixed-site, like [`caller_ident`].

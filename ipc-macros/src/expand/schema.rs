@@ -110,12 +110,11 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
         .allow_subframes
         .unwrap_or(service.options.allow_subframes);
     let timeout = declared_timeout(service, method);
-    let window = match method.kind {
-        Kind::Stream => {
-            let window = stream_window(method);
-            quote!(::core::option::Option::Some(#window))
-        }
-        _ => quote!(::core::option::Option::None),
+    let window = if method.kind == Kind::Stream {
+        let window = stream_window(method);
+        quote!(::core::option::Option::Some(#window))
+    } else {
+        quote!(::core::option::Option::None)
     };
     quote! {
         #krate::ChannelDescriptor {
@@ -187,12 +186,11 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
         ),
         Output::Result { ok, err } => (ts_of(krate, ok), ts_of(krate, err)),
     };
-    let item = match &method.sink {
-        Some(sink) => {
-            let item = ts_of(krate, sink.item);
-            quote!(::core::option::Option::Some(#item))
-        }
-        None => quote!(::core::option::Option::None),
+    let item = if let Some(sink) = &method.sink {
+        let item = ts_of(krate, sink.item);
+        quote!(::core::option::Option::Some(#item))
+    } else {
+        quote!(::core::option::Option::None)
     };
     quote! {
         {

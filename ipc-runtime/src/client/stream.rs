@@ -176,63 +176,61 @@ impl<T: DeserializeOwned, R: DeserializeOwned, E: DeserializeOwned> StreamCall<T
             self.start().await;
         }
         let id = self.id?;
-        loop {
-            let events = self.events.as_mut()?;
-            let event = match events.try_recv() {
-                Ok(event) => Some(event),
-                Err(TryRecvError::Disconnected) => None,
-                Err(TryRecvError::Empty) => {
-                    // A byte window can block the producer with less than half of it consumed (one large
-                    // item outstanding): nothing left to read, so grant now rather than wait forever.
-                    if self.ungranted.bytes > 0 {
-                        self.grant(id).await;
+        let events = self.events.as_mut()?;
+        let event = match events.try_recv() {
+            Ok(event) => Some(event),
+            Err(TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Empty) => {
+                // A byte window can block the producer with less than half of it consumed (one large
+                // item outstanding): nothing left to read, so grant now rather than wait forever.
+                if self.ungranted.bytes > 0 {
+                    self.grant(id).await;
+                }
+                self.events.as_mut()?.recv().await
+            }
+        };
+        match event {
+            None => {
+                self.end(Err(IpcError::Disconnected));
+                None
+            }
+            Some(StreamEvent::End(answer)) => {
+                let outcome = decode_reply(self.channel, answer).unwrap_or_else(|| {
+                    Err(IpcError::Protocol {
+                        message: "the main side ended the stream with an unreadable frame"
+                            .to_owned(),
+                    })
+                });
+                self.end(outcome);
+                None
+            }
+            Some(StreamEvent::Item {
+                frame,
+                payload,
+                attachments,
+            }) => {
+                let text = payload.map_or("null", |range| &frame[range]);
+                let decoded = with_attachments(&attachments, Json::Text(text), || {
+                    serde_json::from_str::<T>(text)
+                });
+                let bytes = attachments.iter().map(|a| a.len() as u64).sum::<u64>();
+                match decoded {
+                    Ok(item) => {
+                        self.ungranted.items += 1;
+                        self.ungranted.bytes += bytes;
+                        if self.half_window_consumed() {
+                            self.grant(id).await;
+                        }
+                        Some(item)
                     }
-                    self.events.as_mut()?.recv().await
-                }
-            };
-            match event {
-                None => {
-                    self.end(Err(IpcError::Disconnected));
-                    return None;
-                }
-                Some(StreamEvent::End(answer)) => {
-                    let outcome = decode_reply(self.channel, answer).unwrap_or_else(|| {
-                        Err(IpcError::Protocol {
-                            message: "the main side ended the stream with an unreadable frame"
-                                .to_owned(),
-                        })
-                    });
-                    self.end(outcome);
-                    return None;
-                }
-                Some(StreamEvent::Item {
-                    frame,
-                    payload,
-                    attachments,
-                }) => {
-                    let text = payload.map_or("null", |range| &frame[range]);
-                    let decoded = with_attachments(&attachments, Json::Text(text), || {
-                        serde_json::from_str::<T>(text)
-                    });
-                    let bytes = attachments.iter().map(|a| a.len() as u64).sum::<u64>();
-                    match decoded {
-                        Ok(item) => {
-                            self.ungranted.items += 1;
-                            self.ungranted.bytes += bytes;
-                            if self.half_window_consumed() {
-                                self.grant(id).await;
-                            }
-                            return Some(item);
-                        }
-                        Err(e) => {
-                            let message = format!(
-                                "an item of channel {:?} did not match its declared type: {e}",
-                                self.channel
-                            );
-                            self.cancel();
-                            self.end(Err(IpcError::Protocol { message }));
-                            return None;
-                        }
+                    Err(e) => {
+                        let message = format!(
+                            "an item of channel {:?} did not match its declared type: {e}",
+                            self.channel
+                        );
+                        self.cancel();
+                        self.end(Err(IpcError::Protocol { message }));
+                        None
                     }
                 }
             }
