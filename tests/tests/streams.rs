@@ -50,6 +50,10 @@ pub trait Streams {
     #[stream]
     async fn chunks(&self, caller: Caller, sizes: Vec<u32>, out: Sink<Bytes>) -> u32;
 
+    /// `1.0`, then `NaN` (which JSON cannot carry), then whether that send failed.
+    #[stream]
+    async fn not_a_number(&self, caller: Caller, out: Sink<f64>) -> bool;
+
     #[invoke]
     async fn ping(&self, caller: Caller) -> u32;
 }
@@ -152,6 +156,11 @@ impl Streams for Impl {
             self.0.chunks_sent.fetch_add(1, Ordering::SeqCst);
         }
         u32::try_from(sizes.len()).unwrap()
+    }
+
+    async fn not_a_number(&self, _caller: Caller, mut out: Sink<f64>) -> bool {
+        out.send(1.0).await.expect("the stream is open");
+        out.send(f64::NAN).await.is_err()
     }
 
     async fn ping(&self, _caller: Caller) -> u32 {
@@ -624,4 +633,19 @@ async fn a_dropped_socket_ends_the_handler_and_the_stream_is_disconnected() {
     settle(|| counters.live.load(Ordering::SeqCst) == 0).await;
     settle(|| counters.token_cancelled.load(Ordering::SeqCst)).await;
     assert_eq!(stream.result().await, Err(IpcError::Disconnected));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_that_cannot_be_encoded_ends_the_stream_with_internal() {
+    let (_, server) = serve();
+    let client = StreamsClient::connect_in_memory(&server, MAIN);
+    let mut stream = client.not_a_number();
+    assert_eq!(stream.next().await, Some(1.0));
+    assert_eq!(stream.next().await, None);
+    let result = stream.result().await;
+    assert!(
+        matches!(result, Err(IpcError::Internal { .. })),
+        "{result:?}"
+    );
+    assert_eq!(client.ping().await, Ok(7));
 }
