@@ -127,13 +127,14 @@ impl Tracking {
         }
     }
 
-    /// How the call ended: as its handler says, unless something else ended a stream first.
+    /// How the call ended: as its handler says, unless something else ended a stream first. For a stream,
+    /// also closes its credit: no item goes after this, so none can follow the end frame.
     fn finished(&self, finished: Finished) -> Finished {
         match self {
             Self::Invoke {
                 stream: Some(credit),
                 ..
-            } => credit.failure().map_or(finished, Finished::Failed),
+            } => credit.end().map_or(finished, Finished::Failed),
             _ => finished,
         }
     }

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::binary::{Encoded, encode_payload, frame_for};
-use crate::connection::stream::Credit;
+use crate::connection::stream::{Credit, Spend};
 use crate::emitter::OutboundFrame;
 use crate::envelope::encode_item;
 use crate::error::IpcError;
@@ -60,20 +60,25 @@ impl RawSink {
             .map(|a| u64::try_from(a.len()).unwrap_or(u64::MAX))
             .fold(0, u64::saturating_add);
         let (payload, attachments) = item.into_parts();
-        let frame = frame_for(encode_item(self.id, payload), &attachments);
-        // A slot in the outbound queue first, then the credit, then the send: the last two without an
-        // `await` between them, so a dropped future never spends credit without sending.
+        let mut frame = Some(frame_for(encode_item(self.id, payload), &attachments));
+        // A slot in the outbound queue first, then the credit and the send together (no `await` between
+        // them), so a dropped future never spends credit without sending.
         loop {
             let permit = tokio::select! {
                 biased;
                 () = self.token.cancelled() => return Err(SinkClosed),
                 permit = self.outbound.reserve() => permit.map_err(|_| SinkClosed)?,
             };
-            if self.credit.take(bytes) {
-                permit.send(frame);
-                return Ok(());
+            let spent = self.credit.spend(bytes, || {
+                if let Some(frame) = frame.take() {
+                    permit.send(frame);
+                }
+            });
+            match spent {
+                Spend::Sent => return Ok(()),
+                Spend::Ended => return Err(SinkClosed),
+                Spend::Wait => {}
             }
-            drop(permit);
             tokio::select! {
                 biased;
                 () = self.token.cancelled() => return Err(SinkClosed),

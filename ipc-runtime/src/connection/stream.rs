@@ -40,6 +40,19 @@ struct State {
     /// Why the stream must end, when something other than its handler ended it (bad credit, an item that
     /// could not be encoded). The first reason wins.
     failure: Option<IpcError<()>>,
+    /// Set just before the end frame is queued: from then on nothing is sent, so no item can follow it
+    /// (a sink handed to another task may outlive the handler).
+    ended: bool,
+}
+
+/// What [`Credit::spend`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spend {
+    Sent,
+    /// Not enough credit: wait for [`Credit::added`] and try again.
+    Wait,
+    /// The stream is over.
+    Ended,
 }
 
 /// One running stream's credit.
@@ -59,6 +72,7 @@ impl Credit {
                 bytes,
                 window: bytes,
                 failure: None,
+                ended: false,
             }),
             added: Notify::new(),
         }
@@ -86,17 +100,32 @@ impl Credit {
         Ok(())
     }
 
-    /// Takes the credit for one item with `bytes` of attachments, if there is enough.
-    pub(crate) fn take(&self, bytes: u64) -> bool {
+    /// Takes the credit for one item with `bytes` of attachments, if there is enough, and calls `send`
+    /// (which must not block) under the same lock that [`Credit::end`] takes, so no item is sent after the
+    /// end frame is queued.
+    pub(crate) fn spend(&self, bytes: u64, send: impl FnOnce()) -> Spend {
         let mut state = self.lock();
+        if state.ended {
+            return Spend::Ended;
+        }
         let size = i64::try_from(bytes).unwrap_or(i64::MAX);
         let fits =
             state.items > 0 && (bytes == 0 || size <= state.bytes || state.bytes >= state.window);
-        if fits {
-            state.items -= 1;
-            state.bytes = state.bytes.saturating_sub(size);
+        if !fits {
+            return Spend::Wait;
         }
-        fits
+        state.items -= 1;
+        state.bytes = state.bytes.saturating_sub(size);
+        send();
+        Spend::Sent
+    }
+
+    /// The stream is ending: nothing more is sent. Returns why it must end, if something other than its
+    /// handler ended it.
+    pub(crate) fn end(&self) -> Option<IpcError<()>> {
+        let mut state = self.lock();
+        state.ended = true;
+        state.failure.clone()
     }
 
     /// Waits until credit is added after the last [`Credit::take`] that failed (no wake-up is lost: a grant
@@ -109,10 +138,6 @@ impl Credit {
     pub(crate) fn fail(&self, error: IpcError<()>) {
         self.lock().failure.get_or_insert(error);
     }
-
-    pub(crate) fn failure(&self) -> Option<IpcError<()>> {
-        self.lock().failure.clone()
-    }
 }
 
 #[cfg(test)]
@@ -121,6 +146,25 @@ mod tests {
 
     fn credit(items: u64, bytes: u64) -> Credit {
         Credit::new(Grant { items, bytes })
+    }
+
+    impl Credit {
+        fn take(&self, bytes: u64) -> bool {
+            self.spend(bytes, || ()) == Spend::Sent
+        }
+    }
+
+    #[test]
+    fn nothing_is_sent_once_the_stream_ended() {
+        let c = credit(5, 0);
+        c.fail(IpcError::Cancelled);
+        c.fail(IpcError::Protocol {
+            message: "later".to_owned(),
+        });
+        assert_eq!(c.end(), Some(IpcError::Cancelled), "the first reason wins");
+        let mut sent = false;
+        assert_eq!(c.spend(0, || sent = true), Spend::Ended);
+        assert!(!sent);
     }
 
     #[test]
