@@ -208,6 +208,19 @@ pub trait Service: Send + Sync + 'static {
         Err(DecodeError::new("this service has no stream channels"))
     }
 
+    /// [`Service::dispatch_stream`] for a caller in the same process: `args` is the argument tuple as a
+    /// value, and `sink` hands the items over as values. The default refuses.
+    fn dispatch_stream_direct(
+        &self,
+        channel: usize,
+        caller: Caller,
+        args: DirectValue,
+        sink: RawSink,
+    ) -> Result<DirectFuture, DecodeError> {
+        let _ = (channel, caller, args, sink);
+        Err(DecodeError::new("this service takes encoded streams only"))
+    }
+
     /// Whether [`Service::dispatch`] refuses every `payload` that is not valid JSON before it runs any
     /// handler code (the generated services decode with `serde_json` and return `true`). The runtime then
     /// skips validating the payload a second time while it reads the envelope.

@@ -13,6 +13,21 @@ use crate::connection::stream::{Credit, Spend};
 use crate::emitter::OutboundFrame;
 use crate::envelope::encode_item;
 use crate::error::IpcError;
+use crate::service::{DirectOutcome, DirectValue, direct_value};
+
+/// What a direct stream ([`crate::Server::connect_direct`]) hands its caller: items as values, then the end.
+pub(crate) enum DirectEvent {
+    Item(DirectValue),
+    End(Result<DirectOutcome, IpcError<()>>),
+}
+
+/// Where a sink's items go.
+enum Route {
+    /// Encoded, as `item` frames on the connection's outbound queue.
+    Wire(mpsc::Sender<OutboundFrame>),
+    /// As values, to a caller in the same process.
+    Direct(mpsc::UnboundedSender<DirectEvent>),
+}
 
 /// The stream is over: cancelled by the renderer, past its deadline, disconnected, ended for bad credit,
 /// or its handler already returned. Nothing more can be sent.
@@ -24,7 +39,7 @@ pub struct SinkClosed;
 pub struct RawSink {
     id: u64,
     credit: Arc<Credit>,
-    outbound: mpsc::Sender<OutboundFrame>,
+    route: Route,
     /// The stream's own token: cancelled when it ends for any reason.
     token: CancellationToken,
 }
@@ -47,8 +62,48 @@ impl RawSink {
         Self {
             id,
             credit,
-            outbound,
+            route: Route::Wire(outbound),
             token,
+        }
+    }
+
+    pub(crate) fn direct(
+        id: u64,
+        credit: Arc<Credit>,
+        items: mpsc::UnboundedSender<DirectEvent>,
+        token: CancellationToken,
+    ) -> Self {
+        Self {
+            id,
+            credit,
+            route: Route::Direct(items),
+            token,
+        }
+    }
+
+    /// Sends one item of a direct stream once there is credit for it (values carry no byte count).
+    async fn send_value(&mut self, item: DirectValue) -> Result<(), SinkClosed> {
+        let Route::Direct(items) = &self.route else {
+            return Err(SinkClosed);
+        };
+        let mut item = Some(item);
+        loop {
+            let spent = self.credit.spend(0, || {
+                if let Some(item) = item.take() {
+                    // The receiver is gone only when the caller dropped the stream; it is cancelled then.
+                    let _ = items.send(DirectEvent::Item(item));
+                }
+            });
+            match spent {
+                Spend::Sent => return Ok(()),
+                Spend::Ended => return Err(SinkClosed),
+                Spend::Wait => {}
+            }
+            tokio::select! {
+                biased;
+                () = self.token.cancelled() => return Err(SinkClosed),
+                () = self.credit.added() => {}
+            }
         }
     }
 
@@ -59,6 +114,9 @@ impl RawSink {
             .iter()
             .map(|a| u64::try_from(a.len()).unwrap_or(u64::MAX))
             .fold(0, u64::saturating_add);
+        let Route::Wire(outbound) = &self.route else {
+            return Err(SinkClosed);
+        };
         let (payload, attachments) = item.into_parts();
         let mut frame = Some(frame_for(encode_item(self.id, payload), &attachments));
         // A slot in the outbound queue first, then the credit and the send together (no `await` between
@@ -67,7 +125,7 @@ impl RawSink {
             let permit = tokio::select! {
                 biased;
                 () = self.token.cancelled() => return Err(SinkClosed),
-                permit = self.outbound.reserve() => permit.map_err(|_| SinkClosed)?,
+                permit = outbound.reserve() => permit.map_err(|_| SinkClosed)?,
             };
             let spent = self.credit.spend(bytes, || {
                 if let Some(frame) = frame.take() {
@@ -111,7 +169,7 @@ impl<T> fmt::Debug for Sink<T> {
     }
 }
 
-impl<T: Serialize> Sink<T> {
+impl<T: Serialize + Send + 'static> Sink<T> {
     #[doc(hidden)]
     pub fn __new(raw: RawSink) -> Self {
         Self {
@@ -122,19 +180,34 @@ impl<T: Serialize> Sink<T> {
 
     /// Sends `item`, waiting while the renderer has granted no credit for it. Fails with [`SinkClosed`] once
     /// the stream is over (cancelled, past its deadline, disconnected), and ends the stream with `internal`
-    /// when `item` cannot be encoded. The item is encoded before the returned future first waits, so the
-    /// future does not hold `item`.
+    /// when `item` cannot be encoded. The item is encoded (or, for a direct caller, boxed) before the
+    /// returned future first waits, so the future does not hold `item`.
     ///
     /// # Cancel safety
     ///
     /// Cancel safe: if the returned future is dropped before it completes, the item is not sent and no
     /// credit is spent; sending it again later sends it once.
     pub fn send(&mut self, item: T) -> impl Future<Output = Result<(), SinkClosed>> + Send + '_ {
-        let encoded = encode_payload(&item).map_err(|e| self.raw.fail(&e.to_string()));
+        enum Ready {
+            Encoded(Encoded),
+            Value(DirectValue),
+            Failed,
+        }
+        let ready = match self.raw.route {
+            Route::Direct(_) => Ready::Value(direct_value(item)),
+            Route::Wire(_) => match encode_payload(&item) {
+                Ok(encoded) => Ready::Encoded(encoded),
+                Err(e) => {
+                    self.raw.fail(&e.to_string());
+                    Ready::Failed
+                }
+            },
+        };
         async move {
-            match encoded {
-                Ok(encoded) => self.raw.send_encoded(encoded).await,
-                Err(()) => Err(SinkClosed),
+            match ready {
+                Ready::Encoded(encoded) => self.raw.send_encoded(encoded).await,
+                Ready::Value(value) => self.raw.send_value(value).await,
+                Ready::Failed => Err(SinkClosed),
             }
         }
     }

@@ -603,7 +603,7 @@ async fn streams_work_alike_on_the_in_memory_stdio_and_web_hosts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_direct_client_streams_too() {
+async fn a_direct_client_streams_values() {
     let (counters, server) = serve();
     let client = StreamsClient::connect_direct(&server, MAIN);
     let mut stream = client.count(50);
@@ -613,6 +613,11 @@ async fn a_direct_client_streams_too() {
     }
     assert_eq!(items, 50);
     assert_eq!(stream.result().await, Ok(50));
+    // Items are handed over as values, never encoded: a NaN, which JSON cannot carry, arrives as it is.
+    let mut values = client.not_a_number();
+    assert_eq!(values.next().await, Some(1.0));
+    assert!(values.next().await.is_some_and(f64::is_nan));
+    assert_eq!(values.result().await, Ok(false));
     every_semantic_on(server.connect_direct(MAIN), &counters).await;
 }
 

@@ -135,15 +135,34 @@ fn caller_ident() -> Ident {
 /// `Service::dispatch_stream`: one arm per `#[stream]` channel.
 fn dispatch_stream(service: &Service<'_>) -> TokenStream {
     let krate = &service.krate;
-    let arms = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.kind == Kind::Stream)
-        .map(|(index, method)| stream_arm(service, index, method));
+    let streams = || {
+        service
+            .methods
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == Kind::Stream)
+    };
+    let arms = streams().map(|(index, method)| stream_arm(service, index, method, false));
+    let direct_arms = streams().map(|(index, method)| stream_arm(service, index, method, true));
     let caller = caller_ident();
     let sink = sink_ident();
     quote! {
+        fn dispatch_stream_direct(
+            &self,
+            channel: usize,
+            #caller: #krate::Caller,
+            args: #krate::DirectValue,
+            #sink: #krate::RawSink,
+        ) -> ::core::result::Result<#krate::DirectFuture, #krate::DecodeError> {
+            match channel {
+                #(#direct_arms)*
+                _ => {
+                    let _ = (#caller, args, #sink);
+                    ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
+                }
+            }
+        }
+
         fn dispatch_stream(
             &self,
             channel: usize,
@@ -167,13 +186,24 @@ fn sink_ident() -> Ident {
     Ident::new("sink", Span::mixed_site())
 }
 
-/// A stream channel's arm of `dispatch_stream`: the strict decode of [`arm`], then the handler with the
-/// typed sink as its last argument.
-fn stream_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> TokenStream {
+/// A stream channel's arm of `dispatch_stream` (the strict decode of [`arm`]) or, when `direct`, of
+/// `dispatch_stream_direct` (the argument tuple as a value), then the handler with the typed sink as its
+/// last argument.
+fn stream_arm(
+    service: &Service<'_>,
+    index: usize,
+    method: &Method<'_>,
+    direct: bool,
+) -> TokenStream {
     let krate = &service.krate;
     let trait_ident = service.ident();
     let name = method.ident();
-    let decode = decode_call(service, method, &format_ident!("payload"));
+    let decode = if direct {
+        let args_type = args_tuple_type(&method.args);
+        quote!(#krate::__private::downcast_args::<#args_type>(args))
+    } else {
+        decode_call(service, method, &format_ident!("payload"))
+    };
     let pattern = args_tuple_pattern(&method.args);
     let idents = method.args.iter().map(|a| a.ident);
     let handler = Ident::new("handler", Span::mixed_site());
@@ -188,7 +218,11 @@ fn stream_arm(service: &Service<'_>, index: usize, method: &Method<'_>) -> Token
     );
     let typed = quote!(#krate::Sink::<#item>::__new(#sink));
     let call = quote!(<H as #trait_ident>::#name(&*#handler, #caller, #(#idents,)* #typed).await);
-    let body = encoded_body(krate, method, &call);
+    let body = if direct {
+        direct_body(krate, method, &call)
+    } else {
+        encoded_body(krate, method, &call)
+    };
     quote! {
         #index => {
             let #pattern = #decode?;

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -11,11 +12,17 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::{self, error::TryRecvError};
 use tokio_util::bytes::Bytes;
 
-use super::{Answer, Client, Json, decode_reply, encode_failure, lock, with_attachments};
+use super::{
+    Answer, Args, Client, Json, decode_reply, encode_failure, lock, not_direct, with_attachments,
+    without_handler_error,
+};
 use crate::binary::{Encoded, frame_for};
+use crate::connection::stream::Credit;
 use crate::emitter::OutboundFrame;
 use crate::envelope::{Grant, encode_cancel, encode_credit, encode_stream, saturate_ms};
 use crate::error::IpcError;
+use crate::service::DirectOutcome;
+use crate::sink::DirectEvent;
 
 /// Initial byte credit for `Bytes` items unless set with [`StreamCall::bytes_window`]: 8 MiB.
 pub(crate) const DEFAULT_BYTES_WINDOW: u64 = 8 * 1024 * 1024;
@@ -40,17 +47,41 @@ pub(super) enum StreamEvent {
 pub struct StreamCall<T, R, E> {
     client: Client,
     channel: &'static str,
-    args: Option<Result<Encoded, String>>,
+    args: Option<Args>,
     timeout: Option<Duration>,
     window: u32,
     bytes_window: u64,
     /// The stream's id once started.
     id: Option<u64>,
-    events: Option<mpsc::UnboundedReceiver<StreamEvent>>,
+    events: Option<Source>,
     /// Consumed and not yet granted back.
     ungranted: Grant,
     outcome: Option<Result<R, IpcError<E>>>,
     _item: PhantomData<fn() -> T>,
+}
+
+/// Where a running stream call's items come from.
+enum Source {
+    /// The reader of the transport.
+    Wire(mpsc::UnboundedReceiver<StreamEvent>),
+    /// A direct stream: values from the handler's sink, and its credit to grant to.
+    Direct {
+        events: mpsc::UnboundedReceiver<DirectEvent>,
+        credit: Arc<Credit>,
+    },
+}
+
+/// The next thing a running stream call reads.
+enum Next {
+    Item {
+        frame: String,
+        payload: Option<Range<usize>>,
+        attachments: Vec<Bytes>,
+    },
+    End(Answer),
+    DirectItem(crate::service::DirectValue),
+    DirectEnd(Result<DirectOutcome, IpcError<()>>),
+    Closed,
 }
 
 impl<T, R, E> fmt::Debug for StreamCall<T, R, E> {
@@ -71,10 +102,33 @@ impl Client {
         args: Result<Encoded, serde_json::Error>,
         window: u32,
     ) -> StreamCall<T, R, E> {
+        self.stream_call(
+            channel,
+            Args::Encoded(args.map_err(|e| e.to_string())),
+            window,
+        )
+    }
+
+    #[doc(hidden)]
+    pub fn __stream_direct<T, R, E, A: Send + 'static>(
+        &self,
+        channel: &'static str,
+        args: A,
+        window: u32,
+    ) -> StreamCall<T, R, E> {
+        self.stream_call(channel, Args::Direct(Box::new(args)), window)
+    }
+
+    fn stream_call<T, R, E>(
+        &self,
+        channel: &'static str,
+        args: Args,
+        window: u32,
+    ) -> StreamCall<T, R, E> {
         StreamCall {
             client: self.clone(),
             channel,
-            args: Some(args.map_err(|e| e.to_string())),
+            args: Some(args),
             timeout: None,
             window,
             bytes_window: DEFAULT_BYTES_WINDOW,
@@ -116,8 +170,9 @@ impl<T, R, E> StreamCall<T, R, E> {
             return;
         };
         let args = match args {
-            Ok(args) => args,
-            Err(message) => {
+            Args::Encoded(Ok(args)) => args,
+            Args::Direct(args) => return self.start_direct(args),
+            Args::Encoded(Err(message)) => {
                 let error = serde_json::Error::io(std::io::Error::other(message));
                 return self.end(Err(encode_failure(self.channel, &error)));
             }
@@ -135,11 +190,8 @@ impl<T, R, E> StreamCall<T, R, E> {
             streams.insert(id, tx);
         }
         self.id = Some(id);
-        self.events = Some(rx);
-        let credit = Grant {
-            items: u64::from(self.window),
-            bytes: self.bytes_window,
-        };
+        self.events = Some(Source::Wire(rx));
+        let credit = self.initial_credit();
         let timeout_ms = self.timeout.map(saturate_ms);
         let (payload, attachments) = args.into_parts();
         let start = encode_stream(id, self.channel, payload, timeout_ms, credit);
@@ -154,12 +206,64 @@ impl<T, R, E> StreamCall<T, R, E> {
         }
     }
 
+    fn initial_credit(&self) -> Grant {
+        Grant {
+            items: u64::from(self.window),
+            bytes: self.bytes_window,
+        }
+    }
+
+    /// Starts a direct stream: the handler's items arrive as values.
+    fn start_direct(&mut self, args: crate::service::DirectValue) {
+        let inner = &self.client.inner;
+        let Some(connection) = &inner.direct else {
+            return self.end(Err(not_direct()));
+        };
+        let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let timeout_ms = self.timeout.map(saturate_ms);
+        let credit = self.initial_credit();
+        match connection.stream_direct(id, self.channel, args, timeout_ms, credit) {
+            Ok((credit, events)) => {
+                self.id = Some(id);
+                self.events = Some(Source::Direct { events, credit });
+            }
+            Err(error) => self.end(Err(without_handler_error(error))),
+        }
+    }
+
     /// Grants back what was consumed since the last grant.
     async fn grant(&mut self, id: u64) {
         let grant = std::mem::take(&mut self.ungranted);
+        if let Some(Source::Direct { credit, .. }) = &self.events {
+            // Within the caps: it gives back only what the handler spent.
+            let _ = credit.grant(grant);
+            return;
+        }
         let frame = OutboundFrame::Text(encode_credit(id, grant));
         // A closed transport shows as the stream's `disconnected` end.
         let _ = self.client.inner.outbound.send(frame).await;
+    }
+
+    /// The next thing to read, granting pending byte credit first when nothing is queued.
+    async fn next_event(&mut self, id: u64) -> Option<Next> {
+        let queued = match self.events.as_mut()? {
+            Source::Wire(events) => events.try_recv().map(Next::from),
+            Source::Direct { events, .. } => events.try_recv().map(Next::from),
+        };
+        let empty = match queued {
+            Ok(next) => return Some(next),
+            Err(TryRecvError::Disconnected) => return Some(Next::Closed),
+            Err(TryRecvError::Empty) => true,
+        };
+        // A byte window can block the producer with less than half of it consumed (one large item
+        // outstanding): nothing left to read, so grant now rather than wait forever.
+        if empty && self.ungranted.bytes > 0 {
+            self.grant(id).await;
+        }
+        Some(match self.events.as_mut()? {
+            Source::Wire(events) => events.recv().await.map_or(Next::Closed, Next::from),
+            Source::Direct { events, .. } => events.recv().await.map_or(Next::Closed, Next::from),
+        })
     }
 
     fn half_window_consumed(&self) -> bool {
@@ -168,7 +272,12 @@ impl<T, R, E> StreamCall<T, R, E> {
     }
 }
 
-impl<T: DeserializeOwned, R: DeserializeOwned, E: DeserializeOwned> StreamCall<T, R, E> {
+impl<T, R, E> StreamCall<T, R, E>
+where
+    T: DeserializeOwned + 'static,
+    R: DeserializeOwned + 'static,
+    E: DeserializeOwned + 'static,
+{
     /// The next item, in the order the handler sent them; `None` once the stream ended (then
     /// [`StreamCall::result`] gives how).
     pub async fn next(&mut self) -> Option<T> {
@@ -176,25 +285,34 @@ impl<T: DeserializeOwned, R: DeserializeOwned, E: DeserializeOwned> StreamCall<T
             self.start().await;
         }
         let id = self.id?;
-        let events = self.events.as_mut()?;
-        let event = match events.try_recv() {
-            Ok(event) => Some(event),
-            Err(TryRecvError::Disconnected) => None,
-            Err(TryRecvError::Empty) => {
-                // A byte window can block the producer with less than half of it consumed (one large
-                // item outstanding): nothing left to read, so grant now rather than wait forever.
-                if self.ungranted.bytes > 0 {
-                    self.grant(id).await;
-                }
-                self.events.as_mut()?.recv().await
-            }
-        };
+        let event = self.next_event(id).await?;
         match event {
-            None => {
+            Next::Closed => {
                 self.end(Err(IpcError::Disconnected));
                 None
             }
-            Some(StreamEvent::End(answer)) => {
+            Next::DirectEnd(end) => {
+                let outcome = direct_outcome(self.channel, end);
+                self.end(outcome);
+                None
+            }
+            Next::DirectItem(value) => {
+                if let Ok(item) = value.downcast::<T>() {
+                    self.ungranted.items += 1;
+                    if self.half_window_consumed() {
+                        self.grant(id).await;
+                    }
+                    return Some(*item);
+                }
+                let message = format!(
+                    "an item of channel {:?} is not of its declared type",
+                    self.channel
+                );
+                self.cancel();
+                self.end(Err(IpcError::Protocol { message }));
+                None
+            }
+            Next::End(answer) => {
                 let outcome = decode_reply(self.channel, answer).unwrap_or_else(|| {
                     Err(IpcError::Protocol {
                         message: "the main side ended the stream with an unreadable frame"
@@ -204,11 +322,11 @@ impl<T: DeserializeOwned, R: DeserializeOwned, E: DeserializeOwned> StreamCall<T
                 self.end(outcome);
                 None
             }
-            Some(StreamEvent::Item {
+            Next::Item {
                 frame,
                 payload,
                 attachments,
-            }) => {
+            } => {
                 let text = payload.map_or("null", |range| &frame[range]);
                 let decoded = with_attachments(&attachments, Json::Text(text), || {
                     serde_json::from_str::<T>(text)
@@ -250,10 +368,19 @@ impl<T, R, E> StreamCall<T, R, E> {
     /// Stops a running stream: forgets it and tells the main side (best effort: if the queue is full or
     /// closed, the main side's deadline or disconnect still ends the handler).
     fn cancel(&mut self) {
-        if let Some(id) = self.id.filter(|_| self.events.is_some()) {
-            lock(&self.client.inner.pending.streams).remove(&id);
-            let cancel = OutboundFrame::Text(encode_cancel(id));
-            let _ = self.client.inner.outbound.try_send(cancel);
+        let Some(id) = self.id else { return };
+        match &self.events {
+            None => {}
+            Some(Source::Direct { .. }) => {
+                if let Some(connection) = &self.client.inner.direct {
+                    connection.cancel_direct(id);
+                }
+            }
+            Some(Source::Wire(_)) => {
+                lock(&self.client.inner.pending.streams).remove(&id);
+                let cancel = OutboundFrame::Text(encode_cancel(id));
+                let _ = self.client.inner.outbound.try_send(cancel);
+            }
         }
     }
 }
@@ -261,5 +388,48 @@ impl<T, R, E> StreamCall<T, R, E> {
 impl<T, R, E> Drop for StreamCall<T, R, E> {
     fn drop(&mut self) {
         self.cancel();
+    }
+}
+
+impl From<StreamEvent> for Next {
+    fn from(event: StreamEvent) -> Self {
+        match event {
+            StreamEvent::Item {
+                frame,
+                payload,
+                attachments,
+            } => Self::Item {
+                frame,
+                payload,
+                attachments,
+            },
+            StreamEvent::End(answer) => Self::End(answer),
+        }
+    }
+}
+
+impl From<DirectEvent> for Next {
+    fn from(event: DirectEvent) -> Self {
+        match event {
+            DirectEvent::Item(value) => Self::DirectItem(value),
+            DirectEvent::End(end) => Self::DirectEnd(end),
+        }
+    }
+}
+
+/// A direct stream's end, unboxed into its declared types.
+fn direct_outcome<R: 'static, E: 'static>(
+    channel: &str,
+    end: Result<DirectOutcome, IpcError<()>>,
+) -> Result<R, IpcError<E>> {
+    let mismatch = |what: &str| IpcError::Protocol {
+        message: format!("the {what} of channel {channel:?} is not of its declared type"),
+    };
+    match end.map_err(without_handler_error)? {
+        DirectOutcome::Reply(value) => value.downcast().map(|v| *v).map_err(|_| mismatch("reply")),
+        DirectOutcome::HandlerError(error) => match error.downcast() {
+            Ok(error) => Err(IpcError::Handler { error: *error }),
+            Err(_) => Err(mismatch("error")),
+        },
     }
 }
