@@ -1,5 +1,6 @@
 //! The client side of a stream: starts it, hands out its items in order, grants credit as they are
-//! consumed, and gives its outcome. Dropping a running stream call cancels the stream.
+//! consumed, and gives its outcome, over the transport or (for a direct client) as values. Dropping a
+//! running stream call cancels the stream.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -42,7 +43,8 @@ pub(super) enum StreamEvent {
 /// from [`StreamCall::next`], in order, then the outcome from [`StreamCall::result`]. Starts on the first
 /// `next` or `result`; set [`StreamCall::timeout`] or the windows before. Credit is granted as items are
 /// consumed, every half window (and, for `Bytes` items, whenever the call has nothing left to read), so a
-/// consumer that stops reading holds the producer back. Dropping a running call cancels the stream.
+/// consumer that stops reading holds the producer back. Dropping a running call cancels the stream. On a
+/// direct client ([`crate::Server::connect_direct`]) the items and the outcome are handed over as values.
 #[must_use = "a StreamCall does nothing until `next` or `result` is awaited"]
 pub struct StreamCall<T, R, E> {
     client: Client,
