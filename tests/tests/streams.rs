@@ -654,3 +654,47 @@ async fn an_item_that_cannot_be_encoded_ends_the_stream_with_internal() {
     );
     assert_eq!(client.ping().await, Ok(7));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_streams_at_once_with_cancels_lose_and_duplicate_nothing() {
+    let (counters, server) = serve();
+    let client = StreamsClient::connect_in_memory(&server, MAIN);
+    let baseline = alive_tasks();
+    let mut rng = support::Rng::new(16);
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..32u32 {
+        let client = client.clone();
+        let stop_after = rng.below(50);
+        tasks.spawn(async move {
+            if n % 2 == 0 {
+                // Read everything: each item once, in order.
+                let len = 500 + n;
+                let mut stream = client.count(len).window(1 + n % 7);
+                let mut expected = 0;
+                while let Some(item) = stream.next().await {
+                    assert_eq!(item, expected, "stream {n}");
+                    expected += 1;
+                }
+                assert_eq!(expected, len, "stream {n}");
+                assert_eq!(stream.result().await, Ok(len));
+            } else {
+                // Read a few, then walk away.
+                let mut stream = client.produce(100_000).window(1 + n % 5);
+                for expected in 0..stop_after {
+                    assert_eq!(
+                        stream.next().await.map(u64::from),
+                        Some(expected),
+                        "stream {n}"
+                    );
+                }
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    settle(|| counters.live.load(Ordering::SeqCst) == 0).await;
+    settle(|| alive_tasks() <= baseline).await;
+    assert_eq!(client.raw().in_flight(), 0);
+    assert_eq!(client.ping().await, Ok(7));
+}
