@@ -698,3 +698,39 @@ async fn many_streams_at_once_with_cancels_lose_and_duplicate_nothing() {
     assert_eq!(client.raw().in_flight(), 0);
     assert_eq!(client.ping().await, Ok(7));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_count_against_the_in_flight_cap_of_invokes() {
+    let counters = Arc::new(Counters::default());
+    let limits = ipc_runtime::Limits {
+        max_in_flight: 2,
+        ..ipc_runtime::Limits::default()
+    };
+    let server = Server::builder(StreamsService::new(Impl(counters.clone())))
+        .limits(limits)
+        .build();
+    let mut raw = Raw::connect(&server);
+    for id in [1, 2] {
+        raw.send(&format!(
+            r#"{{"kind":"stream","id":{id},"channel":"streams:forever","payload":[],"credit":{{"items":1}}}}"#
+        ))
+        .await;
+    }
+    settle(|| counters.live.load(Ordering::SeqCst) == 2).await;
+    for busy in [
+        r#"{"kind":"stream","id":3,"channel":"streams:count","payload":[1],"credit":{"items":1}}"#,
+        r#"{"kind":"invoke","id":3,"channel":"streams:ping","payload":[]}"#,
+    ] {
+        raw.send(busy).await;
+        let answer = raw.next().await;
+        assert_eq!(answer["id"], 3, "{answer}");
+        assert_eq!(answer["error"]["kind"], "protocol", "{answer}");
+    }
+    raw.send(r#"{"kind":"cancel","id":1}"#).await;
+    assert_eq!(
+        raw.next().await,
+        json!({"kind": "error", "id": 1, "error": {"kind": "cancelled"}})
+    );
+    // A slot is free again.
+    raw.still_serves().await;
+}
