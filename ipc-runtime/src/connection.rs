@@ -129,12 +129,7 @@ impl Tracking {
 
     /// How the call ended: as its handler says, unless something else ended a stream first. For a stream,
     /// also closes its credit: no item goes after this, so none can follow the end frame.
-    fn finished(&self, finished: Finished) -> Finished {
-        self.finished_direct(finished)
-    }
-
-    /// [`Tracking::finished`] for an outcome of either kind.
-    fn finished_direct<O>(&self, finished: Finished<O>) -> Finished<O> {
+    fn finished<O>(&self, finished: Finished<O>) -> Finished<O> {
         match self {
             Self::Invoke {
                 stream: Some(credit),

@@ -145,8 +145,7 @@ impl Connection {
         let in_flight = self.in_flight.clone();
         let mut handler = CatchUnwind(future);
         tokio::spawn(async move {
-            let finished =
-                tracking.finished_direct(run(&mut handler, deadline, timeout_ms, &token).await);
+            let finished = tracking.finished(run(&mut handler, deadline, timeout_ms, &token).await);
             end_call(Some(&token), handler);
             let _ = tracking.end(&in_flight);
             let end = match finished {
