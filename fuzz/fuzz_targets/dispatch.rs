@@ -1,16 +1,17 @@
 //! The generated dispatch of a sample trait, served through the in-memory host's raw connection.
 //!
 //! Input: messages separated by `\n`; one starting with byte 0 is sent as a binary message (the rest),
-//! any other as text. Checked for every input: each answer is a JSON `reply` or `error`,
-//! every answer with an id answers an invoke or a validate with that id (and no id is answered more often
-//! than it was sent), and no handler runs for a channel the origin may not call.
+//! any other as text. Checked for every input: each answer is a JSON `reply`, `error` or stream `item`,
+//! every answer with an id answers an invoke, stream or validate with that id (and no id is answered more
+//! often than it was sent; an `item` only for an id sent as a stream), and no handler runs for a channel the
+//! origin may not call.
 #![no_main]
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ipc_runtime::{Bytes, Caller, Limits, OutboundFrame, Server, channels};
+use ipc_runtime::{Bytes, Caller, Limits, OutboundFrame, Server, Sink, channels};
 use libfuzzer_sys::fuzz_target;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,9 @@ pub trait FuzzIpc {
 
     #[invoke(allow_origins = ["app://settings"])]
     async fn secret(&self, caller: Caller) -> String;
+
+    #[stream(window = 2)]
+    async fn ticks(&self, caller: Caller, n: u8, out: Sink<u8>) -> u8;
 }
 
 /// Counts handler runs; `secret` must never run for the `app://main` caller this target uses.
@@ -95,6 +99,15 @@ impl FuzzIpc for Handler {
     async fn blob(&self, _caller: Caller, _name: String, data: Bytes) -> Bytes {
         self.runs.fetch_add(1, Ordering::Relaxed);
         data
+    }
+    async fn ticks(&self, _caller: Caller, n: u8, mut out: Sink<u8>) -> u8 {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        for i in 0..n {
+            if out.send(i).await.is_err() {
+                return i;
+            }
+        }
+        n
     }
     async fn secret(&self, caller: Caller) -> String {
         panic!(
@@ -158,7 +171,7 @@ fn parsed_invoke_id(text: &[u8]) -> Option<u64> {
         .into_iter::<Head>()
         .next()?
         .ok()?;
-    if head.kind == "invoke" || head.kind == "validate" {
+    if head.kind == "invoke" || head.kind == "stream" || head.kind == "validate" {
         head.id
     } else {
         None
@@ -168,6 +181,7 @@ fn parsed_invoke_id(text: &[u8]) -> Option<u64> {
 fn leading_id(text: &[u8]) -> Option<u64> {
     let rest = text
         .strip_prefix(br#"{"kind":"invoke","id":"#)
+        .or_else(|| text.strip_prefix(br#"{"kind":"stream","id":"#))
         .or_else(|| text.strip_prefix(br#"{"kind":"validate","id":"#))?;
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
@@ -213,6 +227,11 @@ fuzz_target!(|data: &[u8]| {
             };
             let value: Value = serde_json::from_str(&text).expect("answers are JSON");
             let kind = value["kind"].as_str().expect("answers have a kind");
+            if kind == "item" {
+                let id = value["id"].as_u64().expect("an item has a numeric id");
+                assert!(sent.contains_key(&id), "an item for id {id}, never sent: {text}");
+                continue;
+            }
             assert!(
                 kind == "reply" || kind == "error",
                 "unexpected answer {text}"

@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     Send,
     Invoke,
     Event,
+    Stream,
 }
 
 impl Kind {
@@ -29,6 +30,7 @@ impl Kind {
             Self::Send => attr::SEND,
             Self::Invoke => attr::INVOKE,
             Self::Event => attr::EVENT,
+            Self::Stream => attr::STREAM,
         }
     }
 }
@@ -42,7 +44,16 @@ pub(crate) struct Method<'a> {
     /// `caller: Caller`, when present as the first argument after the receiver.
     pub(crate) caller: Option<&'a syn::PatType>,
     pub(crate) args: Vec<Arg<'a>>,
+    /// A `#[stream]`'s `out: Sink<T>`, its last parameter.
+    pub(crate) sink: Option<SinkArg<'a>>,
+    /// Whether any parameter is a `Sink` (misplaced ones were reported where they are).
+    pub(crate) any_sink: bool,
     pub(crate) output: Output<'a>,
+}
+
+/// The `name: Sink<Item>` parameter of a stream handler.
+pub(crate) struct SinkArg<'a> {
+    pub(crate) item: &'a Type,
 }
 
 pub(crate) struct Arg<'a> {
@@ -82,7 +93,7 @@ impl<'a> Service<'a> {
                     }
                     None => complete = false,
                 },
-                other => cx.error(other, "a #[channels] trait may contain only channel methods (#[send], #[invoke] or #[event])"),
+                other => cx.error(other, "a #[channels] trait may contain only channel methods (#[send], #[invoke], #[stream] or #[event])"),
             }
         }
         Self {
@@ -122,7 +133,34 @@ impl<'a> Method<'a> {
             _ => None,
         };
         let mut args = Vec::new();
-        for input in inputs {
+        let inputs: Vec<&FnArg> = inputs.collect();
+        let sinks = inputs
+            .iter()
+            .filter(|a| matches!(a, FnArg::Typed(p) if sink_item(&p.ty).is_some()))
+            .count();
+        let mut sink: Option<SinkArg<'a>> = None;
+        let mut seen_sinks = 0;
+        for (at, input) in inputs.iter().copied().enumerate() {
+            if let FnArg::Typed(pat) = input {
+                if let Some(item) = sink_item(&pat.ty) {
+                    seen_sinks += 1;
+                    if kind != Kind::Stream {
+                        cx.error(&pat.ty, format!("a `Sink` parameter belongs to a #[stream] channel; a #[{}] has none", kind.attr_name()));
+                    } else if sinks > 1 {
+                        if seen_sinks > 1 {
+                            cx.error(
+                                &pat.ty,
+                                "a #[stream] handler takes exactly one `Sink`; remove this one",
+                            );
+                        }
+                    } else if at + 1 != inputs.len() {
+                        cx.error(&pat.ty, "the `Sink` is a #[stream] handler's last parameter: move it after the channel's arguments");
+                    } else {
+                        sink = Some(SinkArg { item });
+                    }
+                    continue;
+                }
+            }
             match input {
                 FnArg::Typed(pat) => match &*pat.pat {
                     Pat::Ident(p) if is_plain_arg(&pat.pat) => args.push(Arg {
@@ -152,6 +190,8 @@ impl<'a> Method<'a> {
             options,
             caller,
             args,
+            sink,
+            any_sink: sinks > 0,
             output,
         })
     }
@@ -211,7 +251,23 @@ pub(crate) fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// The one `#[send]`, `#[invoke]` or `#[event]` attribute of a method, with its kind.
+/// `T` of `Sink<T>` (any path ending in `Sink` with one type argument).
+fn sink_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if path.qself.is_some() || last.ident != "Sink" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(item)] => Some(item),
+        _ => None,
+    }
+}
+
+/// The one `#[send]`, `#[invoke]`, `#[stream]` or `#[event]` attribute of a method, with its kind.
 fn kind_marker<'a>(cx: &mut Ctxt, item: &'a TraitItemFn) -> Option<(&'a syn::Attribute, Kind)> {
     let markers: Vec<(&syn::Attribute, Kind)> = item
         .attrs
@@ -221,6 +277,7 @@ fn kind_marker<'a>(cx: &mut Ctxt, item: &'a TraitItemFn) -> Option<(&'a syn::Att
                 (attr::SEND, Kind::Send),
                 (attr::INVOKE, Kind::Invoke),
                 (attr::EVENT, Kind::Event),
+                (attr::STREAM, Kind::Stream),
             ]
             .into_iter()
             .find(|(name, _)| a.path().is_ident(name))
@@ -231,7 +288,7 @@ fn kind_marker<'a>(cx: &mut Ctxt, item: &'a TraitItemFn) -> Option<(&'a syn::Att
         [] => {
             cx.error(
                 &item.sig.ident,
-                "mark this method #[send], #[invoke] or #[event] to declare its channel kind",
+                "mark this method #[send], #[invoke], #[stream] or #[event] to declare its channel kind",
             );
             None
         }

@@ -18,10 +18,12 @@ pub(crate) const HOSTS: &str = "hosts";
 pub(crate) const NAME: &str = "name";
 pub(crate) const NAMESPACE: &str = "namespace";
 pub(crate) const TIMEOUT_MS: &str = "timeout_ms";
+pub(crate) const WINDOW: &str = "window";
 
 pub(crate) const SEND: &str = "send";
 pub(crate) const INVOKE: &str = "invoke";
 pub(crate) const EVENT: &str = "event";
+pub(crate) const STREAM: &str = "stream";
 
 /// The values of `hosts`.
 const WEB: &str = "web";
@@ -29,7 +31,7 @@ const ELECTRON: &str = "electron";
 
 /// Whether `attr` is one of the method markers this macro consumes.
 pub(crate) fn is_channel_attr(attr: &syn::Attribute) -> bool {
-    [SEND, INVOKE, EVENT]
+    [SEND, INVOKE, EVENT, STREAM]
         .iter()
         .any(|k| attr.path().is_ident(k))
 }
@@ -176,6 +178,8 @@ pub(crate) struct MethodOptions {
     pub(crate) allow_origins: Option<Spanned<Vec<LitStr>>>,
     pub(crate) allow_subframes: Option<bool>,
     pub(crate) timeout_ms: Option<Spanned<u32>>,
+    /// A `#[stream]`'s initial item credit hint for clients (`window = 64`).
+    pub(crate) window: Option<Spanned<u32>>,
     /// False when the arguments failed to parse part-way, so keys after the error were never seen.
     pub(crate) complete: bool,
 }
@@ -187,6 +191,7 @@ impl Default for MethodOptions {
             allow_origins: None,
             allow_subframes: None,
             timeout_ms: None,
+            window: None,
             complete: true,
         }
     }
@@ -200,7 +205,9 @@ pub(crate) fn parse_method_options(
     if matches!(attr.meta, syn::Meta::Path(_)) {
         return MethodOptions::default();
     }
-    let allows_timeout = kind_name == INVOKE;
+    let allows_timeout = kind_name == INVOKE || kind_name == STREAM;
+    let is_stream = kind_name == STREAM;
+    let mut window = Once::new(WINDOW);
     let mut name = Once::new(NAME);
     let mut allow_origins = Once::new(ALLOW_ORIGINS);
     let mut allow_subframes = Once::new(ALLOW_SUBFRAMES);
@@ -218,10 +225,20 @@ pub(crate) fn parse_method_options(
             if let Some(millis) = millis(cx, &meta)? {
                 timeout_ms.set(cx, span, millis);
             }
+        } else if is_stream && meta.path.is_ident(WINDOW) {
+            let lit: LitInt = meta.value()?.parse()?;
+            let value: u32 = lit.base10_parse()?;
+            if value == 0 {
+                cx.error(&lit, "`window` must be at least 1: a stream with no credit could never send");
+            } else {
+                window.set(cx, span, value);
+            }
+        } else if is_stream {
+            return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES, TIMEOUT_MS, WINDOW]));
         } else if allows_timeout {
             return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES, TIMEOUT_MS]));
         } else if meta.path.is_ident(TIMEOUT_MS) {
-            cx.error_at(span, format!("`timeout_ms` applies to `#[invoke]` only: a `#[{kind_name}]` has no reply to wait for"));
+            cx.error_at(span, format!("`timeout_ms` applies to `#[invoke]` and `#[stream]` only: a `#[{kind_name}]` has no reply to wait for"));
             millis(cx, &meta)?;
         } else {
             return Err(unknown_key(&meta, &[NAME, ALLOW_ORIGINS, ALLOW_SUBFRAMES]));
@@ -240,6 +257,7 @@ pub(crate) fn parse_method_options(
         allow_origins: allow_origins.get(),
         allow_subframes: allow_subframes.get().map(|s| s.value),
         timeout_ms: timeout_ms.get(),
+        window: window.get(),
         complete,
     }
 }

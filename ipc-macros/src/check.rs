@@ -139,7 +139,7 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
         cx.error(variadic, "channel methods cannot be variadic");
     }
     match method.kind {
-        Kind::Send | Kind::Invoke => {
+        Kind::Send | Kind::Invoke | Kind::Stream => {
             if sig.asyncness.is_none() {
                 cx.error(
                     sig.fn_token,
@@ -180,6 +180,12 @@ fn check_signature(cx: &mut Ctxt, method: &Method<'_>) {
             }
         }
     }
+    if method.kind == Kind::Stream && !method.any_sink && method.options.complete {
+        cx.error(
+            &sig.ident,
+            "a #[stream] handler sends its items through a last parameter `out: Sink<Item>` (ipc_runtime::Sink)",
+        );
+    }
     if method.kind == Kind::Send && !matches!(method.output, Output::Unit) {
         cx.error(
             &sig.output,
@@ -199,6 +205,7 @@ fn check_types(cx: &mut Ctxt, method: &Method<'_>) {
         );
     }
     let mut types: Vec<&syn::Type> = method.args.iter().map(|a| a.ty).collect();
+    types.extend(method.sink.as_ref().map(|sink| sink.item));
     match &method.output {
         Output::Unit => {}
         Output::Value(ty) => types.push(ty),

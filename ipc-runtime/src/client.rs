@@ -30,6 +30,11 @@ use crate::hash::FastMap;
 use crate::scan;
 use crate::service::{DirectOutcome, DirectValue};
 
+mod stream;
+
+pub use stream::StreamCall;
+use stream::StreamEvent;
+
 // Errors are read through `serde_json::Value`: the enum is internally tagged, and serde cannot hand a
 // `RawValue` through the buffering that tagged enums need.
 type Reply = Result<ReplyText, IpcError<serde_json::Value>>;
@@ -84,6 +89,8 @@ struct Pending {
     calls: Mutex<FastMap<u64, Slot>>,
     events: Mutex<EventSinks>,
     refusals: Mutex<Vec<mpsc::UnboundedSender<IpcError<serde_json::Value>>>>,
+    /// Running streams: their items, then their end.
+    streams: Mutex<FastMap<u64, mpsc::UnboundedSender<StreamEvent>>>,
     /// Set (under the `calls` lock) when the reader ended: no reply can come any more.
     closed: AtomicBool,
 }
@@ -298,6 +305,7 @@ async fn read_loop(mut inbound: mpsc::Receiver<OutboundFrame>, pending: Arc<Pend
         pending.closed.store(true, Ordering::Relaxed);
         calls.clear();
     }
+    lock(&pending.streams).clear();
     lock(&pending.events).clear();
     lock(&pending.refusals).clear();
 }
@@ -341,6 +349,18 @@ fn route(text: String, attachments: Vec<Bytes>, pending: &Pending) {
                 lock(&pending.refusals).retain(|tx| tx.send(error.clone()).is_ok());
             }
         }
+        (Kind::Item, Some(id)) => {
+            let payload = envelope.payload.map(|raw| offset_in(&text, raw.get()));
+            let item = StreamEvent::Item {
+                frame: text,
+                payload,
+                attachments,
+            };
+            if let Some(stream) = lock(&pending.streams).get(&id) {
+                // The receiver is gone only when the stream call was dropped; it sent its cancel then.
+                let _ = stream.send(item);
+            }
+        }
         (Kind::Event, _) => {
             let (Some(channel), Some(payload)) = (envelope.channel, envelope.payload) else {
                 return;
@@ -363,8 +383,15 @@ fn complete(pending: &Pending, id: u64, answer: Answer) {
     let unchecked = matches!(&answer.reply, Ok(reply) if !reply.checked);
     let mut calls = lock(&pending.calls);
     let slot = match calls.get_mut(&id) {
-        // A reply to an id that is not pending (cancelled, timed out locally, never sent) is dropped.
-        None => return,
+        // The end of a stream, or a reply to an id that is not pending (cancelled, timed out locally, never
+        // sent), which is dropped.
+        None => {
+            drop(calls);
+            if let Some(stream) = lock(&pending.streams).remove(&id) {
+                let _ = stream.send(StreamEvent::End(answer));
+            }
+            return;
+        }
         Some(Slot::Checking(later)) => return later.push_back(answer),
         // The caller still has to find out whether an unchecked reply is readable: keep its place.
         Some(Slot::Waiting(_)) if unchecked => calls.insert(id, Slot::Checking(VecDeque::new())),

@@ -18,7 +18,8 @@ use crate::binary::{BinaryMessage, frame_for, scope};
 use crate::caller::{CallToken, Caller, CallerId};
 use crate::emitter::OutboundFrame;
 use crate::envelope::{
-    Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate_ms, too_large,
+    Grant, Inbound, Refusal, encode_error, encode_handler_error, encode_reply, saturate_ms,
+    too_large,
 };
 use crate::error::IpcError;
 use crate::in_flight::{InFlight, Refused};
@@ -27,8 +28,11 @@ use crate::panic::{CatchUnwind, panic_message};
 use crate::scan;
 use crate::server::Shared;
 use crate::service::{ChannelDescriptor, ChannelKind, HandlerOutcome, Outcome};
+use crate::sink::RawSink;
+use stream::Credit;
 
 mod direct;
+pub(crate) mod stream;
 mod validate;
 
 /// A caller connected through some host. The host feeds each inbound message to [`Connection::receive`] and
@@ -73,12 +77,19 @@ enum Finished<O = HandlerOutcome> {
     Timeout(u32),
     Cancelled,
     Panicked,
+    /// Ended by something other than its handler (a stream's bad credit): this error is the answer.
+    Failed(IpcError<()>),
 }
 
-/// How a running call is tracked: an invoke by its in-flight slot (where its token is made on first use),
-/// a `send` by a token of its own.
+/// How a running call is tracked: an invoke or a stream by its in-flight slot (where its token is made on
+/// first use), a `send` by a token of its own.
 enum Tracking {
-    Invoke { id: u64, generation: u64 },
+    Invoke {
+        id: u64,
+        generation: u64,
+        /// A stream's credit.
+        stream: Option<Arc<Credit>>,
+    },
     Send(CancellationToken),
 }
 
@@ -93,7 +104,7 @@ impl Tracking {
     /// The token the handler's [`Caller`] hands out.
     fn caller_token(&self, in_flight: &Arc<InFlight>) -> CallToken {
         match self {
-            Self::Invoke { id, generation } => {
+            Self::Invoke { id, generation, .. } => {
                 CallToken::on_first_use(in_flight.clone(), *id, *generation)
             }
             Self::Send(token) => CallToken::Made(token.clone()),
@@ -103,7 +114,7 @@ impl Tracking {
     /// The token to watch while the handler runs on its own task (made now if the handler did not ask).
     fn watch(&self, in_flight: &InFlight) -> CancellationToken {
         match self {
-            Self::Invoke { id, generation } => in_flight.token(*id, *generation),
+            Self::Invoke { id, generation, .. } => in_flight.token(*id, *generation),
             Self::Send(token) => token.clone(),
         }
     }
@@ -111,8 +122,20 @@ impl Tracking {
     /// Frees the call's slot. Returns its token, if one was made, for the caller to cancel.
     fn end(self, in_flight: &InFlight) -> Option<CancellationToken> {
         match self {
-            Self::Invoke { id, generation } => in_flight.end(id, generation),
+            Self::Invoke { id, generation, .. } => in_flight.end(id, generation),
             Self::Send(token) => Some(token),
+        }
+    }
+
+    /// How the call ended: as its handler says, unless something else ended a stream first. For a stream,
+    /// also closes its credit: no item goes after this, so none can follow the end frame.
+    fn finished<O>(&self, finished: Finished<O>) -> Finished<O> {
+        match self {
+            Self::Invoke {
+                stream: Some(credit),
+                ..
+            } => credit.end().map_or(finished, Finished::Failed),
+            _ => finished,
         }
     }
 }
@@ -214,8 +237,8 @@ impl Connection {
     async fn handle(&self, inbound: Inbound<'_>, source: Source<'_>) -> Handled {
         match inbound {
             Inbound::Send { channel, payload } => {
-                self.start(None, channel, ChannelKind::Send, payload, None, source)
-                    .await
+                let call = Call::new(None, channel, ChannelKind::Send, payload);
+                self.start(call, source).await
             }
             Inbound::Invoke {
                 id,
@@ -223,9 +246,25 @@ impl Connection {
                 payload,
                 timeout_ms,
             } => {
-                let kind = ChannelKind::Invoke;
-                self.start(Some(id), channel, kind, payload, timeout_ms, source)
-                    .await
+                let mut call = Call::new(Some(id), channel, ChannelKind::Invoke, payload);
+                call.timeout_ms = timeout_ms;
+                self.start(call, source).await
+            }
+            Inbound::Stream {
+                id,
+                channel,
+                payload,
+                timeout_ms,
+                credit,
+            } => {
+                let mut call = Call::new(Some(id), channel, ChannelKind::Stream, payload);
+                call.timeout_ms = timeout_ms;
+                call.credit = Some(credit);
+                self.start(call, source).await
+            }
+            Inbound::Credit { id, grant } => {
+                self.grant(id, grant);
+                Handled::Done
             }
             Inbound::Validate {
                 id,
@@ -260,15 +299,33 @@ impl Connection {
         scan::inbound(text)
     }
 
-    async fn start(
-        &self,
-        id: Option<u64>,
-        channel: &str,
-        kind: ChannelKind,
-        payload: &str,
-        timeout_ms: Option<u32>,
-        source: Source<'_>,
-    ) -> Handled {
+    /// Adds a renderer's credit to stream `id`. Credit for a stream that is not running is dropped; bad
+    /// credit ends the stream with `protocol`.
+    fn grant(&self, id: u64, grant: Result<Grant, String>) {
+        let Some(credit) = self.in_flight.stream(id) else {
+            if crate::logging::MESSAGE_REFUSED.admit() {
+                tracing::warn!(caller = %self.id, id, "credit for a stream that is not running; dropped");
+            }
+            return;
+        };
+        if let Err(message) = grant.and_then(|grant| credit.grant(grant)) {
+            if crate::logging::MESSAGE_REFUSED.admit() {
+                tracing::warn!(caller = %self.id, id, error = %escaped(&message), "bad stream credit; the stream ends");
+            }
+            credit.fail(IpcError::Protocol { message });
+            self.in_flight.cancel(id);
+        }
+    }
+
+    async fn start(&self, call: Call<'_>, source: Source<'_>) -> Handled {
+        let Call {
+            id,
+            channel,
+            kind,
+            payload,
+            timeout_ms,
+            credit,
+        } = call;
         let (unchecked, attachments) = match source {
             Source::Unchecked(text) => (Some(text), Vec::new()),
             Source::Checked(attachments) => (None, attachments),
@@ -281,9 +338,14 @@ impl Connection {
                     .await;
             }
         };
+        let stream = credit.map(|credit| Arc::new(Credit::new(credit)));
         let tracking = match id {
-            Some(id) => match self.admit(id) {
-                Ok(generation) => Tracking::Invoke { id, generation },
+            Some(id) => match self.admit(id, stream.clone()) {
+                Ok(generation) => Tracking::Invoke {
+                    id,
+                    generation,
+                    stream,
+                },
                 Err((id, error)) => {
                     return self
                         .refuse_call(unchecked, payload, id, channel, &error)
@@ -293,13 +355,25 @@ impl Connection {
             None => Tracking::Send(self.closed.child_token()),
         };
         let caller = self.caller(&tracking);
+        let dispatch = || match &tracking {
+            Tracking::Invoke {
+                id,
+                generation,
+                stream: Some(credit),
+            } => {
+                let token = self.in_flight.token(*id, *generation);
+                let sink = RawSink::new(*id, credit.clone(), self.outbound.clone(), token);
+                self.shared
+                    .service
+                    .dispatch_stream(index, caller, payload, sink)
+            }
+            _ => self.shared.service.dispatch(index, caller, payload),
+        };
         let dispatched = if attachments.is_empty() {
-            self.shared.service.dispatch(index, caller, payload)
+            dispatch()
         } else {
             // Placeholders in the payload claim their attachments while it is decoded.
-            scope::providing(&attachments, scope::Json::Text(payload), || {
-                self.shared.service.dispatch(index, caller, payload)
-            })
+            scope::providing(&attachments, scope::Json::Text(payload), dispatch)
         };
         let future = match dispatched {
             Ok(future) => future,
@@ -324,7 +398,7 @@ impl Connection {
         // it runs. A cancel cannot arrive during this poll: this is the task that reads them.
         let first = poll_once(&mut handler).await;
         if let Poll::Ready(result) = first {
-            let finished = settle(result);
+            let finished = tracking.finished(settle(result));
             let reply_to = tracking.id();
             // The slot goes first: from here on, a caller asking for its token gets a cancelled one.
             end_call(tracking.end(&self.in_flight).as_ref(), handler);
@@ -339,7 +413,7 @@ impl Connection {
         let in_flight = self.in_flight.clone();
         let caller_id = self.id;
         tokio::spawn(async move {
-            let finished = run(&mut handler, deadline, timeout_ms, &token).await;
+            let finished = tracking.finished(run(&mut handler, deadline, timeout_ms, &token).await);
             end_call(Some(&token), handler);
             let reply_to = tracking.id();
             // The token is cancelled already.
@@ -404,26 +478,33 @@ impl Connection {
         Ok((index, descriptor))
     }
 
-    /// Takes an in-flight slot for invoke `id`; on refusal, the id to answer with (if any) and the error.
-    fn admit(&self, id: u64) -> Result<u64, (Option<u64>, IpcError<()>)> {
+    /// Takes an in-flight slot for invoke or stream `id`; on refusal, the id to answer with (if any) and
+    /// the error.
+    fn admit(
+        &self,
+        id: u64,
+        stream: Option<Arc<Credit>>,
+    ) -> Result<u64, (Option<u64>, IpcError<()>)> {
         let max = self.shared.limits.max_in_flight;
-        self.in_flight
-            .admit(id, max)
-            .map_err(|refused| match refused {
-                // Answering with this id would settle the *running* call with someone else's error.
-                Refused::Duplicate => (
-                    None,
-                    IpcError::Protocol {
-                        message: format!("request id {id} is already in flight on this connection"),
-                    },
-                ),
-                Refused::Busy => (
-                    Some(id),
-                    IpcError::Protocol {
-                        message: format!("more than {max} calls in flight; request {id} refused"),
-                    },
-                ),
-            })
+        let admitted = match stream {
+            Some(credit) => self.in_flight.admit_stream(id, max, credit),
+            None => self.in_flight.admit(id, max),
+        };
+        admitted.map_err(|refused| match refused {
+            // Answering with this id would settle the *running* call with someone else's error.
+            Refused::Duplicate => (
+                None,
+                IpcError::Protocol {
+                    message: format!("request id {id} is already in flight on this connection"),
+                },
+            ),
+            Refused::Busy => (
+                Some(id),
+                IpcError::Protocol {
+                    message: format!("more than {max} calls in flight; request {id} refused"),
+                },
+            ),
+        })
     }
 
     /// Refuses a call. If its envelope came from the fast path (`unchecked`), the text is read strictly
@@ -479,6 +560,30 @@ impl Drop for Connection {
     fn drop(&mut self) {
         self.closed.cancel();
         self.shared.hub.registry.unregister(self.id);
+    }
+}
+
+/// A call as read from its envelope.
+struct Call<'a> {
+    id: Option<u64>,
+    channel: &'a str,
+    kind: ChannelKind,
+    payload: &'a str,
+    timeout_ms: Option<u32>,
+    /// A stream's initial credit.
+    credit: Option<Grant>,
+}
+
+impl<'a> Call<'a> {
+    fn new(id: Option<u64>, channel: &'a str, kind: ChannelKind, payload: &'a str) -> Self {
+        Self {
+            id,
+            channel,
+            kind,
+            payload,
+            timeout_ms: None,
+            credit: None,
+        }
     }
 }
 
@@ -576,6 +681,7 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
         }
         Finished::Cancelled => encode_error(Some(id), &IpcError::<()>::Cancelled),
         Finished::Panicked => encode_error(Some(id), &internal("the handler panicked")),
+        Finished::Failed(error) => encode_error(Some(id), &error),
     };
     OutboundFrame::Text(text)
 }
@@ -583,7 +689,7 @@ fn reply_frame(caller: CallerId, channel: &str, id: u64, finished: Finished) -> 
 fn log_send_outcome<O: Outcome>(caller: CallerId, channel: &str, finished: &Finished<O>) {
     match finished {
         Finished::Outcome(outcome) if !outcome.is_failure() => {}
-        Finished::Cancelled => {}
+        Finished::Cancelled | Finished::Failed(_) => {}
         Finished::Outcome(_) => tracing::error!(%caller, channel, "send handler failed"),
         Finished::Timeout(ms) => {
             tracing::warn!(%caller, channel, ms, "send handler passed its deadline and was dropped");

@@ -23,6 +23,7 @@ const fn invoke(name: &'static str) -> ChannelDescriptor {
         allow_origins: &["app://main"],
         allow_subframes: false,
         timeout_ms: None,
+        stream_window: None,
     }
 }
 

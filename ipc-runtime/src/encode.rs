@@ -143,6 +143,57 @@ pub(crate) fn validate(id: u64, channel: &str, payload: Payload<'_>) -> String {
     wrap(payload, &prefix, &["}"])
 }
 
+/// `{"kind":"stream","id":N,"channel":...,"payload":...,"timeoutMs"?:T,"credit":{"items":I,"bytes":B}}`.
+pub(crate) fn stream(
+    id: u64,
+    channel: &str,
+    payload: Payload<'_>,
+    timeout_ms: Option<u32>,
+    credit: crate::envelope::Grant,
+) -> String {
+    let mut id_text = itoa::Buffer::new();
+    let mut ms_text = itoa::Buffer::new();
+    let mut items_text = itoa::Buffer::new();
+    let mut bytes_text = itoa::Buffer::new();
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    let prefix = [
+        r#"{"kind":"stream","id":"#,
+        id_text.format(id),
+        &channel_key,
+        &name,
+        &payload_key,
+    ];
+    let credit = [
+        r#","credit":{"items":"#,
+        items_text.format(credit.items),
+        r#","bytes":"#,
+        bytes_text.format(credit.bytes),
+        "}}",
+    ];
+    match timeout_ms {
+        Some(ms) => {
+            let mut suffix = vec![r#","timeoutMs":"#, ms_text.format(ms)];
+            suffix.extend(credit);
+            wrap(payload, &prefix, &suffix)
+        }
+        None => wrap(payload, &prefix, &credit),
+    }
+}
+
+/// `{"kind":"item","id":N,"payload":...}`: one item of a stream.
+pub(crate) fn item(id: u64, payload: Payload<'_>) -> String {
+    let mut id_text = itoa::Buffer::new();
+    wrap(
+        payload,
+        &[
+            r#"{"kind":"item","id":"#,
+            id_text.format(id),
+            r#","payload":"#,
+        ],
+        &["}"],
+    )
+}
+
 pub(crate) fn reply(id: u64, payload: Payload<'_>) -> String {
     let mut id_text = itoa::Buffer::new();
     wrap(

@@ -1,8 +1,8 @@
 //! The wire envelope: one JSON object per message, the same shape on every transport.
 //!
 //! Renderer -> main: `send` (one-way), `invoke` (expects exactly one `reply` or `error` with the same id),
-//! `cancel`, `validate`. Main -> renderer: `reply`, `error`, `event`. Payloads are JSON arrays of the
-//! channel's arguments.
+//! `stream` (items, then one `reply` or `error`), `credit`, `cancel`, `validate`. Main -> renderer: `reply`,
+//! `error`, `event`, `item`. Payloads of calls are JSON arrays of the channel's arguments.
 //!
 //! | kind | fields | answer |
 //! |---|---|---|
@@ -10,6 +10,9 @@
 //! | `invoke` | `id`, `channel`, `payload`, optional `timeoutMs` (at least 1) | one `reply` or `error` with `id` |
 //! | `cancel` | `id` | the invoke's `error` (`cancelled`), if it was still running |
 //! | `validate` | `id`, `channel`, `payload` | one `reply` whose `payload` is the arguments as the handler would get them, or `error` |
+//! | `stream` | `id`, `channel`, `payload`, optional `timeoutMs`, `credit` (`{"items":I,"bytes":B}`) | `item`s, then one `reply` or `error` with `id` |
+//! | `credit` | `id` (of a running stream), `items`, `bytes` (each optional, zero when absent) | none |
+//! | `item` | `id`, `payload` (one item; a binary message when it carries `Bytes`) | main -> renderer |
 //! | `reply` | `id`, `payload` | main -> renderer |
 //! | `error` | `id` (when it could be read), `error` (an `IpcError`) | main -> renderer |
 //! | `event` | `channel`, `payload` | main -> renderer |
@@ -20,6 +23,19 @@
 //! arguments and attachments) but starts no handler. Its `reply` carries the decoded argument tuple encoded
 //! again (unknown fields dropped, serde defaults filled, `Bytes` as attachments of a binary reply); its
 //! `error` is the one that `invoke` would have got. Its id is free again once it is answered.
+//!
+//! Streams: a `stream` id shares the invoke id space and in-flight cap of its connection (a live id reused is
+//! refused like a duplicate invoke id). Main sends an `item` only against credit: never more items than the
+//! renderer granted, and an item carrying `Bytes` only while its attachments fit the remaining byte credit,
+//! with one exception so that progress is always possible: an item larger than the whole byte window (the
+//! initial byte credit) goes when the full window is available, i.e. nothing else is outstanding, and the
+//! byte credit then stays below zero until the renderer grants that item's bytes back. Credit counts items
+//! and attachment bytes the renderer has not granted back; it may not exceed 2^20 items or 1 GiB
+//! outstanding. After the last item comes exactly one `reply` (the outcome) or `error` (the handler's typed
+//! error, `internal` on a panic, `timeout`, `cancelled`, `protocol` after bad credit). A `credit` for an
+//! unknown or finished stream is dropped (logged, rate-limited); negative, fractional or absurd amounts
+//! end that stream with `protocol`. A `cancel` ends it with `cancelled`. The connection keeps serving in
+//! every case.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -58,6 +74,9 @@ pub(crate) enum Kind {
     Reply,
     Error,
     Event,
+    Stream,
+    Credit,
+    Item,
 }
 
 /// Any envelope, as parsed. Which fields must be present depends on `kind`; see [`Inbound::parse`].
@@ -75,6 +94,51 @@ pub(crate) struct RawEnvelope<'a> {
     pub(crate) timeout_ms: Option<u32>,
     #[serde(default, borrow)]
     pub(crate) error: Option<&'a RawValue>,
+    /// A `stream`'s initial credit.
+    #[serde(default, borrow)]
+    pub(crate) credit: Option<RawCredit<'a>>,
+    /// A `credit`'s items, read as any JSON value so that a bad one is refused for its stream, not as a
+    /// malformed envelope.
+    #[serde(default, borrow)]
+    pub(crate) items: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub(crate) bytes: Option<&'a RawValue>,
+}
+
+/// `{"items":I,"bytes":B}`, as parsed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCredit<'a> {
+    #[serde(default, borrow)]
+    pub(crate) items: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub(crate) bytes: Option<&'a RawValue>,
+}
+
+/// Credit granted to a stream: more items, and more bytes of `Bytes` attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Grant {
+    pub(crate) items: u64,
+    pub(crate) bytes: u64,
+}
+
+impl Grant {
+    /// Reads both amounts: each absent (zero) or a non-negative integer.
+    fn read(items: Option<&RawValue>, bytes: Option<&RawValue>) -> Result<Self, String> {
+        let amount = |name: &str, raw: Option<&RawValue>| match raw {
+            None => Ok(0),
+            Some(raw) => serde_json::from_str::<u64>(raw.get()).map_err(|_| {
+                format!(
+                    "credit `{name}` must be a non-negative integer, not {}",
+                    crate::logging::escaped(&raw.get().chars().take(32).collect::<String>())
+                )
+            }),
+        };
+        Ok(Self {
+            items: amount("items", items)?,
+            bytes: amount("bytes", bytes)?,
+        })
+    }
 }
 
 /// A renderer -> main message, checked for the fields its kind needs.
@@ -92,6 +156,20 @@ pub(crate) enum Inbound<'a> {
     },
     Cancel {
         id: u64,
+    },
+    /// Starts a stream on `channel` with `credit` (see the module docs).
+    Stream {
+        id: u64,
+        channel: &'a str,
+        payload: &'a str,
+        timeout_ms: Option<u32>,
+        credit: Grant,
+    },
+    /// More credit for stream `id`; `Err` when the amounts are not non-negative integers (the stream then
+    /// ends with `protocol`, if it is running).
+    Credit {
+        id: u64,
+        grant: Result<Grant, String>,
     },
     /// The checks and strict decode of a call on `channel`, without its handler (see the module docs).
     Validate {
@@ -115,8 +193,9 @@ impl<'a> Inbound<'a> {
         match self {
             Self::Send { payload, .. }
             | Self::Invoke { payload, .. }
+            | Self::Stream { payload, .. }
             | Self::Validate { payload, .. } => Some(payload),
-            Self::Cancel { .. } => None,
+            Self::Cancel { .. } | Self::Credit { .. } => None,
         }
     }
 
@@ -143,6 +222,12 @@ impl<'a> Inbound<'a> {
         };
         if raw.error.is_some() {
             return Err(protocol("field `error` is only sent by the main side"));
+        }
+        if raw.kind != Kind::Stream && raw.credit.is_some() {
+            return Err(protocol("only a `stream` carries `credit`"));
+        }
+        if raw.kind != Kind::Credit && (raw.items.is_some() || raw.bytes.is_some()) {
+            return Err(protocol("only a `credit` carries `items` and `bytes`"));
         }
         match raw.kind {
             Kind::Send => {
@@ -208,16 +293,62 @@ impl<'a> Inbound<'a> {
                     payload: payload.get(),
                 })
             }
-            Kind::Reply | Kind::Error | Kind::Event => Err(protocol(
-                "only the main side sends `reply`, `error` and `event`",
+            Kind::Stream => Self::stream(&raw, protocol),
+            Kind::Credit => Self::credit(&raw, protocol),
+            Kind::Reply | Kind::Error | Kind::Event | Kind::Item => Err(protocol(
+                "only the main side sends `reply`, `error`, `event` and `item`",
             )),
         }
+    }
+    /// The fields of a `stream`, checked.
+    fn stream(raw: &RawEnvelope<'a>, protocol: impl Fn(&str) -> Refusal) -> Result<Self, Refusal> {
+        let id = raw
+            .id
+            .ok_or_else(|| protocol("`stream` needs a numeric `id`"))?;
+        let channel = raw
+            .channel
+            .ok_or_else(|| protocol("`stream` needs a `channel`"))?;
+        let payload = raw
+            .payload
+            .ok_or_else(|| protocol("`stream` needs a `payload` array"))?;
+        if raw.timeout_ms == Some(0) {
+            return Err(protocol("`timeoutMs` must be at least 1"));
+        }
+        let credit = raw
+            .credit
+            .as_ref()
+            .ok_or_else(|| protocol("`stream` needs its initial `credit`"))?;
+        let credit = Grant::read(credit.items, credit.bytes).map_err(|m| protocol(&m))?;
+        crate::connection::stream::check_outstanding(credit).map_err(|m| protocol(&m))?;
+        Ok(Self::Stream {
+            id,
+            channel,
+            payload: payload.get(),
+            timeout_ms: raw.timeout_ms,
+            credit,
+        })
+    }
+
+    /// The fields of a `credit`, checked; its amounts are read, and judged by the stream they name.
+    fn credit(raw: &RawEnvelope<'a>, protocol: impl Fn(&str) -> Refusal) -> Result<Self, Refusal> {
+        let id = raw
+            .id
+            .ok_or_else(|| protocol("`credit` needs the `id` of the stream"))?;
+        if raw.channel.is_some() || raw.payload.is_some() || raw.timeout_ms.is_some() {
+            return Err(protocol(
+                "a `credit` carries only `kind`, `id`, `items` and `bytes`",
+            ));
+        }
+        Ok(Self::Credit {
+            id,
+            grant: Grant::read(raw.items, raw.bytes),
+        })
     }
 }
 
 /// Whether a refusal of an envelope of `kind` is answered with its id: the kinds that wait for one answer.
 fn answers_by_id(kind: Kind) -> bool {
-    matches!(kind, Kind::Invoke | Kind::Validate)
+    matches!(kind, Kind::Invoke | Kind::Stream | Kind::Validate)
 }
 
 /// The id of an oversized invoke or validate, read from its first bytes without parsing the rest, so the
@@ -226,7 +357,11 @@ fn answers_by_id(kind: Kind) -> bool {
 pub(crate) fn leading_invoke_id(text: &[u8]) -> Option<u64> {
     leading_id(
         text,
-        [r#"{"kind":"invoke","id":"#, r#"{"kind":"validate","id":"#],
+        [
+            r#"{"kind":"invoke","id":"#,
+            r#"{"kind":"stream","id":"#,
+            r#"{"kind":"validate","id":"#,
+        ],
     )
 }
 
@@ -284,6 +419,30 @@ pub(crate) fn encode_reply(id: u64, payload: Payload<'_>) -> String {
 }
 
 /// The error reply for a handler's own `Err` value: `IpcError::Handler` around it.
+/// One item of stream `id`.
+pub(crate) fn encode_item(id: u64, payload: Payload<'_>) -> String {
+    crate::encode::item(id, payload)
+}
+
+/// A client's `stream` start.
+pub(crate) fn encode_stream(
+    id: u64,
+    channel: &str,
+    payload: Payload<'_>,
+    timeout_ms: Option<u32>,
+    credit: Grant,
+) -> String {
+    crate::encode::stream(id, channel, payload, timeout_ms, credit)
+}
+
+/// A client's grant of more credit to stream `id`.
+pub(crate) fn encode_credit(id: u64, grant: Grant) -> String {
+    format!(
+        r#"{{"kind":"credit","id":{id},"items":{},"bytes":{}}}"#,
+        grant.items, grant.bytes
+    )
+}
+
 pub(crate) fn encode_handler_error(id: u64, error: Payload<'_>) -> String {
     crate::encode::handler_error(id, error)
 }
@@ -437,6 +596,110 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn stream_and_credit_envelopes_parse_and_encode_back() {
+        let limits = Limits::default();
+        let start = encode_stream(
+            4,
+            "app:copy",
+            Payload::Text(r#"["a","b"]"#),
+            Some(50),
+            Grant {
+                items: 16,
+                bytes: 1024,
+            },
+        );
+        assert_eq!(
+            start,
+            r#"{"kind":"stream","id":4,"channel":"app:copy","payload":["a","b"],"timeoutMs":50,"credit":{"items":16,"bytes":1024}}"#
+        );
+        assert_eq!(
+            Inbound::parse(&start, &limits).unwrap(),
+            Inbound::Stream {
+                id: 4,
+                channel: "app:copy",
+                payload: r#"["a","b"]"#,
+                timeout_ms: Some(50),
+                credit: Grant {
+                    items: 16,
+                    bytes: 1024
+                },
+            }
+        );
+        let credit = encode_credit(4, Grant { items: 8, bytes: 0 });
+        assert_eq!(
+            Inbound::parse(&credit, &limits).unwrap(),
+            Inbound::Credit {
+                id: 4,
+                grant: Ok(Grant { items: 8, bytes: 0 })
+            }
+        );
+        for text in [
+            start.as_str(),
+            credit.as_str(),
+            r#"{"kind":"credit","id":1,"items":-1}"#,
+        ] {
+            assert!(crate::fuzzing::parse_envelope(text, &limits), "{text}");
+            // The fast path reads only `send` and `invoke`; these take the strict path.
+            assert_eq!(crate::scan::inbound(text), None, "{text}");
+        }
+        assert_eq!(
+            encode_item(4, Payload::Text("[1]")),
+            serde_outbound(
+                Kind::Item,
+                Some(4),
+                None,
+                Some(&RawValue::from_string("[1]".to_owned()).unwrap())
+            )
+        );
+    }
+
+    #[test]
+    fn bad_credit_is_read_as_bad_for_its_stream() {
+        let limits = Limits::default();
+        for amounts in [r#""items":-1"#, r#""items":1.5"#, r#""bytes":"2""#] {
+            let text = format!(r#"{{"kind":"credit","id":3,{amounts}}}"#);
+            let parsed = Inbound::parse(&text, &limits).unwrap();
+            assert!(
+                matches!(
+                    parsed,
+                    Inbound::Credit {
+                        id: 3,
+                        grant: Err(_)
+                    }
+                ),
+                "{text}: {parsed:?}"
+            );
+        }
+        for (text, id) in [
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[]}"#,
+                Some(5),
+            ),
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[],"credit":{"items":-1}}"#,
+                Some(5),
+            ),
+            (
+                r#"{"kind":"stream","id":5,"channel":"c","payload":[],"credit":{"items":1,"x":1}}"#,
+                None,
+            ),
+            (
+                r#"{"kind":"invoke","id":6,"channel":"c","payload":[],"credit":{"items":1}}"#,
+                Some(6),
+            ),
+            (
+                r#"{"kind":"invoke","id":6,"channel":"c","payload":[],"items":1}"#,
+                Some(6),
+            ),
+            (r#"{"kind":"item","id":6,"payload":1}"#, None),
+        ] {
+            let refusal = Inbound::parse(text, &limits).unwrap_err();
+            assert_eq!(refusal.id, id, "{text}");
+            assert!(matches!(refusal.error, IpcError::Protocol { .. }), "{text}");
         }
     }
 }

@@ -6,7 +6,8 @@ use tokio_util::bytes::Bytes;
 use crate::binary::frame;
 use crate::encode::Payload;
 use crate::envelope::{
-    Inbound, Limits, encode_cancel, encode_invoke, encode_send, encode_validate,
+    Inbound, Limits, encode_cancel, encode_credit, encode_invoke, encode_send, encode_stream,
+    encode_validate,
 };
 
 #[cfg(feature = "stdio")]
@@ -27,6 +28,18 @@ pub fn parse_envelope(text: &str, limits: &Limits) -> bool {
             timeout_ms,
         } => encode_invoke(*id, channel, Payload::Text(payload), *timeout_ms),
         Inbound::Cancel { id } => encode_cancel(*id),
+        Inbound::Stream {
+            id,
+            channel,
+            payload,
+            timeout_ms,
+            credit,
+        } => encode_stream(*id, channel, Payload::Text(payload), *timeout_ms, *credit),
+        // Bad amounts are read as such (the stream they name ends); only good ones have one encoding.
+        Inbound::Credit { id, grant } => match grant {
+            Ok(grant) => encode_credit(*id, *grant),
+            Err(_) => return true,
+        },
         Inbound::Validate {
             id,
             channel,

@@ -7,15 +7,18 @@
 //! lock round trips on the connection's token). Whoever asks first makes it; everyone else gets a clone.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::connection::stream::Credit;
 use crate::hash::FastMap;
 
 struct Entry {
     generation: u64,
     token: Option<CancellationToken>,
+    /// A stream's credit, which `credit` frames add to.
+    stream: Option<Arc<Credit>>,
 }
 
 /// Why a call was not admitted.
@@ -56,6 +59,25 @@ impl InFlight {
 
     /// Registers call `id`; returns its generation, which tells it apart from a later call reusing the id.
     pub(crate) fn admit(&self, id: u64, max: usize) -> Result<u64, Refused> {
+        self.admit_call(id, max, None)
+    }
+
+    /// [`InFlight::admit`] for a stream, with its credit.
+    pub(crate) fn admit_stream(
+        &self,
+        id: u64,
+        max: usize,
+        credit: Arc<Credit>,
+    ) -> Result<u64, Refused> {
+        self.admit_call(id, max, Some(credit))
+    }
+
+    /// The credit of running stream `id`; `None` when no stream of that id is running.
+    pub(crate) fn stream(&self, id: u64) -> Option<Arc<Credit>> {
+        self.lock().get(&id)?.stream.clone()
+    }
+
+    fn admit_call(&self, id: u64, max: usize, stream: Option<Arc<Credit>>) -> Result<u64, Refused> {
         let mut entries = self.lock();
         if entries.contains_key(&id) {
             return Err(Refused::Duplicate);
@@ -65,7 +87,14 @@ impl InFlight {
         }
         let generation = self.generation.fetch_add(1, Ordering::Relaxed);
         let token = None;
-        entries.insert(id, Entry { generation, token });
+        entries.insert(
+            id,
+            Entry {
+                generation,
+                token,
+                stream,
+            },
+        );
         Ok(generation)
     }
 

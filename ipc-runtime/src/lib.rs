@@ -34,6 +34,7 @@ mod reply_probe;
 mod scan;
 mod server;
 mod service;
+mod sink;
 #[cfg(feature = "stdio")]
 pub mod stdio;
 pub mod ts;
@@ -42,7 +43,7 @@ pub mod web;
 
 pub use binary::{BinaryMessage, Bytes, Encoded};
 pub use caller::{Caller, CallerId};
-pub use client::{Call, Client, Subscription};
+pub use client::{Call, Client, StreamCall, Subscription};
 pub use connection::Connection;
 pub use emitter::{EmitError, Emitter, EventHub};
 pub use envelope::Limits;
@@ -54,6 +55,7 @@ pub use service::{
     Attachment, ChannelDescriptor, ChannelKind, DecodeError, DirectFuture, DirectOutcome,
     DirectValue, HandlerFuture, HandlerOutcome, NormalizeError, Service, ServiceDescriptor,
 };
+pub use sink::{RawSink, Sink, SinkClosed};
 pub use tokio_util::sync::CancellationToken;
 
 /// Items used by macro-generated code. Not a public API: names and signatures may change in any release.

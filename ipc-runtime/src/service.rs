@@ -10,11 +10,12 @@ use serde::de::DeserializeOwned;
 
 use crate::binary::{Encoded, encode_payload};
 use crate::caller::Caller;
+use crate::sink::RawSink;
 
 /// One binary attachment of an encoded payload (a shared, reference-counted buffer).
 pub type Attachment = tokio_util::bytes::Bytes;
 
-/// The three kinds of channel, named after Electron's IPC patterns.
+/// The kinds of channel: the first three named after Electron's IPC patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelKind {
     /// Renderer -> main, one-way (`ipcRenderer.send` / `ipcMain.on`).
@@ -23,6 +24,9 @@ pub enum ChannelKind {
     Invoke,
     /// Main -> renderer (`webContents.send` / `ipcRenderer.on`).
     Event,
+    /// Renderer -> main, answered by a stream of items under credit, then one outcome (see
+    /// [`crate::Sink`]).
+    Stream,
 }
 
 impl ChannelKind {
@@ -32,6 +36,7 @@ impl ChannelKind {
             Self::Send => "send",
             Self::Invoke => "invoke",
             Self::Event => "event",
+            Self::Stream => "stream",
         }
     }
 }
@@ -48,8 +53,11 @@ pub struct ChannelDescriptor {
     pub allow_origins: &'static [&'static str],
     /// Whether callers in sub-frames (iframes) are accepted. Off unless opted in.
     pub allow_subframes: bool,
-    /// Declared default deadline for `invoke` channels.
+    /// Declared default deadline for `invoke` and `stream` channels.
     pub timeout_ms: Option<u32>,
+    /// For `stream` channels: the initial item credit clients grant unless told otherwise
+    /// (`#[stream(window = N)]`). A hint for clients; the runtime enforces whatever credit it is granted.
+    pub stream_window: Option<u32>,
 }
 
 impl ChannelDescriptor {
@@ -185,6 +193,33 @@ pub trait Service: Send + Sync + 'static {
         caller: Caller,
         payload: &str,
     ) -> Result<HandlerFuture, DecodeError>;
+
+    /// Decodes `payload` for `stream` channel number `channel` and starts its handler with `sink`, through
+    /// which it sends the stream's items. Called only after the runtime checked the channel's kind and the
+    /// caller's origin. The default refuses (hand-written services have no stream channels).
+    fn dispatch_stream(
+        &self,
+        channel: usize,
+        caller: Caller,
+        payload: &str,
+        sink: RawSink,
+    ) -> Result<HandlerFuture, DecodeError> {
+        let _ = (channel, caller, payload, sink);
+        Err(DecodeError::new("this service has no stream channels"))
+    }
+
+    /// [`Service::dispatch_stream`] for a caller in the same process: `args` is the argument tuple as a
+    /// value, and `sink` hands the items over as values. The default refuses.
+    fn dispatch_stream_direct(
+        &self,
+        channel: usize,
+        caller: Caller,
+        args: DirectValue,
+        sink: RawSink,
+    ) -> Result<DirectFuture, DecodeError> {
+        let _ = (channel, caller, args, sink);
+        Err(DecodeError::new("this service takes encoded streams only"))
+    }
 
     /// Whether [`Service::dispatch`] refuses every `payload` that is not valid JSON before it runs any
     /// handler code (the generated services decode with `serde_json` and return `true`). The runtime then

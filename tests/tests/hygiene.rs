@@ -19,11 +19,39 @@ mod no_prelude {
         ) -> ::std::result::Result<u32, ::std::string::String>;
         #[event]
         fn event(value: i32);
+        /// Arguments named like the generated code's own bindings.
+        #[stream(window = 2)]
+        async fn stream(
+            &self,
+            caller: ::renamed_ipc::Caller,
+            sink: u32,
+            handler: u32,
+            payload: u32,
+            args: u32,
+            out: ::renamed_ipc::Sink<u32>,
+        ) -> u32;
     }
 
     pub(crate) struct Impl;
 
     impl Bare for Impl {
+        async fn stream(
+            &self,
+            _caller: ::renamed_ipc::Caller,
+            sink: u32,
+            handler: u32,
+            payload: u32,
+            args: u32,
+            mut out: ::renamed_ipc::Sink<u32>,
+        ) -> u32 {
+            for item in [sink, handler, payload, args] {
+                if out.send(item).await.is_err() {
+                    return 0;
+                }
+            }
+            4
+        }
+
         async fn send(&self, _caller: ::renamed_ipc::Caller, _text: ::std::string::String) {}
 
         async fn invoke(
@@ -62,4 +90,16 @@ async fn generated_code_is_hygienic() {
         .event(5)
         .unwrap();
     assert_eq!(events.next().await, Some(5));
+    for client in [
+        no_prelude::BareClient::connect_in_memory(&server, "app://main"),
+        no_prelude::BareClient::connect_direct(&server, "app://main"),
+    ] {
+        let mut stream = client.stream(1, 2, 3, 4);
+        let mut items = Vec::new();
+        while let Some(item) = stream.next().await {
+            items.push(item);
+        }
+        assert_eq!(items, [1, 2, 3, 4]);
+        assert_eq!(stream.result().await, Ok(4));
+    }
 }

@@ -103,6 +103,15 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                 }
             }
         }
+        Kind::Stream => stream(
+            krate,
+            method,
+            &channel,
+            &quote!(#(#attrs)*),
+            &quote!(#(#params),*),
+            &value,
+            &encoded,
+        ),
         Kind::Event => {
             let subscribe = format_ident!("on_{}", name);
             let pattern = args_tuple_pattern(&method.args);
@@ -138,6 +147,46 @@ fn method(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
                     })
                 }
             }
+        }
+    }
+}
+
+/// The client method of a `#[stream]` channel: a `StreamCall`, direct when the client is.
+fn stream(
+    krate: &syn::Path,
+    method: &Method<'_>,
+    channel: &str,
+    attrs: &TokenStream,
+    params: &TokenStream,
+    value: &TokenStream,
+    encoded: &TokenStream,
+) -> TokenStream {
+    let (ok, err) = match &method.output {
+        Output::Unit => (quote!(()), quote!(#krate::Never)),
+        Output::Value(ty) => (quote!(#ty), quote!(#krate::Never)),
+        Output::Result { ok, err } => (quote!(#ok), quote!(#err)),
+    };
+    let item = method.sink.as_ref().map_or_else(
+        || quote!(()),
+        |sink| {
+            let ty = sink.item;
+            quote!(#ty)
+        },
+    );
+    let window = super::schema::stream_window(method);
+    let name = method.ident();
+    quote! {
+        #attrs
+        ///
+        /// Read the items with `.next().await`, then the outcome with `.result().await`; set
+        /// `.timeout(..)` or `.window(..)` first if needed. Dropping the call cancels the stream.
+        // As many parameters as the channel declares arguments (up to 16).
+        #[allow(clippy::too_many_arguments)]
+        pub fn #name(&self, #params) -> #krate::StreamCall<#item, #ok, #err> {
+            if self.inner.is_direct() {
+                return self.inner.__stream_direct(#channel, #value, #window);
+            }
+            self.inner.__stream(#channel, #encoded, #window)
         }
     }
 }

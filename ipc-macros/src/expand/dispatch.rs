@@ -21,12 +21,13 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
             .methods
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.kind != Kind::Event)
+            .filter(|(_, m)| matches!(m.kind, Kind::Send | Kind::Invoke))
     };
     let arms = handled().map(|(index, method)| arm(service, index, method));
     let direct_arms = handled().map(|(index, method)| direct_arm(service, index, method));
     let normalize_arms = handled().map(|(index, method)| normalize_arm(service, index, method));
     let caller = caller_ident();
+    let dispatch_stream = dispatch_stream(service);
     quote! {
         #[doc = #doc]
         #vis struct #service_ident<H> {
@@ -85,6 +86,8 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
                 }
             }
 
+            #dispatch_stream
+
             fn normalize(
                 &self,
                 channel: usize,
@@ -127,6 +130,106 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
 /// arms bind the arguments before they pass the caller on.
 fn caller_ident() -> Ident {
     Ident::new("caller", Span::mixed_site())
+}
+
+/// `Service::dispatch_stream`: one arm per `#[stream]` channel.
+fn dispatch_stream(service: &Service<'_>) -> TokenStream {
+    let krate = &service.krate;
+    let streams = || {
+        service
+            .methods
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == Kind::Stream)
+    };
+    let arms = streams().map(|(index, method)| stream_arm(service, index, method, false));
+    let direct_arms = streams().map(|(index, method)| stream_arm(service, index, method, true));
+    let caller = caller_ident();
+    let sink = sink_ident();
+    quote! {
+        fn dispatch_stream_direct(
+            &self,
+            channel: usize,
+            #caller: #krate::Caller,
+            args: #krate::DirectValue,
+            #sink: #krate::RawSink,
+        ) -> ::core::result::Result<#krate::DirectFuture, #krate::DecodeError> {
+            match channel {
+                #(#direct_arms)*
+                _ => {
+                    let _ = (#caller, args, #sink);
+                    ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
+                }
+            }
+        }
+
+        fn dispatch_stream(
+            &self,
+            channel: usize,
+            #caller: #krate::Caller,
+            payload: &str,
+            #sink: #krate::RawSink,
+        ) -> ::core::result::Result<#krate::HandlerFuture, #krate::DecodeError> {
+            match channel {
+                #(#arms)*
+                _ => {
+                    let _ = (#caller, payload, #sink);
+                    ::core::result::Result::Err(#krate::DecodeError::new("no stream handler for this channel index"))
+                }
+            }
+        }
+    }
+}
+
+/// The dispatch functions' `RawSink` parameter. Mixed-site, like [`caller_ident`].
+fn sink_ident() -> Ident {
+    Ident::new("sink", Span::mixed_site())
+}
+
+/// A stream channel's arm of `dispatch_stream` (the strict decode of [`arm`]) or, when `direct`, of
+/// `dispatch_stream_direct` (the argument tuple as a value), then the handler with the typed sink as its
+/// last argument.
+fn stream_arm(
+    service: &Service<'_>,
+    index: usize,
+    method: &Method<'_>,
+    direct: bool,
+) -> TokenStream {
+    let krate = &service.krate;
+    let trait_ident = service.ident();
+    let name = method.ident();
+    let decode = if direct {
+        let args_type = args_tuple_type(&method.args);
+        quote!(#krate::__private::downcast_args::<#args_type>(args))
+    } else {
+        decode_call(service, method, &format_ident!("payload"))
+    };
+    let pattern = args_tuple_pattern(&method.args);
+    let idents = method.args.iter().map(|a| a.ident);
+    let handler = Ident::new("handler", Span::mixed_site());
+    let caller = caller_ident();
+    let sink = sink_ident();
+    let item = method.sink.as_ref().map_or_else(
+        || quote!(()),
+        |s| {
+            let ty = s.item;
+            quote!(#ty)
+        },
+    );
+    let typed = quote!(#krate::Sink::<#item>::__new(#sink));
+    let call = quote!(<H as #trait_ident>::#name(&*#handler, #caller, #(#idents,)* #typed).await);
+    let body = if direct {
+        direct_body(krate, method, &call)
+    } else {
+        encoded_body(krate, method, &call)
+    };
+    quote! {
+        #index => {
+            let #pattern = #decode?;
+            let #handler = <::std::sync::Arc<H> as ::core::clone::Clone>::clone(&self.handler);
+            ::core::result::Result::Ok(::std::boxed::Box::pin(async move { #body }))
+        }
+    }
 }
 
 /// One channel's match arm: `unpack` yields the argument tuple (or returns the error with `?`), then the

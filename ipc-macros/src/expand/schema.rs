@@ -95,6 +95,7 @@ fn kind_tokens(service: &Service<'_>, kind: Kind) -> TokenStream {
         Kind::Send => quote!(#krate::ChannelKind::Send),
         Kind::Invoke => quote!(#krate::ChannelKind::Invoke),
         Kind::Event => quote!(#krate::ChannelKind::Event),
+        Kind::Stream => quote!(#krate::ChannelKind::Stream),
     }
 }
 
@@ -109,6 +110,12 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
         .allow_subframes
         .unwrap_or(service.options.allow_subframes);
     let timeout = declared_timeout(service, method);
+    let window = if method.kind == Kind::Stream {
+        let window = stream_window(method);
+        quote!(::core::option::Option::Some(#window))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     quote! {
         #krate::ChannelDescriptor {
             name: #name,
@@ -117,11 +124,25 @@ fn descriptor(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> To
             allow_origins: &[#(#origins),*],
             allow_subframes: #subframes,
             timeout_ms: #timeout,
+            stream_window: #window,
         }
     }
 }
 
-/// The channel's declared default deadline (`Option<u32>`): invokes only, the method's or else the trait's.
+/// Items a client grants a stream at its start unless told otherwise (`#[stream(window = N)]`).
+const DEFAULT_WINDOW: u32 = 16;
+
+/// A `#[stream]`'s initial item credit hint.
+pub(crate) fn stream_window(method: &Method<'_>) -> u32 {
+    method
+        .options
+        .window
+        .as_ref()
+        .map_or(DEFAULT_WINDOW, |w| w.value)
+}
+
+/// The channel's declared default deadline (`Option<u32>`): invokes and streams only, the method's or else
+/// the trait's.
 fn declared_timeout(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     match method
         .options
@@ -129,7 +150,7 @@ fn declared_timeout(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
         .as_ref()
         .or(service.options.timeout_ms.as_ref())
     {
-        Some(t) if method.kind == Kind::Invoke => {
+        Some(t) if matches!(method.kind, Kind::Invoke | Kind::Stream) => {
             let value = t.value;
             quote!(::core::option::Option::Some(#value))
         }
@@ -165,11 +186,18 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
         ),
         Output::Result { ok, err } => (ts_of(krate, ok), ts_of(krate, err)),
     };
+    let item = if let Some(sink) = &method.sink {
+        let item = ts_of(krate, sink.item);
+        quote!(::core::option::Option::Some(#item))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     quote! {
         {
             let args = ::std::vec![#(#args),*];
             let output = #output;
             let error = #error;
+            let item = #item;
             api.channel(#krate::ts::ChannelTs {
                 kind: #kind,
                 channel: #channel,
@@ -181,6 +209,7 @@ fn describe(service: &Service<'_>, method: &Method<'_>, namespace: &str) -> Toke
                 allow_origins: &[#(#origins),*],
                 allow_subframes: #subframes,
                 timeout_ms: #timeout,
+                item,
             });
         }
     }
@@ -211,11 +240,13 @@ fn ts_of(krate: &syn::Path, ty: &syn::Type) -> TokenStream {
 fn assertions(service: &Service<'_>, method: &Method<'_>) -> TokenStream {
     let krate = &service.krate;
     let mut out = TokenStream::new();
-    let replies: Vec<&syn::Type> = match &method.output {
+    let mut replies: Vec<&syn::Type> = match &method.output {
         Output::Unit => Vec::new(),
         Output::Value(ty) => vec![ty],
         Output::Result { ok, err } => vec![ok, err],
     };
+    // A stream's items are decoded by the Rust client as they come.
+    replies.extend(method.sink.as_ref().map(|sink| sink.item));
     for ty in replies {
         out.extend(quote_spanned!(ty.span()=> let _ = #krate::__private::decode_args::<#ty>;));
     }

@@ -28,7 +28,7 @@ impl Connection {
             Err(error) => return self.refuse(Some(id), channel, &error).await,
         };
         // The id space and the cap of the caller's invokes: the slot is held only while the payload decodes.
-        let generation = match self.admit(id) {
+        let generation = match self.admit(id, None) {
             Ok(generation) => generation,
             Err((id, error)) => return self.refuse(id, channel, &error).await,
         };

@@ -16,8 +16,9 @@
 //! limit sent in the escaped JSON `message` form, so the runtime's own size check normally applies first).
 //! Such a frame for an open caller is answered like any envelope over the limit, with a `too_large` error
 //! envelope to that caller (`size` is the envelope's, `limit` is `max_message_bytes`), carrying the id of
-//! the invoke or validate when the envelope starts the way the bridges write it
-//! (`{"kind":"invoke","id":N,` or `{"kind":"validate","id":N,`; also escaped in a `message` frame). For a key
+//! the invoke, stream or validate when the envelope starts the way the bridges write it
+//! (`{"kind":"invoke","id":N,`, `{"kind":"stream","id":N,` or `{"kind":"validate","id":N,`; also escaped in
+//! a `message` frame). For a key
 //! that is not open, or a frame that names no key, it is an `error` frame.
 //!
 //! # Protocol

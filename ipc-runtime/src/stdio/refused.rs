@@ -9,8 +9,9 @@ use super::frame::{BINARY_FRAME, CallerKey, ENVELOPE_HEAD, TEXT_FRAME};
 use crate::envelope::{Kind, leading_id, leading_invoke_id};
 
 /// Envelope prefixes of the kinds answered by id, escaped into a JSON string (the `message` frame's `text`).
-const ESCAPED_PREFIXES: [&str; 2] = [
+const ESCAPED_PREFIXES: [&str; 3] = [
     r#"{\"kind\":\"invoke\",\"id\":"#,
+    r#"{\"kind\":\"stream\",\"id\":"#,
     r#"{\"kind\":\"validate\",\"id\":"#,
 ];
 
@@ -22,7 +23,7 @@ const MESSAGE_TEXT: &str = r#","text":""#;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Named {
     pub(crate) caller: Option<CallerKey>,
-    /// The id of an `invoke` or `validate` written the way the bridges write them (`kind`, then `id`).
+    /// The id of an `invoke`, `stream` or `validate` written the way the bridges write them (`kind`, then `id`).
     pub(crate) id: Option<u64>,
     /// The envelope's size when the frame carries it raw (text or binary frame), else the frame's.
     pub(crate) size: u64,
@@ -94,7 +95,7 @@ pub(crate) fn envelope_id(envelope: &[u8]) -> Option<u64> {
     }
     let head: Head = serde_json::from_slice(envelope).ok()?;
     head.id
-        .filter(|_| matches!(head.kind, Kind::Invoke | Kind::Validate))
+        .filter(|_| matches!(head.kind, Kind::Invoke | Kind::Stream | Kind::Validate))
 }
 
 /// [`envelope_id`] of a binary message's envelope.

@@ -25,6 +25,7 @@ static DESCRIPTOR: ServiceDescriptor = ServiceDescriptor {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            stream_window: None,
         },
         ChannelDescriptor {
             name: "t:hang",
@@ -33,6 +34,7 @@ static DESCRIPTOR: ServiceDescriptor = ServiceDescriptor {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            stream_window: None,
         },
     ],
 };

@@ -34,6 +34,8 @@ pub struct ChannelTs {
     /// The declared default deadline of an invoke (`ChannelDescriptor::timeout_ms`): the Electron main glue
     /// applies it to channels implemented in main-process TypeScript.
     pub timeout_ms: Option<u32>,
+    /// TypeScript type of a stream's items (`None` for other kinds).
+    pub item: Option<String>,
 }
 
 /// A whole trait, ready to render.

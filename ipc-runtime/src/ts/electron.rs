@@ -126,6 +126,7 @@ fn declarations_in<'a>(api: &'a ApiDescription, types: &[&str]) -> Vec<&'a str> 
 
 /// `<Trait>.electron.ts`: the exposed object's type, the `Window` declaration, and `electron<Trait>Api()`.
 pub fn render_renderer(api: &ApiDescription) -> Result<String, BindingsError> {
+    super::render::check_representable(api)?;
     let name = &api.trait_name;
     let exposed = exposed_name(api);
     let mut out = String::new();
@@ -234,6 +235,7 @@ fn write_exposed_docs(w: &mut String, channel: &ChannelTs) {
 fn exposed_signature(channel: &ChannelTs) -> String {
     let member = member_name(channel);
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!("{member}({}): void", params(channel).join(", ")),
         ChannelKind::Invoke => {
             let mut all = params(channel);
@@ -253,6 +255,7 @@ fn api_member(channel: &ChannelTs) -> String {
     let names = arg_names(channel);
     let params = params(channel);
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!(
             "{member}: ({}): void => {{\n      $exposed.{member}({});\n    }}",
             params.join(", "),
@@ -285,6 +288,7 @@ fn api_member(channel: &ChannelTs) -> String {
 /// `<Trait>.main.ts`: the channel table with its allowlists and deadlines, the `<Trait>MainHandlers` interface
 /// (channels implemented in main-process TypeScript), and `register<Trait>(ipcMain, core, options)`.
 pub fn render_main(api: &ApiDescription) -> Result<String, BindingsError> {
+    super::render::check_representable(api)?;
     let name = &api.trait_name;
     let mut out = String::new();
     let w = &mut out;
@@ -378,6 +382,7 @@ fn write_main_handlers(w: &mut String, api: &ApiDescription) {
     let _ = writeln!(w, "export interface {name}MainHandlers<$Window = never> {{");
     for channel in &api.channels {
         let returns = match channel.kind {
+            ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
             ChannelKind::Send => "void | Promise<void>".to_owned(),
             ChannelKind::Invoke => format!("MainReply<{}, {}>", reply_type(channel), channel.error),
             ChannelKind::Event => continue,

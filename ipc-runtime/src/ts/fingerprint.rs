@@ -21,6 +21,9 @@ struct CanonicalChannel<'a> {
     args: Vec<&'a str>,
     output: &'a str,
     error: &'a str,
+    /// A stream's item type; absent for the other kinds, so their fingerprints are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<&'a str>,
 }
 
 /// The canonical form: JSON (unambiguous, no separator games), declarations in their name order.
@@ -47,6 +50,7 @@ pub fn fingerprint(api: &ApiDescription) -> String {
                 args: c.args.iter().map(|(_, ty)| ty.as_str()).collect(),
                 output: &c.output,
                 error: &c.error,
+                item: c.item.as_deref(),
             })
             .collect(),
         declarations: api
@@ -91,6 +95,7 @@ mod tests {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            item: None,
         }
     }
 

@@ -225,6 +225,7 @@ fn channel(
         allow_origins: &["app://main"],
         allow_subframes: false,
         timeout_ms: None,
+        item: None,
     }
 }
 

@@ -187,6 +187,7 @@ fn exposed_member(trait_name: &str, channel: &ChannelTs, flavor: PreloadFlavor) 
         .map(|n| format!("{n}{}", typed(": unknown")))
         .collect();
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!(
             "{member}: ({}){} => {{\n    $ipcRenderer.send({constant}, [{}]);\n  }}",
             params.join(", "),
@@ -269,6 +270,7 @@ mod tests {
                 allow_origins: &["app://main"],
                 allow_subframes: false,
                 timeout_ms: None,
+                item: None,
             });
         }
         let error = render_preload(&api.finish(), PreloadFlavor::TypeScript)
@@ -316,6 +318,7 @@ mod tests {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            item: None,
         }
     }
 

@@ -139,7 +139,7 @@ fn write_fingerprint(w: &mut String, api: &ApiDescription) {
 pub(super) fn member_name(channel: &ChannelTs) -> String {
     match channel.kind {
         ChannelKind::Event => listener_name(channel.method),
-        ChannelKind::Send | ChannelKind::Invoke => camel_case(channel.method),
+        ChannelKind::Send | ChannelKind::Invoke | ChannelKind::Stream => camel_case(channel.method),
     }
 }
 
@@ -166,6 +166,7 @@ pub(super) fn reply_type(channel: &ChannelTs) -> &str {
 fn signature(channel: &ChannelTs) -> String {
     let member = member_name(channel);
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!("{member}({}): void", params(channel).join(", ")),
         ChannelKind::Invoke => {
             let mut params = params(channel);
@@ -193,6 +194,7 @@ fn implementation(channel: &ChannelTs) -> String {
         .collect();
     let params = params(channel);
     match channel.kind {
+        ChannelKind::Stream => unreachable!("check_representable refuses stream channels"),
         ChannelKind::Send => format!(
             "{member}: ({}): void => {TRANSPORT}.send({wire}, [{}])",
             params.join(", "),
@@ -265,6 +267,13 @@ pub(super) fn check_representable(api: &ApiDescription) -> Result<(), BindingsEr
                 yields a float. Use u32/i32/f64, or send the value as a string (`#[serde(with = ...)]` plus \
                 `#[ts(type = \"string\")]`).";
     for channel in &api.channels {
+        if channel.kind == ChannelKind::Stream {
+            return Err(BindingsError::Unrepresentable(format!(
+                "channel `{}` of `{}`: stream channels are not in the TypeScript bindings yet; serve them to \
+                 Rust clients, and leave the trait out of the export (`#[channels(export = false)]`)",
+                channel.method, api.trait_name
+            )));
+        }
         let types = channel
             .args
             .iter()
@@ -382,6 +391,7 @@ mod tests {
             allow_origins: &["app://main"],
             allow_subframes: false,
             timeout_ms: None,
+            item: None,
         }
     }
 

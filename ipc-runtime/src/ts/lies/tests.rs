@@ -27,6 +27,7 @@ fn render<T: TS + Serialize + DeserializeOwned + 'static>() -> Result<String, Bi
         allow_origins: &[],
         allow_subframes: false,
         timeout_ms: None,
+        item: None,
     });
     render_api(&api.finish())
 }
