@@ -104,43 +104,37 @@ fn channel_and_payload_keys(channel: &str) -> [Cow<'_, str>; 3] {
     }
 }
 
+/// `{"kind":<kind>,"id":N,"channel":...,"payload":...` then `suffix`: the head every call-starting envelope
+/// (`invoke`, `validate`, `stream`) shares.
+fn call(kind: &str, id: u64, channel: &str, payload: Payload<'_>, suffix: &[&str]) -> String {
+    let mut id_text = itoa::Buffer::new();
+    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
+    let prefix = [kind, id_text.format(id), &channel_key, &name, &payload_key];
+    wrap(payload, &prefix, suffix)
+}
+
 pub(crate) fn invoke(
     id: u64,
     channel: &str,
     payload: Payload<'_>,
     timeout_ms: Option<u32>,
 ) -> String {
-    let mut id_text = itoa::Buffer::new();
+    const KIND: &str = r#"{"kind":"invoke","id":"#;
     let mut ms_text = itoa::Buffer::new();
-    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
-    let prefix = [
-        r#"{"kind":"invoke","id":"#,
-        id_text.format(id),
-        &channel_key,
-        &name,
-        &payload_key,
-    ];
     match timeout_ms {
-        Some(ms) => wrap(
+        Some(ms) => call(
+            KIND,
+            id,
+            channel,
             payload,
-            &prefix,
             &[r#","timeoutMs":"#, ms_text.format(ms), "}"],
         ),
-        None => wrap(payload, &prefix, &["}"]),
+        None => call(KIND, id, channel, payload, &["}"]),
     }
 }
 
 pub(crate) fn validate(id: u64, channel: &str, payload: Payload<'_>) -> String {
-    let mut id_text = itoa::Buffer::new();
-    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
-    let prefix = [
-        r#"{"kind":"validate","id":"#,
-        id_text.format(id),
-        &channel_key,
-        &name,
-        &payload_key,
-    ];
-    wrap(payload, &prefix, &["}"])
+    call(r#"{"kind":"validate","id":"#, id, channel, payload, &["}"])
 }
 
 /// `{"kind":"stream","id":N,"channel":...,"payload":...,"timeoutMs"?:T,"credit":{"items":I,"bytes":B}}`.
@@ -151,18 +145,10 @@ pub(crate) fn stream(
     timeout_ms: Option<u32>,
     credit: crate::envelope::Grant,
 ) -> String {
-    let mut id_text = itoa::Buffer::new();
+    const KIND: &str = r#"{"kind":"stream","id":"#;
     let mut ms_text = itoa::Buffer::new();
     let mut items_text = itoa::Buffer::new();
     let mut bytes_text = itoa::Buffer::new();
-    let [channel_key, name, payload_key] = channel_and_payload_keys(channel);
-    let prefix = [
-        r#"{"kind":"stream","id":"#,
-        id_text.format(id),
-        &channel_key,
-        &name,
-        &payload_key,
-    ];
     let credit = [
         r#","credit":{"items":"#,
         items_text.format(credit.items),
@@ -174,9 +160,9 @@ pub(crate) fn stream(
         Some(ms) => {
             let mut suffix = vec![r#","timeoutMs":"#, ms_text.format(ms)];
             suffix.extend(credit);
-            wrap(payload, &prefix, &suffix)
+            call(KIND, id, channel, payload, &suffix)
         }
-        None => wrap(payload, &prefix, &credit),
+        None => call(KIND, id, channel, payload, &credit),
     }
 }
 
